@@ -1,0 +1,83 @@
+"""motivekit: support intrinsic motivation in your app.
+
+Self-chosen goals (autonomy), skill progression (mastery) and contribution impact
+(purpose), recorded in an append-only journal. Start with :meth:`Kit.open`::
+
+    from motivekit import Event, Kit
+
+    kit = Kit.open()  # ./motivekit.db
+    goal = kit.goals.create("ada", "Review pull requests",
+                            {"event": "review.submitted", "count": 3, "per": "week"})
+    kit.record(Event("ev-1", "review.submitted", actor="ada"))
+"""
+
+from __future__ import annotations
+
+from motivekit._consent import Consent, Mechanic
+from motivekit._errors import (
+    ConfigError,
+    ConsentRequired,
+    InvalidConsent,
+    InvalidEvent,
+    InvalidGoal,
+    InvalidInput,
+    InvalidTransition,
+    MotivekitError,
+    NotFound,
+    NotPermitted,
+    SchemaOutOfDate,
+    StoreError,
+    UnknownGoal,
+    UnknownTemplate,
+)
+from motivekit._goal_service import Goals
+from motivekit._kit import ConsentBook, Journal, Kit
+from motivekit._model import Event, GoalChange, JournalEntry, Outcome
+from motivekit.goals import (
+    Goal,
+    GoalStatus,
+    GoalTemplate,
+    Measure,
+    Per,
+    Plan,
+    Progress,
+    Visibility,
+)
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "ConfigError",
+    "Consent",
+    "ConsentBook",
+    "ConsentRequired",
+    "Event",
+    "Goal",
+    "GoalChange",
+    "GoalStatus",
+    "GoalTemplate",
+    "Goals",
+    "InvalidConsent",
+    "InvalidEvent",
+    "InvalidGoal",
+    "InvalidInput",
+    "InvalidTransition",
+    "Journal",
+    "JournalEntry",
+    "Kit",
+    "Mechanic",
+    "Measure",
+    "MotivekitError",
+    "NotFound",
+    "NotPermitted",
+    "Outcome",
+    "Per",
+    "Plan",
+    "Progress",
+    "SchemaOutOfDate",
+    "StoreError",
+    "UnknownGoal",
+    "UnknownTemplate",
+    "Visibility",
+    "__version__",
+]

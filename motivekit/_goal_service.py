@@ -1,0 +1,284 @@
+"""``kit.goals``: people create, adopt, pause, renegotiate and release their own goals."""
+
+from __future__ import annotations
+
+import builtins
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from motivekit._canonical import JSONValue
+from motivekit._consent import Consent, Mechanic
+from motivekit._entries import command_entry
+from motivekit._errors import (
+    ConsentRequired,
+    InvalidGoal,
+    UnknownGoal,
+    UnknownTemplate,
+)
+from motivekit._model import check_instant, check_name
+from motivekit._time import Clock
+from motivekit.goals._engine import apply_goal_command, local_day, period_bounds, progress_from_days
+from motivekit.goals._model import (
+    Goal,
+    GoalState,
+    GoalStatus,
+    GoalTemplate,
+    Measure,
+    Per,
+    Plan,
+    Progress,
+    Visibility,
+    check_count,
+    check_per,
+    check_text,
+    check_visibility,
+    zone,
+)
+from motivekit.store._protocol import Session, Store
+
+__all__ = ["Goals"]
+
+_UNSET: Any = object()
+
+
+def _person(value: object, field: str) -> str:
+    return check_name(value, field, InvalidGoal, "pass the person's user id")
+
+
+class Goals:
+    """Self-chosen goals. Every change is made *by* the goal's owner and journaled."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        defaults: Mapping[Mechanic, bool],
+        rules_version: int,
+        templates: Iterable[GoalTemplate] = (),
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._defaults = defaults
+        self._rules = rules_version
+        self._templates: dict[str, GoalTemplate] = {}
+        for template in templates:
+            self.offer(template)
+
+    # -- the menu ---------------------------------------------------------------------------
+
+    def offer(self, template: GoalTemplate) -> None:
+        """Put a template on the menu. Offering never creates a goal for anyone."""
+        if not isinstance(template, GoalTemplate):
+            raise InvalidGoal(f"offer() takes a GoalTemplate, got {type(template).__name__}")
+        if template.id in self._templates:
+            raise InvalidGoal(f"a template with id {template.id!r} is already on the menu")
+        self._templates[template.id] = template
+
+    @property
+    def menu(self) -> builtins.list[GoalTemplate]:
+        """The templates people may adopt, in the order they were offered."""
+        return list(self._templates.values())
+
+    def template(self, template_id: str) -> GoalTemplate:
+        """The template with ``template_id``, or :class:`UnknownTemplate`."""
+        try:
+            return self._templates[template_id]
+        except (KeyError, TypeError):
+            offered = ", ".join(map(repr, self._templates)) or "none"
+            raise UnknownTemplate(
+                f"no goal template {template_id!r} on the menu; offered: {offered}"
+            ) from None
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def create(
+        self,
+        owner: str,
+        title: str,
+        measure: Measure | Mapping[str, Any],
+        *,
+        why: str | None = None,
+        plan: Plan | Mapping[str, str] | None = None,
+        visibility: Visibility = "private",
+        tz: str = "UTC",
+    ) -> Goal:
+        """Create a goal of the owner's own making."""
+        args = self._personal(owner, title, Measure.coerce(measure), why, plan, visibility, tz)
+        return self._create(owner, args)
+
+    def adopt(self, owner: str, template_id: str, **adjustments: Any) -> Goal:
+        """Adopt a template from the menu, adjusting what the template allows.
+
+        ``adjustments`` may set ``count``/``per`` (when the template lists them as
+        adjustable) and always ``title``, ``why``, ``plan``, ``visibility`` and ``tz``.
+        """
+        template = self.template(template_id)
+        personal = {"title", "why", "plan", "visibility", "tz"}
+        unknown = set(adjustments) - personal - {"count", "per"}
+        if unknown:
+            raise InvalidGoal(
+                f"adopt() got unknown adjustment(s) {sorted(unknown)}; allowed: "
+                f"{sorted(personal | template.adjustable)}"
+            )
+        fixed = (set(adjustments) & {"count", "per"}) - template.adjustable
+        if fixed:
+            allowed = sorted(template.adjustable) or "nothing in its measure"
+            raise InvalidGoal(
+                f"template {template.id!r} does not let adopters change {sorted(fixed)}; "
+                f"adjustable: {allowed}"
+            )
+        base = template.measure
+        measure = Measure(
+            base.event,
+            adjustments.get("count", base.count),
+            adjustments.get("per", base.per),
+            base.where,
+        )
+        args = self._personal(
+            owner,
+            adjustments.get("title", template.title),
+            measure,
+            adjustments.get("why"),
+            adjustments.get("plan"),
+            adjustments.get("visibility", "private"),
+            adjustments.get("tz", "UTC"),
+        )
+        args["template"] = template.id
+        return self._create(owner, args)
+
+    def pause(self, goal_id: str, *, by: str) -> Goal:
+        """Pause a goal: nothing counts until it is resumed. Costs nothing."""
+        return self._change(goal_id, "goal.pause", by, {})
+
+    def resume(self, goal_id: str, *, by: str) -> Goal:
+        """Resume a paused goal."""
+        return self._change(goal_id, "goal.resume", by, {})
+
+    def renegotiate(
+        self, goal_id: str, *, by: str, count: int | None = None, per: Per | None = _UNSET
+    ) -> Goal:
+        """Change a goal's target and/or cadence; progress already made is kept."""
+        args: dict[str, JSONValue] = {}
+        if count is not None:
+            args["count"] = check_count(count, "count")
+        if per is not _UNSET:
+            args["per"] = check_per(per, "per")
+        if not args:
+            raise InvalidGoal("renegotiate() needs count=... and/or per=... to change")
+        return self._change(goal_id, "goal.renegotiate", by, args)
+
+    def release(self, goal_id: str, *, by: str) -> Goal:
+        """Let a goal go. A neutral, final state: nothing is lost and nothing "failed"."""
+        return self._change(goal_id, "goal.release", by, {})
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def get(self, goal_id: str) -> Goal:
+        """The goal with its progress in the current period."""
+        with self._store.reading() as session:
+            state = _load(session, goal_id)
+            return _views(session, [state], self._clock())[0]
+
+    def list(self, owner: str, *, status: GoalStatus | str | None = None) -> builtins.list[Goal]:
+        """The owner's goals, oldest first, each with its current progress."""
+        _person(owner, "owner")
+        wanted = None if status is None else _status(status)
+        with self._store.reading() as session:
+            return _views(session, session.goals(owner, wanted), self._clock())
+
+    def progress(self, goal_id: str, *, at: datetime | None = None) -> Progress:
+        """Progress in the period containing ``at`` (default: now)."""
+        instant = self._clock() if at is None else check_instant(at, "at", InvalidGoal)
+        with self._store.reading() as session:
+            state = _load(session, goal_id)
+            return _views(session, [state], instant)[0].progress
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _personal(
+        self,
+        owner: str,
+        title: object,
+        measure: Measure,
+        why: object,
+        plan: Plan | Mapping[str, str] | None,
+        visibility: object,
+        tz: str,
+    ) -> dict[str, JSONValue]:
+        _person(owner, "owner")
+        zone(tz)
+        checked_plan = Plan.coerce(plan)
+        return {
+            "title": check_text(title, "title", required=True),
+            "measure": measure.to_json(),
+            "why": check_text(why, "why", required=False),
+            "plan": None if checked_plan is None else checked_plan.to_json(),
+            "visibility": check_visibility(visibility),
+            "tz": tz,
+        }
+
+    def _create(self, owner: str, args: dict[str, JSONValue]) -> Goal:
+        args["goal"] = "g-" + uuid.uuid4().hex
+        at = self._clock()
+        with self._store.writing() as session:
+            self._require_consent(session, owner)
+            state = apply_goal_command(None, "goal.create", owner, args, at)
+            session.append([command_entry("goal.create", owner, args, at, self._rules)])
+            session.save_goal(state)
+            return _views(session, [state], at)[0]
+
+    def _change(self, goal_id: str, name: str, by: str, args: dict[str, JSONValue]) -> Goal:
+        _person(by, "by")
+        at = self._clock()
+        with self._store.writing() as session:
+            current = _load(session, goal_id)
+            state = apply_goal_command(current, name, by, args, at)
+            if state is not current:
+                entry_args: dict[str, JSONValue] = {"goal": goal_id, **args}
+                session.append([command_entry(name, by, entry_args, at, self._rules)])
+                session.save_goal(state)
+            return _views(session, [state], at)[0]
+
+    def _require_consent(self, session: Session, owner: str) -> None:
+        choices = session.consents([owner]).get(owner, {})
+        if not Consent.of(owner, choices, self._defaults).allows(Mechanic.GOALS):
+            raise ConsentRequired(
+                f"{owner!r} has switched goals off; only they can switch it back on "
+                f"(kit.consent.set({owner!r}, 'goals', True, by={owner!r}))"
+            )
+
+
+def _load(session: Session, goal_id: str) -> GoalState:
+    state = session.goal(goal_id) if isinstance(goal_id, str) else None
+    if state is None:
+        raise UnknownGoal(
+            f"no goal with id {goal_id!r}; list a person's goals with kit.goals.list(owner)"
+        )
+    return state
+
+
+def _views(session: Session, states: Sequence[GoalState], at: datetime) -> list[Goal]:
+    bounds_of: dict[str, tuple[date, date] | None] = {}
+    by_period: dict[tuple[date, date], list[str]] = defaultdict(list)
+    for state in states:
+        bounds = period_bounds(state.measure.per, local_day(at, state.tz))
+        bounds_of[state.id] = bounds
+        if bounds is not None:
+            by_period[bounds].append(state.id)
+    sums: dict[str, int] = {}
+    for bounds, goal_ids in by_period.items():
+        sums.update(session.day_counts(goal_ids, *bounds))
+    return [
+        Goal.from_state(s, progress_from_days(s, bounds_of[s.id], sums.get(s.id, 0)))
+        for s in states
+    ]
+
+
+def _status(value: object) -> str:
+    if isinstance(value, str) and value in {s.value for s in GoalStatus}:
+        return GoalStatus(value).value
+    allowed = ", ".join(s.value for s in GoalStatus)
+    raise InvalidGoal(f"status must be one of {allowed}, got {value!r}")

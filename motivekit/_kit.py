@@ -1,0 +1,205 @@
+"""The Kit: the one object a host app holds."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from types import TracebackType
+from typing import Self
+
+from motivekit._consent import Consent, Mechanic, check_mechanic
+from motivekit._consent import consent_defaults as _consent_defaults
+from motivekit._entries import command_entry
+from motivekit._errors import ConfigError, InvalidConsent, NotPermitted
+from motivekit._goal_service import Goals
+from motivekit._model import Event, JournalEntry, Outcome, check_name
+from motivekit._record import Recorder
+from motivekit._time import Clock, system_clock
+from motivekit.goals._model import GoalTemplate
+from motivekit.store import Store, open_store
+from motivekit.store._protocol import StoredEntry
+
+__all__ = ["DEFAULT_URL", "ConsentBook", "Journal", "Kit"]
+
+DEFAULT_URL = "sqlite:///motivekit.db"
+"""Where ``Kit.open()`` keeps its data when given no URL: ``./motivekit.db``."""
+
+DEFAULT_MAX_EVENT_BYTES = 64 * 1024
+RULES_VERSION = 0
+"""Rules registered in code; YAML rules files carry their own version."""
+
+
+def _user(value: object, field: str) -> str:
+    return check_name(value, field, InvalidConsent, "pass the person's user id")
+
+
+class ConsentBook:
+    """``kit.consent``: each person's own on/off choice per mechanic."""
+
+    def __init__(self, store: Store, clock: Clock, defaults: Mapping[Mechanic, bool]) -> None:
+        self._store = store
+        self._clock = clock
+        self.defaults: Mapping[Mechanic, bool] = defaults
+
+    def get(self, user: str) -> Consent:
+        """The person's consent: their choices over the Kit's defaults."""
+        _user(user, "user")
+        with self._store.reading() as session:
+            return self._consent(user, session.consents([user]).get(user, {}))
+
+    def set(self, user: str, mechanic: Mechanic | str, enabled: bool, *, by: str) -> Consent:
+        """Switch a mechanic on or off for ``user``; only the person themselves may."""
+        _user(user, "user")
+        _user(by, "by")
+        m = check_mechanic(mechanic)
+        if not isinstance(enabled, bool):
+            raise InvalidConsent(f"enabled must be True or False, got {enabled!r}")
+        if by != user:
+            raise NotPermitted(f"only {user!r} may change their own consent; {by!r} may not")
+        at = self._clock()
+        args = {"user": user, "mechanic": m.value, "enabled": enabled}
+        with self._store.writing() as session:
+            choices = session.consents([user]).get(user, {})
+            if choices.get(m.value) is not enabled:
+                session.append([command_entry("consent.set", by, dict(args), at, RULES_VERSION)])
+                session.set_consent(user, m.value, enabled, at)
+                choices[m.value] = enabled
+            return self._consent(user, choices)
+
+    def _consent(self, user: str, choices: Mapping[str, bool]) -> Consent:
+        return Consent.of(user, choices, self.defaults)
+
+
+class Journal:
+    """``kit.journal``: read the append-only record of every event and command."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def read(self, after: int = 0, limit: int = 100) -> list[JournalEntry]:
+        """Entries with sequence numbers above ``after``, oldest first."""
+        with self._store.reading() as session:
+            return [_public(e) for e in session.entries(after, limit)]
+
+    def tail(self, n: int = 10) -> list[JournalEntry]:
+        """The newest ``n`` entries, oldest first."""
+        with self._store.reading() as session:
+            return [_public(e) for e in session.last_entries(n)]
+
+    def size(self) -> int:
+        """How many entries the journal holds."""
+        with self._store.reading() as session:
+            return session.journal_size()
+
+
+def _public(entry: StoredEntry) -> JournalEntry:
+    return JournalEntry(
+        entry.seq, entry.type, entry.name, entry.actor, entry.recorded_at, entry.raw
+    )
+
+
+class Kit:
+    """motivekit's facade: record facts, let people steer their goals, read it all back.
+
+    Safe to share between the threads of a web app. Open one with :meth:`Kit.open`.
+    """
+
+    goals: Goals
+    """Self-chosen goals (:class:`motivekit.goals.Goals`)."""
+    consent: ConsentBook
+    """Per-person consent per mechanic."""
+    journal: Journal
+    """The append-only journal."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        templates: Iterable[GoalTemplate] = (),
+        clock: Clock | None = None,
+        consent_defaults: Mapping[str, bool] | None = None,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+    ) -> None:
+        if (
+            isinstance(max_event_bytes, bool)
+            or not isinstance(max_event_bytes, int)
+            or max_event_bytes < 256
+        ):
+            raise ConfigError(f"max_event_bytes must be an integer >= 256, got {max_event_bytes!r}")
+        if clock is not None and not callable(clock):
+            raise ConfigError("clock must be a callable returning an aware datetime")
+        self.store = store
+        self._clock: Clock = clock or system_clock
+        defaults = _consent_defaults(consent_defaults)
+        self._recorder = Recorder(store, self._clock, defaults, RULES_VERSION, max_event_bytes)
+        self.goals = Goals(store, self._clock, defaults, RULES_VERSION, templates)
+        self.consent = ConsentBook(store, self._clock, defaults)
+        self.journal = Journal(store)
+
+    @classmethod
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        templates: Iterable[GoalTemplate] = (),
+        clock: Clock | None = None,
+        consent_defaults: Mapping[str, bool] | None = None,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        synchronous: str = "FULL",
+        migrate: bool = True,
+    ) -> Kit:
+        """Open a Kit on ``url``.
+
+        * ``None`` → ``$MOTIVEKIT_URL`` if set, else ``sqlite:///motivekit.db``
+          (a file in the current directory);
+        * ``"sqlite:///path/to/file.db"`` → that SQLite file (created if missing);
+        * ``"memory://"`` → nothing kept after the process ends (tests, experiments).
+
+        The schema is created or upgraded unless ``migrate=False``, in which case an old
+        schema raises :class:`SchemaOutOfDate`. ``synchronous`` is SQLite's durability
+        setting (``FULL``: a committed event survives power loss).
+        """
+        store = open_store(
+            url or os.environ.get("MOTIVEKIT_URL") or DEFAULT_URL,
+            synchronous=synchronous,
+            migrate=migrate,
+        )
+        try:
+            return cls(
+                store,
+                templates=templates,
+                clock=clock,
+                consent_defaults=consent_defaults,
+                max_event_bytes=max_event_bytes,
+            )
+        except BaseException:
+            store.close()
+            raise
+
+    def record(self, event: Event) -> Outcome:
+        """Record one host event in its own transaction; say what it changed.
+
+        Recording an event id a second time changes nothing and returns an outcome with
+        ``duplicate=True``. Invalid events raise :class:`InvalidEvent` before anything is
+        written.
+        """
+        return self._recorder.record([event])[0]
+
+    def record_many(self, events: Sequence[Event] | Iterable[Event]) -> list[Outcome]:
+        """Record a batch of events in one transaction: all of them or, on error, none."""
+        return self._recorder.record(list(events))
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self.store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

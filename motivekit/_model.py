@@ -1,0 +1,153 @@
+"""Value classes crossing the public API: events in, outcomes and journal entries out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, Literal
+
+import attrs
+
+from motivekit._canonical import JSONValue, check_json, loads
+from motivekit._errors import InvalidEvent
+from motivekit._time import system_clock
+
+__all__ = ["Event", "GoalChange", "JournalEntry", "Outcome"]
+
+KIND_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}")
+"""Event kinds: ``review.submitted``, ``answer:marked_helpful`` ... up to 128 characters."""
+
+MAX_ID_LENGTH = 200
+
+
+def check_name(value: object, field: str, error: type[Exception], hint: str) -> str:
+    """Validate a short identifying string (ids, actors, owners)."""
+    if not isinstance(value, str):
+        raise error(f"{field} must be a string, got {type(value).__name__}; {hint}")
+    if not value or value.strip() != value:
+        raise error(f"{field} must be a non-empty string without surrounding spaces; {hint}")
+    if len(value) > MAX_ID_LENGTH:
+        raise error(f"{field} is {len(value)} characters long; the limit is {MAX_ID_LENGTH}")
+    if not value.isprintable():
+        raise error(f"{field} contains control characters; {hint}")
+    return value
+
+
+def check_kind(value: object, field: str, error: type[Exception]) -> str:
+    """Validate an event kind such as ``review.submitted``."""
+    if not isinstance(value, str) or not KIND_PATTERN.fullmatch(value):
+        raise error(
+            f"{field} is {value!r}; it must be a string of letters, digits and . _ : / - "
+            f"(starting with a letter or digit, at most 128 characters), "
+            f"e.g. 'review.submitted'"
+        )
+    return value
+
+
+def check_instant(value: object, field: str, error: type[Exception]) -> datetime:
+    """Validate a timezone-aware datetime."""
+    if not isinstance(value, datetime):
+        raise error(f"{field} must be a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise error(
+            f"{field} is a naive datetime ({value.isoformat()}); pass a timezone-aware one, "
+            f"e.g. datetime.now(timezone.utc) or value.replace(tzinfo=ZoneInfo('Europe/Berlin'))"
+        )
+    return value
+
+
+def _event_data(value: object) -> dict[str, JSONValue]:
+    if not isinstance(value, Mapping):
+        raise InvalidEvent(
+            f"Event.data must be a dict with string keys, got {type(value).__name__}"
+        )
+    checked = check_json(value, "Event.data", InvalidEvent)
+    assert isinstance(checked, dict)
+    return checked
+
+
+@attrs.frozen(init=False)
+class Event:
+    """A fact from the host app, e.g. ``Event("ev-1", "review.submitted", "ada")``.
+
+    ``id`` makes recording idempotent: recording the same id again changes nothing.
+    ``at`` must be timezone-aware and defaults to now; ``data`` holds JSON-like
+    values without floats. Invalid arguments raise :class:`InvalidEvent` at once.
+    """
+
+    id: str
+    kind: str
+    actor: str
+    at: datetime
+    data: Mapping[str, JSONValue]
+
+    def __init__(
+        self,
+        id: str,
+        kind: str,
+        actor: str,
+        at: datetime | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
+        hint = "use the host app's stable identifier"
+        object.__setattr__(self, "id", check_name(id, "Event.id", InvalidEvent, hint))
+        object.__setattr__(self, "kind", check_kind(kind, "Event.kind", InvalidEvent))
+        object.__setattr__(
+            self, "actor", check_name(actor, "Event.actor", InvalidEvent, "use the user's id")
+        )
+        instant = system_clock() if at is None else check_instant(at, "Event.at", InvalidEvent)
+        object.__setattr__(self, "at", instant)
+        object.__setattr__(self, "data", _event_data({} if data is None else data))
+
+
+@attrs.frozen
+class GoalChange:
+    """How one event moved one goal: the period it counted in and the count now."""
+
+    goal_id: str
+    owner: str
+    period_start: date | None
+    period_end: date | None
+    count: int
+    target: int
+    reached: bool
+    """True when this event brought the period's count up to the target."""
+
+
+@attrs.frozen
+class Outcome:
+    """What recording one event did."""
+
+    event_id: str
+    duplicate: bool
+    """True when an event with this id was already recorded; nothing changed."""
+    seq: int | None
+    """The journal sequence number of the entry (the earlier one for a duplicate)."""
+    goal_changes: tuple[GoalChange, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """Whether any goal's progress moved."""
+        return bool(self.goal_changes)
+
+
+@attrs.frozen
+class JournalEntry:
+    """One appended record: a host event or a person's command, as canonical bytes."""
+
+    seq: int
+    type: Literal["event", "command"]
+    name: str
+    """The event kind, or the command name such as ``goal.create``."""
+    actor: str
+    recorded_at: datetime
+    raw: bytes = attrs.field(repr=False)
+    """The exact canonical bytes stored (and, later, hashed by the audit log)."""
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The decoded entry."""
+        value = loads(self.raw)
+        assert isinstance(value, dict)
+        return value

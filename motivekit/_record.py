@@ -1,0 +1,133 @@
+"""The record pipeline: validate → dedupe → match goals → journal + projections, atomically."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import attrs
+
+from motivekit._consent import Consent, Mechanic
+from motivekit._entries import event_entry
+from motivekit._errors import InvalidEvent
+from motivekit._model import Event, GoalChange, Outcome
+from motivekit._time import Clock
+from motivekit.goals._engine import counted_day, period_bounds
+from motivekit.goals._model import GoalState
+from motivekit.store._protocol import NewEntry, Session, Store
+
+__all__ = ["Recorder"]
+
+
+@attrs.frozen
+class _Hit:
+    event_index: int
+    goal: GoalState
+    day: date
+    bounds: tuple[date, date] | None
+
+
+@attrs.frozen
+class Recorder:
+    """Records host events into a store; one transaction per call."""
+
+    store: Store
+    clock: Clock
+    defaults: Mapping[Mechanic, bool]
+    rules_version: int
+    max_event_bytes: int
+
+    def record(self, events: Sequence[Event]) -> list[Outcome]:
+        """Record ``events`` in one transaction and say what each one changed."""
+        entries = self._entries(events)
+        with self.store.writing() as session:
+            known = session.known_events([e.id for e in events])
+            first_index: dict[str, int] = {}
+            fresh: list[int] = []
+            for i, event in enumerate(events):
+                if event.id not in known and event.id not in first_index:
+                    first_index[event.id] = i
+                    fresh.append(i)
+            seqs = dict(zip(fresh, session.append([entries[i] for i in fresh]), strict=True))
+            changes = self._fold_goals(session, events, fresh)
+        outcomes = []
+        for i, event in enumerate(events):
+            if i in seqs:
+                outcomes.append(Outcome(event.id, False, seqs[i], tuple(changes.get(i, ()))))
+            else:
+                seq = known.get(event.id) or seqs[first_index[event.id]]
+                outcomes.append(Outcome(event.id, True, seq))
+        return outcomes
+
+    def _entries(self, events: Sequence[Event]) -> list[NewEntry]:
+        # Everything is checked and encoded before the store is touched.
+        recorded_at = self.clock()
+        entries = []
+        for i, event in enumerate(events):
+            if not isinstance(event, Event):
+                raise InvalidEvent(
+                    f"events[{i}] is a {type(event).__name__}; pass motivekit.Event objects, "
+                    f"e.g. Event(id='ev-1', kind='review.submitted', actor='ada')"
+                )
+            entries.append(
+                event_entry(event, recorded_at, self.rules_version, self.max_event_bytes)
+            )
+        return entries
+
+    def _fold_goals(
+        self, session: Session, events: Sequence[Event], fresh: Sequence[int]
+    ) -> dict[int, list[GoalChange]]:
+        if not fresh:
+            return {}
+        actors = {events[i].actor for i in fresh}
+        choices = session.consents(actors)
+        allowed = {
+            a for a in actors if Consent.of(a, choices.get(a, {}), self.defaults).allows("goals")
+        }
+        watching: dict[tuple[str, str], list[GoalState]] = defaultdict(list)
+        if allowed:
+            for goal in session.active_goals(allowed, {events[i].kind for i in fresh}):
+                watching[goal.owner, goal.measure.event].append(goal)
+        if not watching:
+            return {}
+
+        hits: list[_Hit] = []
+        for i in fresh:
+            event = events[i]
+            for goal in watching.get((event.actor, event.kind), ()):
+                day = counted_day(goal, event.kind, event.at, event.data)
+                if day is not None:
+                    hits.append(_Hit(i, goal, day, period_bounds(goal.measure.per, day)))
+        if not hits:
+            return {}
+
+        # One query per distinct period gives every touched goal's count so far.
+        so_far: dict[tuple[str, date], int] = {}
+        by_period: dict[tuple[date, date], set[str]] = defaultdict(set)
+        for hit in hits:
+            if hit.bounds is not None:
+                by_period[hit.bounds].add(hit.goal.id)
+        for bounds, goal_ids in by_period.items():
+            for goal_id, count in session.day_counts(goal_ids, *bounds).items():
+                so_far[goal_id, bounds[0]] = count
+
+        totals: Counter[str] = Counter()
+        days: Counter[tuple[str, date]] = Counter()
+        changes: dict[int, list[GoalChange]] = defaultdict(list)
+        for hit in hits:
+            goal = hit.goal
+            totals[goal.id] += 1
+            days[goal.id, hit.day] += 1
+            if hit.bounds is None:
+                count, start, end = goal.total + totals[goal.id], None, None
+            else:
+                start, end = hit.bounds
+                so_far[goal.id, start] += 1
+                count = so_far[goal.id, start]
+            target = goal.measure.count
+            changes[hit.event_index].append(
+                GoalChange(goal.id, goal.owner, start, end, count, target, count == target)
+            )
+        session.add_goal_counts(totals, days)
+        return changes

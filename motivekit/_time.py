@@ -1,0 +1,46 @@
+"""Timestamps as they appear in journal entries: UTC, microseconds, fixed width."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+__all__ = [
+    "Clock",
+    "format_instant",
+    "from_micros",
+    "parse_instant",
+    "system_clock",
+    "to_micros",
+]
+
+Clock = Callable[[], datetime]
+"""A zero-argument callable returning the current time as an aware datetime."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def system_clock() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+def format_instant(instant: datetime) -> str:
+    """``2026-11-21T20:27:38.000123Z``: the one text form used in journal entries."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_instant(text: str) -> datetime:
+    """Inverse of :func:`format_instant`."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def to_micros(instant: datetime) -> int:
+    """Microseconds since the Unix epoch (how instants are stored in tables)."""
+    delta = instant.astimezone(UTC) - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_micros(micros: int) -> datetime:
+    """Inverse of :func:`to_micros`."""
+    return _EPOCH + timedelta(microseconds=micros)

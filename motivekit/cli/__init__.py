@@ -1,0 +1,128 @@
+"""The ``motivekit`` command line: database, goals and journal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from motivekit._errors import MotivekitError
+from motivekit._kit import DEFAULT_URL, Kit
+from motivekit.store import SqlStore
+
+__all__ = ["main"]
+
+_url_option = click.option(
+    "--url",
+    envvar="MOTIVEKIT_URL",
+    default=DEFAULT_URL,
+    show_default=True,
+    help="Database URL (or set MOTIVEKIT_URL).",
+)
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    try:
+        yield
+    except MotivekitError as exc:
+        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+
+
+@contextmanager
+def _kit(url: str) -> Iterator[Kit]:
+    with _reported(), Kit.open(url, migrate=False) as kit:
+        yield kit
+
+
+@click.group()
+@click.version_option(package_name="motivekit")
+def main() -> None:
+    """motivekit: self-chosen goals, mastery and impact for your app."""
+
+
+@main.group()
+def db() -> None:
+    """Manage the database schema."""
+
+
+@db.command("upgrade")
+@_url_option
+def db_upgrade(url: str) -> None:
+    """Create or upgrade motivekit's tables to the newest schema."""
+    if url == "memory://":
+        raise click.ClickException("memory:// keeps nothing on disk; there is no schema to upgrade")
+    with _reported():
+        store = SqlStore(url, migrate=True)
+        try:
+            before = store.revision_at_open
+            head = store.upgrade()
+        finally:
+            store.close()
+    if before == head:
+        click.echo(f"{store.url}: schema already at revision {head}")
+    else:
+        click.echo(f"{store.url}: schema upgraded from {before or 'empty'} to {head}")
+
+
+@main.group()
+def goals() -> None:
+    """Look at people's goals."""
+
+
+@goals.command("list")
+@_url_option
+@click.option("--owner", required=True, help="The person whose goals to list.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def goals_list(url: str, owner: str, as_json: bool) -> None:
+    """List a person's goals with their progress this period."""
+    with _kit(url) as kit, _reported():
+        found = kit.goals.list(owner)
+    if not found:
+        click.echo(f"{owner} has no goals", err=not as_json)
+        return
+    for goal in found:
+        p = goal.progress
+        period = "in total" if p.period_start is None else f"{p.period_start}..{p.period_end}"
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "id": goal.id,
+                        "title": goal.title,
+                        "status": goal.status.value,
+                        "count": p.count,
+                        "target": p.target,
+                        "per": p.per,
+                        "period_start": None if p.period_start is None else str(p.period_start),
+                        "period_end": None if p.period_end is None else str(p.period_end),
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            click.echo(
+                f"{goal.id}  {goal.status.value:<8}  {p.count}/{p.target} "
+                f"{'per ' + p.per if p.per else 'in total'} ({period})  {goal.title}"
+            )
+
+
+@main.group()
+def journal() -> None:
+    """Read the append-only journal."""
+
+
+@journal.command("tail")
+@_url_option
+@click.option("-n", "count", default=10, show_default=True, type=click.IntRange(1, 10_000))
+def journal_tail(url: str, count: int) -> None:
+    """Print the newest journal entries as their exact canonical bytes."""
+    with _kit(url) as kit, _reported():
+        entries = kit.journal.tail(count)
+    out = sys.stdout.buffer
+    for entry in entries:
+        out.write(f"{entry.seq}\t".encode() + entry.raw + b"\n")
+    out.flush()

@@ -1,0 +1,151 @@
+"""An in-memory store: for tests and throwaway use (``Kit.open("memory://")``).
+
+It keeps the same guarantees as the SQL store within one process: writers are serialised
+by a lock, and a failing unit of work is undone through an undo log, so a batch is
+all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import attrs
+
+from motivekit.goals._model import GoalState, GoalStatus
+from motivekit.store._protocol import NewEntry, StoredEntry
+
+__all__ = ["MemoryStore"]
+
+_MISSING: Any = object()
+
+
+class _Tables:
+    def __init__(self) -> None:
+        self.entries: list[StoredEntry] = []
+        self.event_seq: dict[str, int] = {}
+        self.goals: dict[str, GoalState] = {}
+        self.goal_days: dict[tuple[str, date], int] = {}
+        self.consents: dict[str, dict[str, bool]] = {}
+
+
+class _MemorySession:
+    def __init__(self, tables: _Tables, undo: list[Callable[[], None]] | None) -> None:
+        self._t = tables
+        self._undo = undo
+
+    def _put(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+        if self._undo is None:
+            raise RuntimeError("this unit of work is read-only; use store.writing()")
+        old = table.get(key, _MISSING)
+        if old is _MISSING:
+            self._undo.append(lambda: table.pop(key, None))
+        else:
+            self._undo.append(lambda: table.__setitem__(key, old))
+        table[key] = value
+
+    # journal
+    def known_events(self, event_ids: Collection[str]) -> dict[str, int]:
+        seqs = self._t.event_seq
+        return {i: seqs[i] for i in event_ids if i in seqs}
+
+    def append(self, entries: Sequence[NewEntry]) -> list[int]:
+        if self._undo is None:
+            raise RuntimeError("this unit of work is read-only; use store.writing()")
+        log = self._t.entries
+        size = len(log)
+        self._undo.append(lambda: log.__delitem__(slice(size, None)))
+        seqs = []
+        for entry in entries:
+            seq = len(log) + 1
+            log.append(StoredEntry(seq, **attrs.asdict(entry, recurse=False)))
+            if entry.event_id is not None:
+                self._put(self._t.event_seq, entry.event_id, seq)
+            seqs.append(seq)
+        return seqs
+
+    def entries(self, after: int, limit: int) -> list[StoredEntry]:
+        return self._t.entries[max(after, 0) : max(after, 0) + limit]
+
+    def last_entries(self, limit: int) -> list[StoredEntry]:
+        return self._t.entries[-limit:] if limit > 0 else []
+
+    def journal_size(self) -> int:
+        return len(self._t.entries)
+
+    # goals
+    def goal(self, goal_id: str) -> GoalState | None:
+        return self._t.goals.get(goal_id)
+
+    def goals(self, owner: str | None = None, status: str | None = None) -> list[GoalState]:
+        return [
+            g
+            for g in self._t.goals.values()
+            if (owner is None or g.owner == owner) and (status is None or g.status == status)
+        ]
+
+    def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
+        owners, kinds = set(owners), set(kinds)
+        return [
+            g
+            for g in self._t.goals.values()
+            if g.owner in owners and g.status is GoalStatus.ACTIVE and g.measure.event in kinds
+        ]
+
+    def save_goal(self, goal: GoalState) -> None:
+        self._put(self._t.goals, goal.id, goal)
+
+    def add_goal_counts(
+        self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
+    ) -> None:
+        for goal_id, n in totals.items():
+            goal = self._t.goals[goal_id]
+            self._put(self._t.goals, goal_id, attrs.evolve(goal, total=goal.total + n))
+        for key, n in days.items():
+            self._put(self._t.goal_days, key, self._t.goal_days.get(key, 0) + n)
+
+    def day_counts(self, goal_ids: Collection[str], start: date, end: date) -> dict[str, int]:
+        span = [start + timedelta(days=i) for i in range((end - start).days)]
+        days = self._t.goal_days
+        return {g: sum(days.get((g, d), 0) for d in span) for g in goal_ids}
+
+    # consent
+    def consents(self, users: Collection[str]) -> dict[str, dict[str, bool]]:
+        return {u: dict(self._t.consents[u]) for u in users if u in self._t.consents}
+
+    def set_consent(self, user: str, mechanic: str, enabled: bool, at: datetime) -> None:
+        choices = dict(self._t.consents.get(user, {}))
+        choices[mechanic] = enabled
+        self._put(self._t.consents, user, choices)
+
+
+class MemoryStore:
+    """Keeps everything in this process's memory; gone when the process ends."""
+
+    url = "memory://"
+
+    def __init__(self) -> None:
+        self._tables = _Tables()
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def writing(self) -> Iterator[_MemorySession]:
+        with self._lock:
+            undo: list[Callable[[], None]] = []
+            try:
+                yield _MemorySession(self._tables, undo)
+            except BaseException:
+                for step in reversed(undo):
+                    step()
+                raise
+
+    @contextmanager
+    def reading(self) -> Iterator[_MemorySession]:
+        with self._lock:
+            yield _MemorySession(self._tables, None)
+
+    def close(self) -> None:
+        """Nothing to release."""

@@ -1,0 +1,74 @@
+"""Table definitions used by the SQL store's queries.
+
+The schema itself is created and upgraded by the Alembic migrations shipped in
+``motivekit/store/migrations``; ``tests/test_migrations.py`` checks that these
+definitions and the migrated database agree.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+__all__ = ["consents", "goal_days", "goals", "journal", "log_head", "metadata"]
+
+PREFIX = "motivekit_"
+VERSION_TABLE = PREFIX + "alembic_version"
+
+metadata = sa.MetaData()
+
+journal = sa.Table(
+    PREFIX + "journal",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("event_id", sa.String(200), nullable=True),
+    sa.Column("recorded_at", sa.BigInteger, nullable=False),
+    sa.Column("entry", sa.LargeBinary, nullable=False),
+    sa.UniqueConstraint("event_id", name=PREFIX + "journal_event_id_key"),
+)
+
+log_head = sa.Table(
+    PREFIX + "log_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+)
+
+goals = sa.Table(
+    PREFIX + "goals",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("owner", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("event_kind", sa.String(128), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("measure", sa.Text, nullable=False),
+    sa.Column("why", sa.Text, nullable=True),
+    sa.Column("plan", sa.Text, nullable=True),
+    sa.Column("visibility", sa.String(16), nullable=False),
+    sa.Column("tz", sa.String(64), nullable=False),
+    sa.Column("template_id", sa.String(200), nullable=True),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", sa.BigInteger, nullable=False),
+    sa.Column("total", sa.BigInteger, nullable=False),
+    sa.Index(PREFIX + "goals_watch", "owner", "status", "event_kind"),
+)
+
+goal_days = sa.Table(
+    PREFIX + "goal_days",
+    metadata,
+    sa.Column("goal_id", sa.String(64), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
+)
+
+consents = sa.Table(
+    PREFIX + "consents",
+    metadata,
+    sa.Column("user_id", sa.String(200), primary_key=True),
+    sa.Column("mechanic", sa.String(32), primary_key=True),
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    sa.Column("updated_at", sa.BigInteger, nullable=False),
+)

@@ -1,0 +1,340 @@
+"""The SQLAlchemy 2 store: SQLite (the embedded default); PostgreSQL and MariaDB later.
+
+SQLite runs in WAL mode with ``synchronous=FULL`` (a committed event survives power loss)
+unless the host opts out, and every write is a ``BEGIN IMMEDIATE`` transaction, so several
+threads and processes can share one file without "database is locked" surprises mid-write.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+from motivekit._canonical import canonical_bytes
+from motivekit._errors import ConfigError, SchemaOutOfDate, StoreError
+from motivekit._time import from_micros, to_micros
+from motivekit.goals._model import GoalState, GoalStatus, Measure, Plan
+from motivekit.store import _migrate
+from motivekit.store._protocol import NewEntry, StoredEntry, chunked
+from motivekit.store._schema import consents, goal_days, goals, journal, log_head
+
+__all__ = ["SqlStore"]
+
+Synchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
+_IN_CHUNK = 500
+_WRITE = "motivekit_write"
+
+
+def _json_text(value: Any) -> str:
+    return canonical_bytes(value).decode("utf-8")
+
+
+def _goal_row(goal: GoalState) -> dict[str, Any]:
+    return {
+        "id": goal.id,
+        "owner": goal.owner,
+        "status": goal.status.value,
+        "event_kind": goal.measure.event,
+        "title": goal.title,
+        "measure": _json_text(goal.measure.to_json()),
+        "why": goal.why,
+        "plan": None if goal.plan is None else _json_text(goal.plan.to_json()),
+        "visibility": goal.visibility,
+        "tz": goal.tz,
+        "template_id": goal.template_id,
+        "created_at": to_micros(goal.created_at),
+        "updated_at": to_micros(goal.updated_at),
+        "total": goal.total,
+    }
+
+
+def _goal_from_row(row: sa.Row[Any]) -> GoalState:
+    m = row._mapping
+    return GoalState(
+        id=m["id"],
+        owner=m["owner"],
+        title=m["title"],
+        measure=Measure.coerce(json.loads(m["measure"])),
+        why=m["why"],
+        plan=None if m["plan"] is None else Plan.coerce(json.loads(m["plan"])),
+        visibility=m["visibility"],
+        tz=m["tz"],
+        status=GoalStatus(m["status"]),
+        template_id=m["template_id"],
+        created_at=from_micros(m["created_at"]),
+        updated_at=from_micros(m["updated_at"]),
+        total=m["total"],
+    )
+
+
+def _entry_from_row(row: sa.Row[Any]) -> StoredEntry:
+    m = row._mapping
+    return StoredEntry(
+        seq=m["seq"],
+        type=m["type"],
+        name=m["name"],
+        actor=m["actor"],
+        event_id=m["event_id"],
+        recorded_at=from_micros(m["recorded_at"]),
+        raw=bytes(m["entry"]),
+    )
+
+
+class _SqlSession:
+    def __init__(self, conn: sa.Connection) -> None:
+        self._conn = conn
+
+    # journal
+    def known_events(self, event_ids: Collection[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in chunked(list(event_ids), _IN_CHUNK):
+            query = sa.select(journal.c.event_id, journal.c.seq).where(
+                journal.c.event_id.in_(chunk)
+            )
+            found.update({row.event_id: row.seq for row in self._conn.execute(query)})
+        return found
+
+    def append(self, entries: Sequence[NewEntry]) -> list[int]:
+        if not entries:
+            return []
+        n = len(entries)
+        # The UPDATE takes the head row's write lock, so sequence numbers stay gapless
+        # and unique even with several writer processes.
+        self._conn.execute(
+            log_head.update().where(log_head.c.id == 1).values(size=log_head.c.size + n)
+        )
+        size = self._conn.execute(sa.select(log_head.c.size).where(log_head.c.id == 1)).scalar_one()
+        first = size - n + 1
+        self._conn.execute(
+            journal.insert(),
+            [
+                {
+                    "seq": first + i,
+                    "type": e.type,
+                    "name": e.name,
+                    "actor": e.actor,
+                    "event_id": e.event_id,
+                    "recorded_at": to_micros(e.recorded_at),
+                    "entry": e.raw,
+                }
+                for i, e in enumerate(entries)
+            ],
+        )
+        return list(range(first, size + 1))
+
+    def entries(self, after: int, limit: int) -> list[StoredEntry]:
+        query = sa.select(journal).where(journal.c.seq > after).order_by(journal.c.seq).limit(limit)
+        return [_entry_from_row(r) for r in self._conn.execute(query)]
+
+    def last_entries(self, limit: int) -> list[StoredEntry]:
+        query = sa.select(journal).order_by(journal.c.seq.desc()).limit(limit)
+        return [_entry_from_row(r) for r in self._conn.execute(query)][::-1]
+
+    def journal_size(self) -> int:
+        query = sa.select(log_head.c.size).where(log_head.c.id == 1)
+        return int(self._conn.execute(query).scalar_one())
+
+    # goals
+    def goal(self, goal_id: str) -> GoalState | None:
+        row = self._conn.execute(sa.select(goals).where(goals.c.id == goal_id)).first()
+        return None if row is None else _goal_from_row(row)
+
+    def goals(self, owner: str | None = None, status: str | None = None) -> list[GoalState]:
+        query = sa.select(goals).order_by(goals.c.created_at, goals.c.id)
+        if owner is not None:
+            query = query.where(goals.c.owner == owner)
+        if status is not None:
+            query = query.where(goals.c.status == status)
+        return [_goal_from_row(r) for r in self._conn.execute(query)]
+
+    def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
+        found: list[GoalState] = []
+        kind_list = list(kinds)
+        for chunk in chunked(list(owners), _IN_CHUNK):
+            query = sa.select(goals).where(
+                goals.c.owner.in_(chunk),
+                goals.c.status == GoalStatus.ACTIVE.value,
+                goals.c.event_kind.in_(kind_list),
+            )
+            found.extend(_goal_from_row(r) for r in self._conn.execute(query))
+        return found
+
+    def save_goal(self, goal: GoalState) -> None:
+        row = _goal_row(goal)
+        updated = self._conn.execute(goals.update().where(goals.c.id == goal.id).values(row))
+        if updated.rowcount == 0:
+            self._conn.execute(goals.insert().values(row))
+
+    def add_goal_counts(
+        self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
+    ) -> None:
+        if totals:
+            self._conn.execute(
+                goals.update()
+                .where(goals.c.id == sa.bindparam("goal"))
+                .values(total=goals.c.total + sa.bindparam("n")),
+                [{"goal": g, "n": n} for g, n in totals.items()],
+            )
+        if days:
+            insert = sqlite_insert(goal_days)
+            upsert = insert.on_conflict_do_update(
+                index_elements=[goal_days.c.goal_id, goal_days.c.day],
+                set_={"count": goal_days.c.count + insert.excluded.count},
+            )
+            self._conn.execute(
+                upsert, [{"goal_id": g, "day": d, "count": n} for (g, d), n in days.items()]
+            )
+
+    def day_counts(self, goal_ids: Collection[str], start: date, end: date) -> dict[str, int]:
+        sums = dict.fromkeys(goal_ids, 0)
+        for chunk in chunked(list(goal_ids), _IN_CHUNK):
+            query = (
+                sa.select(goal_days.c.goal_id, sa.func.sum(goal_days.c.count))
+                .where(goal_days.c.goal_id.in_(chunk), goal_days.c.day >= start)
+                .where(goal_days.c.day < end)
+                .group_by(goal_days.c.goal_id)
+            )
+            sums.update({g: int(n) for g, n in self._conn.execute(query).tuples()})
+        return sums
+
+    # consent
+    def consents(self, users: Collection[str]) -> dict[str, dict[str, bool]]:
+        found: dict[str, dict[str, bool]] = {}
+        for chunk in chunked(list(users), _IN_CHUNK):
+            query = sa.select(consents.c.user_id, consents.c.mechanic, consents.c.enabled).where(
+                consents.c.user_id.in_(chunk)
+            )
+            for user, mechanic, enabled in self._conn.execute(query).tuples():
+                found.setdefault(user, {})[mechanic] = bool(enabled)
+        return found
+
+    def set_consent(self, user: str, mechanic: str, enabled: bool, at: datetime) -> None:
+        self._conn.execute(
+            consents.delete().where(consents.c.user_id == user, consents.c.mechanic == mechanic)
+        )
+        self._conn.execute(
+            consents.insert().values(
+                user_id=user, mechanic=mechanic, enabled=enabled, updated_at=to_micros(at)
+            )
+        )
+
+
+def _sqlite_engine(url: sa.URL, synchronous: Synchronous) -> sa.Engine:
+    database = url.database or ""
+    in_memory = database in ("", ":memory:")
+    if not in_memory:
+        parent = Path(database).expanduser().resolve().parent
+        if not parent.is_dir():
+            raise ConfigError(
+                f"cannot open SQLite file {database!r}: directory {str(parent)!r} does not "
+                f"exist; create it first or choose another path"
+            )
+    engine = sa.create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        **({"poolclass": StaticPool} if in_memory else {}),
+    )
+
+    @sa.event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event, not the driver, start transactions.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        immediate = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class SqlStore:
+    """Stores everything in a SQL database through SQLAlchemy 2."""
+
+    def __init__(
+        self, url: str, *, synchronous: Synchronous = "FULL", migrate: bool = True
+    ) -> None:
+        try:
+            parsed = make_url(url)
+        except sa.exc.ArgumentError as exc:
+            raise ConfigError(f"{url!r} is not a database URL: {exc}") from exc
+        if parsed.get_backend_name() != "sqlite":
+            raise ConfigError(
+                f"{url!r}: this release stores data in SQLite ('sqlite:///path/to/file.db') "
+                f"or in memory ('memory://'); PostgreSQL and MariaDB support is planned"
+            )
+        if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+            raise ConfigError(
+                f"synchronous must be 'OFF', 'NORMAL', 'FULL' or 'EXTRA', got {synchronous!r}"
+            )
+        self.url = parsed.render_as_string(hide_password=True)
+        self.engine = _sqlite_engine(parsed, synchronous)
+        self._check_schema(migrate)
+
+    def _check_schema(self, migrate: bool) -> None:
+        head = _migrate.head_revision()
+        with self._wrapped(), self.engine.connect() as conn:
+            current = _migrate.current_revision(conn)
+        self.revision_at_open = current
+        """The schema revision found when the store was opened (None: no schema yet)."""
+        if current == head:
+            return
+        if current is not None and current not in _migrate.known_revisions():
+            raise SchemaOutOfDate(
+                f"{self.url}: the database schema is at revision {current!r}, which this "
+                f"version of motivekit does not know; upgrade motivekit"
+            )
+        if not migrate:
+            raise SchemaOutOfDate(
+                f"{self.url}: the database schema is at revision {current!r}, motivekit needs "
+                f"{head!r}; run `motivekit db upgrade --url {self.url}`"
+            )
+        self.upgrade()
+
+    def upgrade(self) -> str:
+        """Bring the schema to the newest revision; return that revision."""
+        with self._wrapped(), self.engine.connect() as conn:
+            conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                _migrate.upgrade(conn)
+                revision = _migrate.current_revision(conn)
+        return cast(str, revision)
+
+    @contextmanager
+    def _wrapped(self) -> Iterator[None]:
+        try:
+            yield
+        except sa.exc.SQLAlchemyError as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise StoreError(f"{self.url}: {type(detail).__name__}: {detail}") from exc
+
+    @contextmanager
+    def writing(self) -> Iterator[_SqlSession]:
+        with self._wrapped(), self.engine.connect() as conn:
+            conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                yield _SqlSession(conn)
+
+    @contextmanager
+    def reading(self) -> Iterator[_SqlSession]:
+        with self._wrapped(), self.engine.connect() as conn, conn.begin():
+            yield _SqlSession(conn)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
