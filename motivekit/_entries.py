@@ -34,7 +34,7 @@ def event_entry(event: Event, recorded_at: datetime, rules: int, max_bytes: int)
         "id": event.id,
         "kind": event.kind,
         "actor": event.actor,
-        "at": format_instant(event.at),
+        "at": format_instant(event.at or recorded_at),
         "data": dict(event.data),
         "recorded_at": format_instant(recorded_at),
         "rules": rules,

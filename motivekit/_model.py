@@ -11,7 +11,6 @@ import attrs
 
 from motivekit._canonical import JSONValue, check_json, loads
 from motivekit._errors import InvalidEvent
-from motivekit._time import system_clock
 
 __all__ = ["Event", "GoalChange", "JournalEntry", "Outcome"]
 
@@ -72,14 +71,15 @@ class Event:
     """A fact from the host app, e.g. ``Event("ev-1", "review.submitted", "ada")``.
 
     ``id`` makes recording idempotent: recording the same id again changes nothing.
-    ``at`` must be timezone-aware and defaults to now; ``data`` holds JSON-like
-    values without floats. Invalid arguments raise :class:`InvalidEvent` at once.
+    ``at`` is when it happened, timezone-aware; ``None`` means "when it is recorded"
+    (by the Kit's clock). ``data`` holds JSON-like values without floats. Invalid
+    arguments raise :class:`InvalidEvent` at once.
     """
 
     id: str
     kind: str
     actor: str
-    at: datetime
+    at: datetime | None
     data: Mapping[str, JSONValue]
 
     def __init__(
@@ -96,7 +96,7 @@ class Event:
         object.__setattr__(
             self, "actor", check_name(actor, "Event.actor", InvalidEvent, "use the user's id")
         )
-        instant = system_clock() if at is None else check_instant(at, "Event.at", InvalidEvent)
+        instant = None if at is None else check_instant(at, "Event.at", InvalidEvent)
         object.__setattr__(self, "at", instant)
         object.__setattr__(self, "data", _event_data({} if data is None else data))
 

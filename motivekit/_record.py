@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 
 import attrs
 
@@ -40,7 +40,8 @@ class Recorder:
 
     def record(self, events: Sequence[Event]) -> list[Outcome]:
         """Record ``events`` in one transaction and say what each one changed."""
-        entries = self._entries(events)
+        recorded_at = self.clock()
+        entries = self._entries(events, recorded_at)
         with self.store.writing() as session:
             known = session.known_events([e.id for e in events])
             first_index: dict[str, int] = {}
@@ -50,7 +51,7 @@ class Recorder:
                     first_index[event.id] = i
                     fresh.append(i)
             seqs = dict(zip(fresh, session.append([entries[i] for i in fresh]), strict=True))
-            changes = self._fold_goals(session, events, fresh)
+            changes = self._fold_goals(session, events, fresh, recorded_at)
         outcomes = []
         for i, event in enumerate(events):
             if i in seqs:
@@ -60,9 +61,8 @@ class Recorder:
                 outcomes.append(Outcome(event.id, True, seq))
         return outcomes
 
-    def _entries(self, events: Sequence[Event]) -> list[NewEntry]:
+    def _entries(self, events: Sequence[Event], recorded_at: datetime) -> list[NewEntry]:
         # Everything is checked and encoded before the store is touched.
-        recorded_at = self.clock()
         entries = []
         for i, event in enumerate(events):
             if not isinstance(event, Event):
@@ -76,7 +76,7 @@ class Recorder:
         return entries
 
     def _fold_goals(
-        self, session: Session, events: Sequence[Event], fresh: Sequence[int]
+        self, session: Session, events: Sequence[Event], fresh: Sequence[int], now: datetime
     ) -> dict[int, list[GoalChange]]:
         if not fresh:
             return {}
@@ -96,7 +96,7 @@ class Recorder:
         for i in fresh:
             event = events[i]
             for goal in watching.get((event.actor, event.kind), ()):
-                day = counted_day(goal, event.kind, event.at, event.data)
+                day = counted_day(goal, event.kind, event.at or now, event.data)
                 if day is not None:
                     hits.append(_Hit(i, goal, day, period_bounds(goal.measure.per, day)))
         if not hits:

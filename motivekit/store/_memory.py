@@ -81,11 +81,12 @@ class _MemorySession:
         return self._t.goals.get(goal_id)
 
     def goals(self, owner: str | None = None, status: str | None = None) -> list[GoalState]:
-        return [
+        found = [
             g
             for g in self._t.goals.values()
             if (owner is None or g.owner == owner) and (status is None or g.status == status)
         ]
+        return sorted(found, key=lambda g: (g.created_at, g.id))
 
     def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
         owners, kinds = set(owners), set(kinds)

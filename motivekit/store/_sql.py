@@ -203,7 +203,7 @@ class _SqlSession:
                 .where(goal_days.c.day < end)
                 .group_by(goal_days.c.goal_id)
             )
-            sums.update({g: int(n) for g, n in self._conn.execute(query).tuples()})
+            sums.update({g: int(n) for g, n in self._conn.execute(query)})
         return sums
 
     # consent
@@ -213,7 +213,7 @@ class _SqlSession:
             query = sa.select(consents.c.user_id, consents.c.mechanic, consents.c.enabled).where(
                 consents.c.user_id.in_(chunk)
             )
-            for user, mechanic, enabled in self._conn.execute(query).tuples():
+            for user, mechanic, enabled in self._conn.execute(query):
                 found.setdefault(user, {})[mechanic] = bool(enabled)
         return found
 

@@ -1,0 +1,173 @@
+"""Recording events: validation, idempotency, atomic batches."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from motivekit import Event, InvalidEvent, Kit, Outcome
+
+from .conftest import FakeClock
+
+
+def journal_state(kit: Kit) -> tuple[int, list[bytes]]:
+    return kit.journal.size(), [e.raw for e in kit.journal.read(0, 10_000)]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kind": None}, r"Event.kind is None; it must be a string"),
+        ({"kind": ""}, r"Event.kind is ''"),
+        ({"kind": "has space"}, r"Event.kind is 'has space'"),
+        ({"kind": "x" * 200}, r"at most 128 characters"),
+        ({"id": ""}, r"Event.id must be a non-empty string"),
+        ({"id": 7}, r"Event.id must be a string, got int"),
+        ({"id": " padded"}, r"without surrounding spaces"),
+        ({"id": "x" * 201}, r"Event.id is 201 characters long; the limit is 200"),
+        ({"actor": None}, r"Event.actor must be a string, got NoneType; use the user's id"),
+        ({"actor": "a\nb"}, r"Event.actor contains control characters"),
+        (
+            {"at": datetime(2026, 11, 21, 12, 0)},
+            r"Event.at is a naive datetime \(2026-11-21T12:00:00\)",
+        ),
+        ({"at": "2026-11-21"}, r"Event.at must be a datetime, got str"),
+        ({"data": {"score": 0.75}}, r"Event.data\['score'\] is a float \(0.75\).*75"),
+        ({"data": {"nested": {"ratio": 1.5}}}, r"Event.data\['nested'\]\['ratio'\] is a float"),
+        ({"data": [1, 2]}, r"Event.data must be a dict with string keys, got list"),
+    ],
+)
+def test_invalid_events_name_the_field_and_the_fix(kwargs: dict[str, Any], message: str) -> None:
+    fields: dict[str, Any] = {"id": "ev-1", "kind": "review.submitted", "actor": "ada"}
+    fields.update(kwargs)
+    with pytest.raises(InvalidEvent, match=message):
+        Event(**fields)
+
+
+def test_missing_kind_is_a_type_error_from_python() -> None:
+    with pytest.raises(TypeError, match="kind"):
+        Event(id="ev-1", actor="ada")  # type: ignore[call-arg]
+
+
+def test_event_defaults_and_copies(kit: Kit, clock: FakeClock) -> None:
+    data = {"tags": ["a"]}
+    event = Event("ev-1", "review.submitted", "ada", data=data)
+    data["tags"].append("b")
+    assert event.data == {"tags": ["a"]}
+    assert event.at is None  # "when it is recorded", by the Kit's clock
+    assert Event("ev-2", "k", "ada").data == {}
+    kit.record(event)
+    assert kit.journal.tail(1)[0].payload["at"] == "2026-11-02T09:00:00.000000Z"
+
+
+def test_oversized_payload_is_rejected_and_nothing_written(kit: Kit) -> None:
+    kit.record(Event("ok", "note.added", "ada"))
+    before = journal_state(kit)
+    big = Event("big", "note.added", "ada", data={"text": "x" * 1_000_000})
+    with pytest.raises(
+        InvalidEvent, match=r"Event 'big' encodes to 1,000,\d+ bytes; the limit is 65,536"
+    ):
+        kit.record(big)
+    assert journal_state(kit) == before
+    assert kit.record(Event("big", "note.added", "ada")).duplicate is False  # id still free
+
+
+def test_max_event_bytes_is_configurable(kit_url: str, clock: FakeClock) -> None:
+    with Kit.open(kit_url, clock=clock, max_event_bytes=2_000_000) as kit:
+        assert kit.record(Event("big", "n", "ada", data={"t": "x" * 1_000_000})).seq == 1
+
+
+def test_record_rejects_non_events(kit: Kit) -> None:
+    with pytest.raises(InvalidEvent, match=r"events\[0\] is a dict; pass motivekit.Event"):
+        kit.record({"id": "x"})  # type: ignore[arg-type]
+
+
+def test_duplicate_ids_change_nothing_and_say_so(kit: Kit) -> None:
+    kit.goals.create("ada", "Reviews", {"event": "review.submitted", "count": 5})
+    first = kit.record(Event("ev-1", "review.submitted", "ada"))
+    before = journal_state(kit)
+    again = kit.record(Event("ev-1", "review.submitted", "ada", data={"other": 1}))
+    assert again == Outcome("ev-1", duplicate=True, seq=first.seq)
+    assert not again.changed
+    assert journal_state(kit) == before
+    assert kit.goals.list("ada")[0].progress.count == 1
+
+
+def test_record_many_is_one_transaction_with_outcomes_in_order(kit: Kit) -> None:
+    goal = kit.goals.create("ada", "Reviews", {"event": "review.submitted", "count": 2})
+    kit.record(Event("old", "review.submitted", "ada"))
+    outcomes = kit.record_many(
+        [
+            Event("a", "review.submitted", "ada"),
+            Event("old", "review.submitted", "ada"),
+            Event("b", "other.kind", "ada"),
+            Event("a", "review.submitted", "ada"),
+            Event("c", "review.submitted", "lin"),
+        ]
+    )
+    assert [(o.event_id, o.duplicate, o.seq) for o in outcomes] == [
+        ("a", False, 3),
+        ("old", True, 2),
+        ("b", False, 4),
+        ("a", True, 3),
+        ("c", False, 5),
+    ]
+    (change,) = outcomes[0].goal_changes
+    assert (change.goal_id, change.count, change.target, change.reached) == (goal.id, 2, 2, True)
+    assert kit.goals.get(goal.id).progress.count == 2
+
+
+def test_a_bad_event_in_a_batch_writes_nothing(kit: Kit) -> None:
+    kit.goals.create("ada", "Reviews", {"event": "review.submitted", "count": 2})
+    before = journal_state(kit)
+    good = [Event(f"e{i}", "review.submitted", "ada") for i in range(3)]
+    with pytest.raises(InvalidEvent, match=r"events\[3\] is a str"):
+        kit.record_many([*good, "not an event"])  # type: ignore[list-item]
+    big = Event("big", "review.submitted", "ada", data={"t": "x" * 70_000})
+    with pytest.raises(InvalidEvent, match="Event 'big' encodes to"):
+        kit.record_many([*good, big])
+    assert journal_state(kit) == before
+    assert kit.goals.list("ada")[0].progress.count == 0
+
+
+def test_journal_entry_bytes_are_canonical(kit: Kit, clock: FakeClock) -> None:
+    at = datetime(2026, 11, 21, 23, 30, 0, 5, tzinfo=timezone(timedelta(hours=2)))
+    kit.record(Event("ev-1", "review.submitted", "ada", at=at, data={"z": 1, "a": ["ü"]}))
+    (entry,) = kit.journal.tail(1)
+    assert (
+        entry.raw
+        == (
+            '{"actor":"ada","at":"2026-11-21T21:30:00.000005Z","data":{"a":["ü"],"z":1},'
+            '"id":"ev-1","kind":"review.submitted","recorded_at":"2026-11-02T09:00:00.000000Z",'
+            '"rules":0,"type":"event","v":1}'
+        ).encode()
+    )
+    assert (entry.seq, entry.type, entry.name, entry.actor) == (
+        1,
+        "event",
+        "review.submitted",
+        "ada",
+    )
+    assert entry.payload["data"] == {"a": ["ü"], "z": 1}
+
+
+def test_commands_are_journaled_too(kit: Kit) -> None:
+    goal = kit.goals.create("ada", "Reviews", {"event": "review.submitted", "count": 2})
+    kit.goals.pause(goal.id, by="ada")
+    kit.consent.set("ada", "nudges", True, by="ada")
+    names = [(e.type, e.name, e.actor) for e in kit.journal.read()]
+    assert names == [
+        ("command", "goal.create", "ada"),
+        ("command", "goal.pause", "ada"),
+        ("command", "consent.set", "ada"),
+    ]
+    create = kit.journal.read()[0].payload
+    assert create["args"]["goal"] == goal.id
+    assert create["args"]["measure"] == {
+        "count": 2,
+        "event": "review.submitted",
+        "per": None,
+        "where": {},
+    }
