@@ -159,8 +159,10 @@ class Kit:
         schema raises :class:`SchemaOutOfDate`. ``synchronous`` is SQLite's durability
         setting (``FULL``: a committed event survives power loss).
         """
+        if url is None:
+            url = os.environ.get("MOTIVEKIT_URL") or DEFAULT_URL
         store = open_store(
-            url or os.environ.get("MOTIVEKIT_URL") or DEFAULT_URL,
+            url,
             synchronous=synchronous,
             migrate=migrate,
         )

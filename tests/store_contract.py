@@ -101,13 +101,18 @@ class StoreContract:
         with store.writing() as s:
             s.append([entry(1, "kept")])
             s.save_goal(goal("g1"))
-        with pytest.raises(RuntimeError, match="boom"), store.writing() as s:
-            s.append([entry(2, "lost")])
-            s.save_goal(goal("g2"))
-            s.save_goal(attrs.evolve(goal("g1"), status=GoalStatus.PAUSED))
-            s.add_goal_counts({"g1": 2}, {("g1", date(2026, 11, 21)): 2})
-            s.set_consent("ada", "goals", False, AT)
-            raise RuntimeError("boom")
+
+        def failing_unit_of_work() -> None:
+            with store.writing() as s:
+                s.append([entry(2, "lost")])
+                s.save_goal(goal("g2"))
+                s.save_goal(attrs.evolve(goal("g1"), status=GoalStatus.PAUSED))
+                s.add_goal_counts({"g1": 2}, {("g1", date(2026, 11, 21)): 2})
+                s.set_consent("ada", "goals", False, AT)
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError, match="boom"):
+            failing_unit_of_work()
         with store.reading() as s:
             assert s.journal_size() == 1
             assert s.known_events(["kept", "lost"]) == {"kept": 1}

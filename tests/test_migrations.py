@@ -1,0 +1,58 @@
+"""The shipped Alembic migrations and the store's table definitions agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from motivekit.store import SqlStore, _migrate
+from motivekit.store._schema import PREFIX, VERSION_TABLE, metadata
+
+
+def test_migrated_schema_matches_the_table_definitions(tmp_path: Path) -> None:
+    store = SqlStore(f"sqlite:///{tmp_path / 'm.db'}")
+    try:
+        with store.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+            diff = compare_metadata(context, metadata)
+            tables = set(sa.inspect(conn).get_table_names())
+    finally:
+        store.close()
+    assert diff == []
+    assert tables == {t.name for t in metadata.sorted_tables} | {VERSION_TABLE}
+    assert all(name.startswith(PREFIX) for name in tables)
+
+
+def test_downgrade_and_upgrade_round_trip(tmp_path: Path) -> None:
+    store = SqlStore(f"sqlite:///{tmp_path / 'm.db'}")
+    try:
+        with store.engine.connect() as conn, conn.begin():
+            command.downgrade(_migrate._config(conn), "base")
+            assert _migrate.current_revision(conn) is None
+            assert set(sa.inspect(conn).get_table_names()) == {VERSION_TABLE}
+        assert store.upgrade() == _migrate.head_revision()
+        with store.writing() as s:
+            assert s.append([]) == []
+            assert s.journal_size() == 0
+    finally:
+        store.close()
+
+
+def test_migrations_leave_foreign_tables_alone(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'host.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        conn.exec_driver_sql("INSERT INTO alembic_version VALUES ('hostapp1')")
+    engine.dispose()
+    SqlStore(url).close()
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert (
+            conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "hostapp1"
+        )
+    engine.dispose()
