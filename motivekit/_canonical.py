@@ -16,7 +16,14 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 
-__all__ = ["MAX_DEPTH", "MAX_SAFE_INTEGER", "JSONValue", "canonical_bytes", "check_json"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_SAFE_INTEGER",
+    "JSONValue",
+    "canonical_bytes",
+    "check_json",
+    "is_encodable",
+]
 
 JSONValue: TypeAlias = bool | int | str | list["JSONValue"] | dict[str, "JSONValue"] | None
 
@@ -26,6 +33,17 @@ MAX_DEPTH = 32
 _ENCODER = json.JSONEncoder(
     ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
 )
+
+
+def is_encodable(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (lone surrogates such as ``"\\ud800"`` cannot)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def canonical_bytes(value: JSONValue) -> bytes:
@@ -45,7 +63,11 @@ def check_json(value: object, where: str, error: type[Exception]) -> JSONValue:
 def _check(value: object, where: str, error: type[Exception], depth: int) -> JSONValue:
     if depth > MAX_DEPTH:
         raise error(f"{where} is nested more than {MAX_DEPTH} levels deep; flatten it")
-    if value is None or isinstance(value, (bool, str)):
+    if isinstance(value, str):
+        if not is_encodable(value):
+            raise error(f"{where} contains a lone surrogate code point; send valid Unicode text")
+        return value
+    if value is None or isinstance(value, bool):
         return value
     if isinstance(value, int):
         if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
@@ -68,6 +90,8 @@ def _check(value: object, where: str, error: type[Exception], depth: int) -> JSO
                     f"{where} has a key of type {type(key).__name__} ({key!r}); "
                     f"keys must be strings"
                 )
+            if not is_encodable(key):
+                raise error(f"{where} has a key with a lone surrogate code point ({key!r})")
             out[key] = _check(item, f"{where}[{key!r}]", error, depth + 1)
         return out
     if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):

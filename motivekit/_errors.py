@@ -10,7 +10,7 @@ All of them derive from :class:`MotivekitError`, so a host app can catch one typ
     ├── NotFound                (also LookupError)
     │   ├── UnknownGoal         no goal with that id
     │   └── UnknownTemplate     no goal template with that id
-    ├── NotPermitted            (also PermissionError) the actor may not do this
+    ├── NotPermitted            the actor may not do this
     │   └── ConsentRequired     the person has switched this mechanic off
     ├── InvalidTransition       the goal's state does not allow this (e.g. resume a released goal)
     ├── StoreError              the storage backend failed or is not usable
@@ -72,7 +72,7 @@ class UnknownTemplate(NotFound):
     """No goal template has the given id."""
 
 
-class NotPermitted(MotivekitError, PermissionError):
+class NotPermitted(MotivekitError):
     """The acting person may not perform this action."""
 
 

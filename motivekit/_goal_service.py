@@ -170,6 +170,35 @@ class Goals:
             raise InvalidGoal("renegotiate() needs count=... and/or per=... to change")
         return self._change(goal_id, "goal.renegotiate", by, args)
 
+    def edit(
+        self,
+        goal_id: str,
+        *,
+        by: str,
+        title: str = _UNSET,
+        why: str | None = _UNSET,
+        plan: Plan | Mapping[str, str] | None = _UNSET,
+        visibility: Visibility = _UNSET,
+    ) -> Goal:
+        """Change how the owner describes and shares a goal; ``None`` clears why or plan.
+
+        The measure changes through :meth:`renegotiate`; the time zone is fixed at creation
+        because recorded progress is grouped by the goal's local days.
+        """
+        args: dict[str, JSONValue] = {}
+        if title is not _UNSET:
+            args["title"] = check_text(title, "title", required=True)
+        if why is not _UNSET:
+            args["why"] = check_text(why, "why", required=False)
+        if plan is not _UNSET:
+            checked = Plan.coerce(plan)
+            args["plan"] = None if checked is None else checked.to_json()
+        if visibility is not _UNSET:
+            args["visibility"] = check_visibility(visibility)
+        if not args:
+            raise InvalidGoal("edit() needs at least one of title, why, plan, visibility")
+        return self._change(goal_id, "goal.edit", by, args)
+
     def release(self, goal_id: str, *, by: str) -> Goal:
         """Let a goal go. A neutral, final state: nothing is lost and nothing "failed"."""
         return self._change(goal_id, "goal.release", by, {})
@@ -225,8 +254,8 @@ class Goals:
         at = self._clock()
         with self._store.writing() as session:
             self._require_consent(session, owner)
-            state = apply_goal_command(None, "goal.create", owner, args, at)
-            session.append([command_entry("goal.create", owner, args, at, self._rules)])
+            (seq,) = session.append([command_entry("goal.create", owner, args, at, self._rules)])
+            state = apply_goal_command(None, "goal.create", owner, args, at, seq)
             session.save_goal(state)
             return _views(session, [state], at)[0]
 

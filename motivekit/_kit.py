@@ -10,7 +10,7 @@ from typing import Self
 from motivekit._consent import Consent, Mechanic, check_mechanic
 from motivekit._consent import consent_defaults as _consent_defaults
 from motivekit._entries import command_entry
-from motivekit._errors import ConfigError, InvalidConsent, NotPermitted
+from motivekit._errors import ConfigError, InvalidConsent, InvalidInput, NotPermitted
 from motivekit._goal_service import Goals
 from motivekit._model import Event, JournalEntry, Outcome, check_name
 from motivekit._record import Recorder
@@ -78,11 +78,14 @@ class Journal:
 
     def read(self, after: int = 0, limit: int = 100) -> list[JournalEntry]:
         """Entries with sequence numbers above ``after``, oldest first."""
+        _count(after, "after")
+        _count(limit, "limit")
         with self._store.reading() as session:
             return [_public(e) for e in session.entries(after, limit)]
 
     def tail(self, n: int = 10) -> list[JournalEntry]:
         """The newest ``n`` entries, oldest first."""
+        _count(n, "n")
         with self._store.reading() as session:
             return [_public(e) for e in session.last_entries(n)]
 
@@ -90,6 +93,12 @@ class Journal:
         """How many entries the journal holds."""
         with self._store.reading() as session:
             return session.journal_size()
+
+
+def _count(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput(f"{field} must be a whole number >= 0, got {value!r}")
+    return value
 
 
 def _public(entry: StoredEntry) -> JournalEntry:
@@ -105,7 +114,7 @@ class Kit:
     """
 
     goals: Goals
-    """Self-chosen goals (:class:`motivekit.goals.Goals`)."""
+    """Self-chosen goals (:class:`motivekit.Goals`)."""
     consent: ConsentBook
     """Per-person consent per mechanic."""
     journal: Journal

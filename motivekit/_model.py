@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 import attrs
 
-from motivekit._canonical import JSONValue, check_json, loads
+from motivekit._canonical import JSONValue, check_json, is_encodable, loads
 from motivekit._errors import InvalidEvent
 
 __all__ = ["Event", "GoalChange", "JournalEntry", "Outcome"]
@@ -18,6 +18,8 @@ KIND_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}")
 """Event kinds: ``review.submitted``, ``answer:marked_helpful`` ... up to 128 characters."""
 
 MAX_ID_LENGTH = 200
+MIN_YEAR, MAX_YEAR = 1000, 9998
+"""Instants outside these years have no fixed-width journal form (or overflow in UTC)."""
 
 
 def check_name(value: object, field: str, error: type[Exception], hint: str) -> str:
@@ -28,8 +30,8 @@ def check_name(value: object, field: str, error: type[Exception], hint: str) -> 
         raise error(f"{field} must be a non-empty string without surrounding spaces; {hint}")
     if len(value) > MAX_ID_LENGTH:
         raise error(f"{field} is {len(value)} characters long; the limit is {MAX_ID_LENGTH}")
-    if not value.isprintable():
-        raise error(f"{field} contains control characters; {hint}")
+    if not value.isprintable() or not is_encodable(value):
+        raise error(f"{field} contains control characters or invalid Unicode; {hint}")
     return value
 
 
@@ -52,6 +54,15 @@ def check_instant(value: object, field: str, error: type[Exception]) -> datetime
         raise error(
             f"{field} is a naive datetime ({value.isoformat()}); pass a timezone-aware one, "
             f"e.g. datetime.now(timezone.utc) or value.replace(tzinfo=ZoneInfo('Europe/Berlin'))"
+        )
+    try:
+        year = value.astimezone(UTC).year
+    except OverflowError:
+        year = 0
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise error(
+            f"{field} is {value.isoformat()}; instants must lie between the years "
+            f"{MIN_YEAR} and {MAX_YEAR} (UTC)"
         )
     return value
 

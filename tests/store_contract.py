@@ -137,13 +137,12 @@ class StoreContract:
         with store.reading() as s:
             assert s.goal("g1") == changed
 
-    def test_goals_filter_by_owner_and_status_oldest_first(self, store: Store) -> None:
-        later = datetime(2026, 11, 22, tzinfo=UTC)
+    def test_goals_filter_by_owner_and_status_in_creation_order(self, store: Store) -> None:
         with store.writing() as s:
-            s.save_goal(goal("g-b", created_at=later))
-            s.save_goal(goal("g-a"))
-            s.save_goal(goal("g-c", status=GoalStatus.PAUSED))
-            s.save_goal(goal("g-d", owner="lin"))
+            s.save_goal(goal("g-b", created_seq=9))
+            s.save_goal(goal("g-a", created_seq=2))
+            s.save_goal(goal("g-c", status=GoalStatus.PAUSED, created_seq=5))
+            s.save_goal(goal("g-d", owner="lin", created_seq=1))
         with store.reading() as s:
             assert [g.id for g in s.goals("ada")] == ["g-a", "g-c", "g-b"]
             assert [g.id for g in s.goals("ada", "paused")] == ["g-c"]

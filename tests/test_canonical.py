@@ -58,6 +58,8 @@ def test_insertion_order_does_not_matter(value: dict[str, int]) -> None:
         ({"when": object()}, r"Event.data\['when'\] is of type object"),
         ({"b": b"raw"}, r"is of type bytes"),
         ({"nan": float("nan")}, r"is a float"),
+        ({"s": "\ud800"}, r"Event.data\['s'\] contains a lone surrogate"),
+        ({"\udfff": 1}, r"Event.data has a key with a lone surrogate"),
     ],
 )
 def test_rejects_values_without_a_canonical_form(value: object, message: str) -> None:

@@ -30,11 +30,12 @@ def test_db_upgrade_creates_then_reports_the_schema(url: str) -> None:
     assert run("db", "upgrade", "--url", url) == (0, f"{url}: schema already at revision 0001\n")
 
 
-def test_commands_on_a_database_without_schema_point_to_db_upgrade(url: str) -> None:
+def test_commands_on_a_missing_database_point_to_db_upgrade(url: str, tmp_path: Path) -> None:
     code, out = run("goals", "list", "--owner", "ada", "--url", url)
     assert code == 1
-    assert "Error: SchemaOutOfDate:" in out
-    assert "run `motivekit db upgrade --url" in out
+    assert "Error: SchemaOutOfDate: no database at" in out
+    assert "create it with `motivekit db upgrade --url" in out
+    assert list(tmp_path.iterdir()) == []  # a mistyped --url leaves nothing behind
 
 
 def test_goals_list_text_and_json(url: str) -> None:
@@ -61,6 +62,8 @@ def test_goals_list_text_and_json(url: str) -> None:
         (total.id, "paused", 1, 40, None),
     ]
     assert run("goals", "list", "--owner", "nobody", "--url", url)[1] == "nobody has no goals\n"
+    quiet = CliRunner().invoke(main, ["goals", "list", "--owner", "nobody", "--url", url, "--json"])
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "nobody has no goals\n")
 
 
 def test_journal_tail_prints_exact_bytes(url: str) -> None:

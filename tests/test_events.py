@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
-from motivekit import Event, InvalidEvent, Kit, Outcome
+from motivekit import Event, InvalidEvent, InvalidInput, Kit, Outcome
 
 from .conftest import FakeClock
 
@@ -34,6 +34,12 @@ def journal_state(kit: Kit) -> tuple[int, list[bytes]]:
             r"Event.at is a naive datetime \(2026-11-21T12:00:00\)",
         ),
         ({"at": "2026-11-21"}, r"Event.at must be a datetime, got str"),
+        ({"at": datetime(5, 1, 1, tzinfo=UTC)}, r"between the years 1000 and 9998"),
+        (
+            {"at": datetime.max.replace(tzinfo=timezone(timedelta(hours=-5)))},
+            r"between the years 1000 and 9998",
+        ),
+        ({"id": "ev-\ud800"}, r"Event.id contains control characters or invalid Unicode"),
         ({"data": {"score": 0.75}}, r"Event.data\['score'\] is a float \(0.75\).*75"),
         ({"data": {"nested": {"ratio": 1.5}}}, r"Event.data\['nested'\]\['ratio'\] is a float"),
         ({"data": [1, 2]}, r"Event.data must be a dict with string keys, got list"),
@@ -151,6 +157,15 @@ def test_journal_entry_bytes_are_canonical(kit: Kit, clock: FakeClock) -> None:
         "ada",
     )
     assert entry.payload["data"] == {"a": ["ü"], "z": 1}
+
+
+def test_journal_reads_reject_negative_limits(kit: Kit) -> None:
+    kit.record(Event("e1", "k", "ada"))
+    for call in (lambda: kit.journal.tail(-1), lambda: kit.journal.read(limit=-1)):
+        with pytest.raises(InvalidInput, match=r"must be a whole number >= 0, got -1"):
+            call()
+    assert kit.journal.tail(0) == []
+    assert [e.seq for e in kit.journal.read(after=0, limit=5)] == [1]
 
 
 def test_commands_are_journaled_too(kit: Kit) -> None:

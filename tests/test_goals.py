@@ -59,6 +59,7 @@ def test_create_keeps_what_the_owner_chose(kit: Kit, clock: FakeClock) -> None:
     assert got.plan == Plan("I open my laptop on Monday", "I review one pull request")
     assert got.why == "Reading other people's code teaches me the most"
     assert got.created_at == clock.now
+    assert got.created_seq == 1  # the journal entry that created it
     assert (got.progress.count, got.progress.target, got.progress.reached) == (0, 3, False)
     assert kit.goals.list("ada") == [got]
     assert kit.goals.list("lin") == []
@@ -199,6 +200,43 @@ def test_renegotiate_keeps_progress(kit: Kit) -> None:
         kit.goals.renegotiate(goal_id, by="ada", per="fortnight")  # type: ignore[arg-type]
 
 
+def test_edit_changes_description_and_sharing_only(kit: Kit, clock: FakeClock) -> None:
+    goal_id = reviews(kit)
+    submit(kit, 1)
+    clock.advance(hours=1)
+    goal = kit.goals.edit(
+        goal_id,
+        by="ada",
+        title="Review one PR a day",
+        why="I want to know the codebase",
+        plan={"when": "after stand-up", "then": "I open the oldest PR"},
+        visibility="shared",
+    )
+    assert (goal.title, goal.why, goal.visibility) == (
+        "Review one PR a day",
+        "I want to know the codebase",
+        "shared",
+    )
+    assert goal.plan == Plan("after stand-up", "I open the oldest PR")
+    assert (goal.updated_at, goal.progress.count, goal.measure) == (
+        clock.now,
+        1,
+        Measure("review.submitted", 3, "week"),
+    )
+    goal = kit.goals.edit(goal_id, by="ada", why=None, plan=None)
+    assert (goal.why, goal.plan) == (None, None)
+    size = kit.journal.size()
+    kit.goals.edit(goal_id, by="ada", visibility="shared")  # unchanged: nothing journaled
+    assert kit.journal.size() == size
+    with pytest.raises(NotPermitted):
+        kit.goals.edit(goal_id, by="lin", title="Mine now")
+    with pytest.raises(InvalidGoal, match="needs at least one of"):
+        kit.goals.edit(goal_id, by="ada")
+    with pytest.raises(InvalidGoal, match="visibility must be one of"):
+        kit.goals.edit(goal_id, by="ada", visibility="world")  # type: ignore[arg-type]
+    assert kit.goals.get(goal_id).title == "Review one PR a day"
+
+
 def test_release_is_a_neutral_final_state(kit: Kit) -> None:
     goal_id = reviews(kit)
     submit(kit, 1)
@@ -245,6 +283,7 @@ def test_unknown_goal(kit: Kit) -> None:
         ({"plan": {"then": "x"}}, r"plan must look like \{'when'"),
         ({"plan": "if x then y"}, r"plan must be a Plan or a dict"),
         ({"owner": ""}, r"owner must be a non-empty string"),
+        ({"why": "\ud800"}, r"why contains a lone surrogate code point"),
     ],
 )
 def test_invalid_goals_are_rejected_before_anything_is_written(

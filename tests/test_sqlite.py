@@ -144,16 +144,30 @@ def test_default_url_is_a_file_in_the_working_directory(
     assert (tmp_path / "env.db").is_file()
 
 
-def test_old_schema_without_migrate_says_how_to_upgrade(tmp_path: Path) -> None:
+def test_without_migrate_nothing_is_created_and_the_message_says_how(tmp_path: Path) -> None:
     url = url_for(tmp_path)
     with pytest.raises(
         SchemaOutOfDate,
-        match=r"schema is at revision None, motivekit needs '0001'; "
+        match=r"no database at '.*shared.db'; create it with `motivekit db upgrade --url",
+    ):
+        Kit.open(url, migrate=False)
+    assert list(tmp_path.iterdir()) == []
+    sa.create_engine(url).connect().close()  # an empty SQLite file, e.g. made by the host app
+    with pytest.raises(
+        SchemaOutOfDate,
+        match=r"the database has no motivekit schema, motivekit needs revision '0001'; "
         r"run `motivekit db upgrade --url",
     ):
         Kit.open(url, migrate=False)
     Kit.open(url).close()
     Kit.open(url, migrate=False).close()
+
+
+def test_sqlite_paths_are_taken_literally(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "~").mkdir()
+    Kit.open("sqlite:///~/x.db").close()  # like SQLite itself: a folder named "~"
+    assert (tmp_path / "~" / "x.db").is_file()
 
 
 def test_a_schema_from_a_newer_motivekit_is_refused(tmp_path: Path) -> None:
@@ -188,8 +202,9 @@ def test_unusable_urls_raise_config_error(
 def test_missing_directory_and_bad_options(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"directory '.*nowhere' does not exist"):
         Kit.open(f"sqlite:///{tmp_path / 'nowhere' / 'x.db'}")
-    with pytest.raises(ConfigError, match="synchronous must be"):
-        Kit.open(url_for(tmp_path), synchronous="SOMETIMES")
+    for url in (url_for(tmp_path), "memory://"):
+        with pytest.raises(ConfigError, match="synchronous must be"):
+            Kit.open(url, synchronous="SOMETIMES")
     with pytest.raises(ConfigError, match="max_event_bytes must be an integer >= 256"):
         Kit.open("memory://", max_event_bytes=10)
     with pytest.raises(ConfigError, match="consent_defaults has unknown mechanic 'points'"):

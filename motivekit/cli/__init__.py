@@ -12,6 +12,7 @@ import click
 from motivekit._errors import MotivekitError
 from motivekit._kit import DEFAULT_URL, Kit
 from motivekit.store import SqlStore
+from motivekit.store._migrate import head_revision
 
 __all__ = ["main"]
 
@@ -56,12 +57,9 @@ def db_upgrade(url: str) -> None:
     if url == "memory://":
         raise click.ClickException("memory:// keeps nothing on disk; there is no schema to upgrade")
     with _reported():
-        store = SqlStore(url, migrate=True)
-        try:
-            before = store.revision_at_open
-            head = store.upgrade()
-        finally:
-            store.close()
+        store = SqlStore(url, migrate=True)  # opening upgrades
+        store.close()
+    before, head = store.revision_at_open, head_revision()
     if before == head:
         click.echo(f"{store.url}: schema already at revision {head}")
     else:
@@ -82,7 +80,7 @@ def goals_list(url: str, owner: str, as_json: bool) -> None:
     with _kit(url) as kit, _reported():
         found = kit.goals.list(owner)
     if not found:
-        click.echo(f"{owner} has no goals", err=not as_json)
+        click.echo(f"{owner} has no goals", err=as_json)
         return
     for goal in found:
         p = goal.progress

@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 GOAL_COMMANDS = frozenset(
-    {"goal.create", "goal.pause", "goal.resume", "goal.renegotiate", "goal.release"}
+    {"goal.create", "goal.edit", "goal.pause", "goal.resume", "goal.renegotiate", "goal.release"}
 )
 
 
@@ -86,13 +86,19 @@ def progress_from_days(
 
 
 def apply_goal_command(
-    goal: GoalState | None, name: str, by: str, args: Mapping[str, Any], at: datetime
+    goal: GoalState | None,
+    name: str,
+    by: str,
+    args: Mapping[str, Any],
+    at: datetime,
+    seq: int = 0,
 ) -> GoalState:
     """Fold one goal command (as journaled) into the goal's state.
 
     Returns ``goal`` itself when the command changes nothing (pausing a paused goal), so
     callers can skip journaling a no-op. Raises :class:`NotPermitted` when ``by`` is not
     the owner and :class:`InvalidTransition` when the goal's status does not allow it.
+    ``seq`` is the command's journal sequence number (recorded on creation).
     """
     if name == "goal.create":
         if goal is not None:
@@ -110,6 +116,7 @@ def apply_goal_command(
             template_id=args.get("template"),
             created_at=at,
             updated_at=at,
+            created_seq=seq,
         )
     assert goal is not None, "the pipeline loads the goal before folding a command"
     if by != goal.owner:
@@ -128,6 +135,13 @@ def apply_goal_command(
         return _with_status(goal, GoalStatus.ACTIVE, at)
     if name == "goal.release":
         return _with_status(goal, GoalStatus.RELEASED, at)
+    if name == "goal.edit":
+        changes: dict[str, Any] = {k: args[k] for k in ("title", "why", "visibility") if k in args}
+        if "plan" in args:
+            changes["plan"] = Plan.coerce(args["plan"])
+        if all(getattr(goal, k) == v for k, v in changes.items()):
+            return goal
+        return attrs.evolve(goal, **changes, updated_at=at)
     if name == "goal.renegotiate":
         measure = goal.measure
         changed = Measure(

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from motivekit._canonical import JSONValue
+from motivekit._canonical import JSONValue, is_encodable
 from motivekit._errors import InvalidGoal
 from motivekit._model import check_kind, check_name
 
@@ -74,6 +74,8 @@ def check_text(value: object, field: str, *, required: bool) -> str | None:
         raise InvalidGoal(f"{field} must be a non-empty string, got {value!r}")
     if len(value) > MAX_TEXT:
         raise InvalidGoal(f"{field} is {len(value)} characters long; the limit is {MAX_TEXT}")
+    if not is_encodable(value):
+        raise InvalidGoal(f"{field} contains a lone surrogate code point; send valid Unicode text")
     return value
 
 
@@ -105,6 +107,8 @@ def _check_where(value: object) -> dict[str, Scalar]:
     for key, item in value.items():
         if not isinstance(key, str) or not key:
             raise InvalidGoal(f"measure.where keys must be non-empty strings, got {key!r}")
+        if isinstance(item, str) and not is_encodable(item):
+            raise InvalidGoal(f"measure.where[{key!r}] contains a lone surrogate code point")
         if isinstance(item, float) or not isinstance(item, (str, int, bool, type(None))):
             raise InvalidGoal(
                 f"measure.where[{key!r}] must be a string, integer, boolean or None "
@@ -293,6 +297,8 @@ class GoalState:
     updated_at: datetime
     total: int = 0
     """Matching events counted since the goal was made (used when ``per`` is None)."""
+    created_seq: int = 0
+    """Sequence number of the journal entry that created the goal (orders goals)."""
 
 
 @attrs.frozen
@@ -312,6 +318,7 @@ class Goal:
     created_at: datetime
     updated_at: datetime
     total: int
+    created_seq: int
     progress: Progress
 
     @classmethod

@@ -14,11 +14,11 @@ def open_store(url: str, *, synchronous: str = "FULL", migrate: bool = True) -> 
     """The store for ``url``: ``memory://`` or a SQLAlchemy URL such as ``sqlite:///x.db``."""
     if not isinstance(url, str) or not url:
         raise ConfigError(f"url must be a non-empty string such as 'sqlite:///app.db', got {url!r}")
-    if url == "memory://":
-        return MemoryStore()
     if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
         raise ConfigError(
             f"synchronous must be 'OFF', 'NORMAL', 'FULL' or 'EXTRA', got {synchronous!r}"
         )
+    if url == "memory://":
+        return MemoryStore()
     mode: Synchronous = synchronous  # type: ignore[assignment]
     return SqlStore(url, synchronous=mode, migrate=migrate)

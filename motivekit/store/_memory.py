@@ -86,7 +86,7 @@ class _MemorySession:
             for g in self._t.goals.values()
             if (owner is None or g.owner == owner) and (status is None or g.status == status)
         ]
-        return sorted(found, key=lambda g: (g.created_at, g.id))
+        return sorted(found, key=lambda g: g.created_seq)
 
     def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
         owners, kinds = set(owners), set(kinds)

@@ -53,6 +53,7 @@ goals = sa.Table(
     sa.Column("created_at", sa.BigInteger, nullable=False),
     sa.Column("updated_at", sa.BigInteger, nullable=False),
     sa.Column("total", sa.BigInteger, nullable=False),
+    sa.Column("created_seq", sa.BigInteger, nullable=False),
     sa.Index(PREFIX + "goals_watch", "owner", "status", "event_kind"),
 )
 

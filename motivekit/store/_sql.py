@@ -54,6 +54,7 @@ def _goal_row(goal: GoalState) -> dict[str, Any]:
         "created_at": to_micros(goal.created_at),
         "updated_at": to_micros(goal.updated_at),
         "total": goal.total,
+        "created_seq": goal.created_seq,
     }
 
 
@@ -73,6 +74,7 @@ def _goal_from_row(row: sa.Row[Any]) -> GoalState:
         created_at=from_micros(m["created_at"]),
         updated_at=from_micros(m["updated_at"]),
         total=m["total"],
+        created_seq=m["created_seq"],
     )
 
 
@@ -149,7 +151,7 @@ class _SqlSession:
         return None if row is None else _goal_from_row(row)
 
     def goals(self, owner: str | None = None, status: str | None = None) -> list[GoalState]:
-        query = sa.select(goals).order_by(goals.c.created_at, goals.c.id)
+        query = sa.select(goals).order_by(goals.c.created_seq)
         if owner is not None:
             query = query.where(goals.c.owner == owner)
         if status is not None:
@@ -228,15 +230,21 @@ class _SqlSession:
         )
 
 
-def _sqlite_engine(url: sa.URL, synchronous: Synchronous) -> sa.Engine:
+def _sqlite_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa.Engine:
     database = url.database or ""
     in_memory = database in ("", ":memory:")
     if not in_memory:
-        parent = Path(database).expanduser().resolve().parent
-        if not parent.is_dir():
+        path = Path(database).resolve()  # SQLite takes the path literally: no ~ expansion
+        if not path.parent.is_dir():
             raise ConfigError(
-                f"cannot open SQLite file {database!r}: directory {str(parent)!r} does not "
-                f"exist; create it first or choose another path"
+                f"cannot open SQLite file {database!r}: directory {str(path.parent)!r} does "
+                f"not exist; create it first or choose another path"
+            )
+        if not create and not path.exists():
+            raise SchemaOutOfDate(
+                f"no database at {database!r}; create it with "
+                f"`motivekit db upgrade --url {url.render_as_string()}` (or open it with "
+                f"migrate=True)"
             )
     engine = sa.create_engine(
         url,
@@ -283,7 +291,7 @@ class SqlStore:
                 f"synchronous must be 'OFF', 'NORMAL', 'FULL' or 'EXTRA', got {synchronous!r}"
             )
         self.url = parsed.render_as_string(hide_password=True)
-        self.engine = _sqlite_engine(parsed, synchronous)
+        self.engine = _sqlite_engine(parsed, synchronous, create=migrate)
         self._check_schema(migrate)
 
     def _check_schema(self, migrate: bool) -> None:
@@ -300,9 +308,10 @@ class SqlStore:
                 f"version of motivekit does not know; upgrade motivekit"
             )
         if not migrate:
+            found = "has no motivekit schema" if current is None else f"is at revision {current!r}"
             raise SchemaOutOfDate(
-                f"{self.url}: the database schema is at revision {current!r}, motivekit needs "
-                f"{head!r}; run `motivekit db upgrade --url {self.url}`"
+                f"{self.url}: the database {found}, motivekit needs revision {head!r}; "
+                f"run `motivekit db upgrade --url {self.url}`"
             )
         self.upgrade()
 

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.BigInteger, nullable=False),
         sa.Column("updated_at", sa.BigInteger, nullable=False),
         sa.Column("total", sa.BigInteger, nullable=False),
+        sa.Column("created_seq", sa.BigInteger, nullable=False),
     )
     op.create_index("motivekit_goals_watch", "motivekit_goals", ["owner", "status", "event_kind"])
     op.create_table(
