@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import builtins
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from motivekit._canonical import JSONValue
@@ -19,6 +18,7 @@ from motivekit._errors import (
     UnknownTemplate,
 )
 from motivekit._model import check_instant, check_name
+from motivekit._progress import period_counts
 from motivekit._time import Clock
 from motivekit.goals._engine import apply_goal_command, local_day, period_bounds, progress_from_days
 from motivekit.goals._model import (
@@ -290,19 +290,12 @@ def _load(session: Session, goal_id: str) -> GoalState:
 
 
 def _views(session: Session, states: Sequence[GoalState], at: datetime) -> list[Goal]:
-    bounds_of: dict[str, tuple[date, date] | None] = {}
-    by_period: dict[tuple[date, date], list[str]] = defaultdict(list)
-    for state in states:
-        bounds = period_bounds(state.measure.per, local_day(at, state.tz))
-        bounds_of[state.id] = bounds
-        if bounds is not None:
-            by_period[bounds].append(state.id)
-    sums: dict[str, int] = {}
-    for bounds, goal_ids in by_period.items():
-        sums.update(session.day_counts(goal_ids, *bounds))
+    periods = {s.id: period_bounds(s.measure.per, local_day(at, s.tz)) for s in states}
+    counts = period_counts(session, ((g, p) for g, p in periods.items() if p is not None))
     return [
-        Goal.from_state(s, progress_from_days(s, bounds_of[s.id], sums.get(s.id, 0)))
+        Goal.from_state(s, progress_from_days(s, p, 0 if p is None else counts[s.id, p]))
         for s in states
+        for p in (periods[s.id],)
     ]
 
 

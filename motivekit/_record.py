@@ -8,24 +8,17 @@ from datetime import date, datetime
 
 import attrs
 
-from motivekit._consent import Consent, Mechanic
+from motivekit._consent import Mechanic
 from motivekit._entries import event_entry
 from motivekit._errors import InvalidEvent
 from motivekit._model import Event, GoalChange, Outcome
+from motivekit._progress import Period, period_counts
 from motivekit._time import Clock
 from motivekit.goals._engine import counted_day, period_bounds
 from motivekit.goals._model import GoalState
 from motivekit.store._protocol import NewEntry, Session, Store
 
 __all__ = ["Recorder"]
-
-
-@attrs.frozen
-class _Hit:
-    event_index: int
-    goal: GoalState
-    day: date
-    bounds: tuple[date, date] | None
 
 
 @attrs.frozen
@@ -80,53 +73,39 @@ class Recorder:
     ) -> dict[int, list[GoalChange]]:
         if not fresh:
             return {}
-        actors = {events[i].actor for i in fresh}
-        choices = session.consents(actors)
-        allowed = {
-            a for a in actors if Consent.of(a, choices.get(a, {}), self.defaults).allows("goals")
-        }
         watching: dict[tuple[str, str], list[GoalState]] = defaultdict(list)
-        if allowed:
-            for goal in session.active_goals(allowed, {events[i].kind for i in fresh}):
-                watching[goal.owner, goal.measure.event].append(goal)
-        if not watching:
-            return {}
+        actors = {events[i].actor for i in fresh}
+        kinds = {events[i].kind for i in fresh}
+        default = self.defaults[Mechanic.GOALS]
+        # Owners who switched goals off are left out by the store, in the same query.
+        for goal in session.active_goals(actors, kinds, consent_default=default):
+            watching[goal.owner, goal.measure.event].append(goal)
 
-        hits: list[_Hit] = []
+        hits: list[tuple[int, GoalState, date, Period | None]] = []
         for i in fresh:
             event = events[i]
             for goal in watching.get((event.actor, event.kind), ()):
                 day = counted_day(goal, event.kind, event.at or now, event.data)
                 if day is not None:
-                    hits.append(_Hit(i, goal, day, period_bounds(goal.measure.per, day)))
+                    hits.append((i, goal, day, period_bounds(goal.measure.per, day)))
         if not hits:
             return {}
 
-        # One query per distinct period gives every touched goal's count so far.
-        so_far: dict[tuple[str, date], int] = {}
-        by_period: dict[tuple[date, date], set[str]] = defaultdict(set)
-        for hit in hits:
-            if hit.bounds is not None:
-                by_period[hit.bounds].add(hit.goal.id)
-        for bounds, goal_ids in by_period.items():
-            for goal_id, count in session.day_counts(goal_ids, *bounds).items():
-                so_far[goal_id, bounds[0]] = count
-
+        so_far = period_counts(session, ((g.id, p) for _, g, _, p in hits if p is not None))
         totals: Counter[str] = Counter()
         days: Counter[tuple[str, date]] = Counter()
         changes: dict[int, list[GoalChange]] = defaultdict(list)
-        for hit in hits:
-            goal = hit.goal
+        for i, goal, day, period in hits:
             totals[goal.id] += 1
-            days[goal.id, hit.day] += 1
-            if hit.bounds is None:
+            days[goal.id, day] += 1
+            if period is None:
                 count, start, end = goal.total + totals[goal.id], None, None
             else:
-                start, end = hit.bounds
-                so_far[goal.id, start] += 1
-                count = so_far[goal.id, start]
+                start, end = period
+                so_far[goal.id, period] += 1
+                count = so_far[goal.id, period]
             target = goal.measure.count
-            changes[hit.event_index].append(
+            changes[i].append(
                 GoalChange(goal.id, goal.owner, start, end, count, target, count == target)
             )
         session.add_goal_counts(totals, days)

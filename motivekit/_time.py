@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 __all__ = [
     "Clock",
@@ -25,6 +26,7 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+@lru_cache(maxsize=1024)
 def format_instant(instant: datetime) -> str:
     """``2026-11-21T20:27:38.000123Z``: the one text form used in journal entries."""
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -118,7 +118,7 @@ class StoreContract:
             assert s.known_events(["kept", "lost"]) == {"kept": 1}
             assert s.goal("g2") is None
             assert s.goal("g1") == goal("g1")
-            assert s.day_counts(["g1"], date(2026, 11, 1), date(2026, 12, 1)) == {"g1": 0}
+            assert s.day_counts(["g1"], date(2026, 11, 1), date(2026, 12, 1)) == {}
             assert s.consents(["ada"]) == {}
         with store.writing() as s:
             assert s.append([entry(3)]) == [2]
@@ -155,11 +155,30 @@ class StoreContract:
             s.save_goal(goal("g3", status=GoalStatus.PAUSED))
             s.save_goal(goal("g4", owner="lin"))
         with store.reading() as s:
-            found = s.active_goals({"ada"}, {"review.submitted"})
+            found = s.active_goals({"ada"}, {"review.submitted"}, consent_default=True)
             assert [g.id for g in found] == ["g1"]
-            both = s.active_goals({"ada", "lin"}, {"review.submitted", "answer.posted"})
+            kinds = {"review.submitted", "answer.posted"}
+            both = s.active_goals({"ada", "lin"}, kinds, consent_default=True)
             assert sorted(g.id for g in both) == ["g1", "g2", "g4"]
-            assert s.active_goals(set(), {"review.submitted"}) == []
+            assert s.active_goals(set(), kinds, consent_default=True) == []
+            assert s.active_goals({"ada", "lin"}, kinds, consent_default=False) == []
+            many = [f"x{i}" for i in range(1200)] + ["lin"]
+            assert [g.id for g in s.active_goals(many, kinds, consent_default=True)] == ["g4"]
+
+    def test_active_goals_leave_out_owners_who_switched_goals_off(self, store: Store) -> None:
+        with store.writing() as s:
+            s.save_goal(goal("g1"))
+            s.save_goal(goal("g2", owner="lin"))
+            s.save_goal(goal("g3", owner="kim"))
+            s.set_consent("ada", "goals", False, AT)
+            s.set_consent("lin", "goals", True, AT)
+            s.set_consent("kim", "impact", False, AT)
+        with store.reading() as s:
+            people, kinds = {"ada", "lin", "kim"}, {"review.submitted"}
+            on = s.active_goals(people, kinds, consent_default=True)
+            assert sorted(g.id for g in on) == ["g2", "g3"]
+            off = s.active_goals(people, kinds, consent_default=False)
+            assert [g.id for g in off] == ["g2"]
 
     def test_goal_counts_accumulate_by_day_and_total(self, store: Store) -> None:
         d1, d2, d3 = date(2026, 11, 29), date(2026, 11, 30), date(2026, 12, 1)
@@ -171,9 +190,14 @@ class StoreContract:
             s.add_goal_counts({"g1": 2, "g2": 1}, {("g1", d2): 1, ("g1", d3): 1, ("g2", d3): 1})
         with store.reading() as s:
             assert s.goal("g1").total == 5  # type: ignore[union-attr]
-            assert s.day_counts(["g1", "g2"], d1, d3) == {"g1": 4, "g2": 0}
-            assert s.day_counts(["g1", "g2"], d3, date(2026, 12, 2)) == {"g1": 1, "g2": 1}
-            assert s.day_counts(["g1"], d2, d2) == {"g1": 0}
+            assert s.day_counts(["g1", "g2"], d1, d3) == {("g1", d1): 1, ("g1", d2): 3}
+            assert s.day_counts(["g1", "g2"], d3, date(2026, 12, 2)) == {
+                ("g1", d3): 1,
+                ("g2", d3): 1,
+            }
+            assert s.day_counts(["g1"], d2, d2) == {}
+            many = [f"x{i}" for i in range(1200)] + ["g2"]
+            assert s.day_counts(many, d3, date(2026, 12, 2)) == {("g2", d3): 1}
 
     def test_consent_choices_are_per_user_and_mechanic(self, store: Store) -> None:
         with store.writing() as s:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -115,19 +116,21 @@ def test_wal_and_full_synchronous_by_default(tmp_path: Path) -> None:
         relaxed.close()
 
 
-def test_writes_take_the_lock_at_begin(tmp_path: Path) -> None:
+def test_writes_take_the_lock_at_begin_and_reads_do_not(tmp_path: Path) -> None:
     store = SqlStore(url_for(tmp_path))
-    statements: list[str] = []
-    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    other = sqlite3.connect(tmp_path / "shared.db", timeout=0, isolation_level=None)
     try:
         with store.writing() as s:
-            s.journal_size()
+            s.journal_size()  # only a read so far, yet the write lock is held
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
         with store.reading() as s:
             s.journal_size()
+            other.execute("BEGIN IMMEDIATE")  # a reader does not block writers
+            other.execute("ROLLBACK")
     finally:
+        other.close()
         store.close()
-    begins = [s for s in statements if s.startswith("BEGIN")]
-    assert begins == ["BEGIN IMMEDIATE", "BEGIN"]
 
 
 def test_default_url_is_a_file_in_the_working_directory(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import attrs
@@ -38,11 +39,13 @@ GOAL_COMMANDS = frozenset(
 )
 
 
+@lru_cache(maxsize=8192)
 def local_day(instant: datetime, tz: str) -> date:
     """The calendar day ``instant`` falls on in time zone ``tz``."""
     return instant.astimezone(zone(tz)).date()
 
 
+@lru_cache(maxsize=8192)
 def period_bounds(per: Per | None, day: date) -> tuple[date, date] | None:
     """The local days ``[start, end)`` of the period containing ``day``; None in total.
 

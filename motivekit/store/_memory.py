@@ -88,12 +88,18 @@ class _MemorySession:
         ]
         return sorted(found, key=lambda g: g.created_seq)
 
-    def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
+    def active_goals(
+        self, owners: Collection[str], kinds: Collection[str], *, consent_default: bool
+    ) -> list[GoalState]:
         owners, kinds = set(owners), set(kinds)
+        consents = self._t.consents
         return [
             g
             for g in self._t.goals.values()
-            if g.owner in owners and g.status is GoalStatus.ACTIVE and g.measure.event in kinds
+            if g.owner in owners
+            and g.status is GoalStatus.ACTIVE
+            and g.measure.event in kinds
+            and consents.get(g.owner, {}).get("goals", consent_default)
         ]
 
     def save_goal(self, goal: GoalState) -> None:
@@ -108,10 +114,12 @@ class _MemorySession:
         for key, n in days.items():
             self._put(self._t.goal_days, key, self._t.goal_days.get(key, 0) + n)
 
-    def day_counts(self, goal_ids: Collection[str], start: date, end: date) -> dict[str, int]:
+    def day_counts(
+        self, goal_ids: Collection[str], start: date, end: date
+    ) -> dict[tuple[str, date], int]:
         span = [start + timedelta(days=i) for i in range((end - start).days)]
         days = self._t.goal_days
-        return {g: sum(days.get((g, d), 0) for d in span) for g in goal_ids}
+        return {(g, d): days[g, d] for g in goal_ids for d in span if (g, d) in days}
 
     # consent
     def consents(self, users: Collection[str]) -> dict[str, dict[str, bool]]:

@@ -79,8 +79,12 @@ class Session(Protocol):
         """Goals, filtered by owner and status, oldest first."""
         ...
 
-    def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
-        """Active goals owned by one of ``owners`` that count one of ``kinds``."""
+    def active_goals(
+        self, owners: Collection[str], kinds: Collection[str], *, consent_default: bool
+    ) -> list[GoalState]:
+        """Active goals owned by one of ``owners`` that count one of ``kinds``, leaving out
+        owners who switched goals off (``consent_default``: whether goals are on for people
+        who never chose)."""
         ...
 
     def save_goal(self, goal: GoalState) -> None:
@@ -93,8 +97,10 @@ class Session(Protocol):
         """Add to goals' totals and to per-day counts (creating day rows as needed)."""
         ...
 
-    def day_counts(self, goal_ids: Collection[str], start: date, end: date) -> dict[str, int]:
-        """Sum of each goal's day counts over local days ``[start, end)``."""
+    def day_counts(
+        self, goal_ids: Collection[str], start: date, end: date
+    ) -> dict[tuple[str, date], int]:
+        """The non-zero day counts of ``goal_ids`` on local days ``[start, end)``."""
         ...
 
     # consent

@@ -11,6 +11,7 @@ import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -58,15 +59,25 @@ def _goal_row(goal: GoalState) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=4096)
+def _measure(text: str) -> Measure:
+    return Measure.coerce(json.loads(text))
+
+
+@lru_cache(maxsize=4096)
+def _plan(text: str) -> Plan | None:
+    return Plan.coerce(json.loads(text))
+
+
 def _goal_from_row(row: sa.Row[Any]) -> GoalState:
     m = row._mapping
     return GoalState(
         id=m["id"],
         owner=m["owner"],
         title=m["title"],
-        measure=Measure.coerce(json.loads(m["measure"])),
+        measure=_measure(m["measure"]),
         why=m["why"],
-        plan=None if m["plan"] is None else Plan.coerce(json.loads(m["plan"])),
+        plan=None if m["plan"] is None else _plan(m["plan"]),
         visibility=m["visibility"],
         tz=m["tz"],
         status=GoalStatus(m["status"]),
@@ -91,19 +102,75 @@ def _entry_from_row(row: sa.Row[Any]) -> StoredEntry:
     )
 
 
+# Statements are built once: building and cache-keying a Core statement costs more than
+# SQLite takes to run it. IN-lists use expanding bind parameters.
+_ids: sa.BindParameter[Any] = sa.bindparam("ids", expanding=True)
+_KNOWN_EVENTS = sa.select(journal.c.event_id, journal.c.seq).where(journal.c.event_id.in_(_ids))
+_BUMP_HEAD = (
+    log_head.update()
+    .where(log_head.c.id == 1)
+    .values(size=log_head.c.size + sa.bindparam("n", type_=sa.BigInteger))
+)
+_BUMP_HEAD_RETURNING = _BUMP_HEAD.returning(log_head.c.size)
+_HEAD_SIZE = sa.select(log_head.c.size).where(log_head.c.id == 1)
+_INSERT_ENTRY = journal.insert()
+_ENTRIES_AFTER = (
+    sa.select(journal)
+    .where(journal.c.seq > sa.bindparam("after"))
+    .order_by(journal.c.seq)
+    .limit(sa.bindparam("limit"))
+)
+_LAST_ENTRIES = sa.select(journal).order_by(journal.c.seq.desc()).limit(sa.bindparam("limit"))
+_GOAL = sa.select(goals).where(goals.c.id == sa.bindparam("goal"))
+_goals_consent = consents.alias("goals_consent")
+_ACTIVE_GOALS = (
+    sa.select(goals)
+    .outerjoin(
+        _goals_consent,
+        sa.and_(_goals_consent.c.user_id == goals.c.owner, _goals_consent.c.mechanic == "goals"),
+    )
+    .where(
+        goals.c.owner.in_(_ids),
+        goals.c.status == GoalStatus.ACTIVE.value,
+        goals.c.event_kind.in_(sa.bindparam("kinds", expanding=True)),
+        sa.func.coalesce(_goals_consent.c.enabled, sa.bindparam("default", type_=sa.Boolean))
+        == sa.true(),
+    )
+)
+_ADD_TOTAL = (
+    goals.update()
+    .where(goals.c.id == sa.bindparam("goal"))
+    .values(total=goals.c.total + sa.bindparam("n", type_=sa.BigInteger))
+)
+_day_insert = sqlite_insert(goal_days)
+_ADD_DAY = _day_insert.on_conflict_do_update(
+    index_elements=[goal_days.c.goal_id, goal_days.c.day],
+    set_={"count": goal_days.c.count + _day_insert.excluded.count},
+)
+_DAY_COUNTS = sa.select(goal_days.c.goal_id, goal_days.c.day, goal_days.c.count).where(
+    goal_days.c.goal_id.in_(_ids),
+    goal_days.c.day >= sa.bindparam("start", type_=sa.Date),
+    goal_days.c.day < sa.bindparam("end", type_=sa.Date),
+)
+_CONSENTS = sa.select(consents.c.user_id, consents.c.mechanic, consents.c.enabled).where(
+    consents.c.user_id.in_(_ids)
+)
+
+
 class _SqlSession:
     def __init__(self, conn: sa.Connection) -> None:
         self._conn = conn
+        self._returning = conn.dialect.update_returning
+
+    def _in_chunks(
+        self, statement: sa.Executable, ids: Collection[str], **params: Any
+    ) -> Iterator[sa.Row[Any]]:
+        for chunk in chunked(list(ids), _IN_CHUNK):
+            yield from self._conn.execute(statement, {"ids": chunk, **params})
 
     # journal
     def known_events(self, event_ids: Collection[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in chunked(list(event_ids), _IN_CHUNK):
-            query = sa.select(journal.c.event_id, journal.c.seq).where(
-                journal.c.event_id.in_(chunk)
-            )
-            found.update({row.event_id: row.seq for row in self._conn.execute(query)})
-        return found
+        return {row.event_id: row.seq for row in self._in_chunks(_KNOWN_EVENTS, event_ids)}
 
     def append(self, entries: Sequence[NewEntry]) -> list[int]:
         if not entries:
@@ -111,13 +178,14 @@ class _SqlSession:
         n = len(entries)
         # The UPDATE takes the head row's write lock, so sequence numbers stay gapless
         # and unique even with several writer processes.
-        self._conn.execute(
-            log_head.update().where(log_head.c.id == 1).values(size=log_head.c.size + n)
-        )
-        size = self._conn.execute(sa.select(log_head.c.size).where(log_head.c.id == 1)).scalar_one()
+        if self._returning:
+            size = self._conn.execute(_BUMP_HEAD_RETURNING, {"n": n}).scalar_one()
+        else:
+            self._conn.execute(_BUMP_HEAD, {"n": n})
+            size = self._conn.execute(_HEAD_SIZE).scalar_one()
         first = size - n + 1
         self._conn.execute(
-            journal.insert(),
+            _INSERT_ENTRY,
             [
                 {
                     "seq": first + i,
@@ -134,20 +202,19 @@ class _SqlSession:
         return list(range(first, size + 1))
 
     def entries(self, after: int, limit: int) -> list[StoredEntry]:
-        query = sa.select(journal).where(journal.c.seq > after).order_by(journal.c.seq).limit(limit)
-        return [_entry_from_row(r) for r in self._conn.execute(query)]
+        rows = self._conn.execute(_ENTRIES_AFTER, {"after": after, "limit": limit})
+        return [_entry_from_row(r) for r in rows]
 
     def last_entries(self, limit: int) -> list[StoredEntry]:
-        query = sa.select(journal).order_by(journal.c.seq.desc()).limit(limit)
-        return [_entry_from_row(r) for r in self._conn.execute(query)][::-1]
+        rows = self._conn.execute(_LAST_ENTRIES, {"limit": limit})
+        return [_entry_from_row(r) for r in rows][::-1]
 
     def journal_size(self) -> int:
-        query = sa.select(log_head.c.size).where(log_head.c.id == 1)
-        return int(self._conn.execute(query).scalar_one())
+        return int(self._conn.execute(_HEAD_SIZE).scalar_one())
 
     # goals
     def goal(self, goal_id: str) -> GoalState | None:
-        row = self._conn.execute(sa.select(goals).where(goals.c.id == goal_id)).first()
+        row = self._conn.execute(_GOAL, {"goal": goal_id}).first()
         return None if row is None else _goal_from_row(row)
 
     def goals(self, owner: str | None = None, status: str | None = None) -> list[GoalState]:
@@ -158,17 +225,11 @@ class _SqlSession:
             query = query.where(goals.c.status == status)
         return [_goal_from_row(r) for r in self._conn.execute(query)]
 
-    def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
-        found: list[GoalState] = []
-        kind_list = list(kinds)
-        for chunk in chunked(list(owners), _IN_CHUNK):
-            query = sa.select(goals).where(
-                goals.c.owner.in_(chunk),
-                goals.c.status == GoalStatus.ACTIVE.value,
-                goals.c.event_kind.in_(kind_list),
-            )
-            found.extend(_goal_from_row(r) for r in self._conn.execute(query))
-        return found
+    def active_goals(
+        self, owners: Collection[str], kinds: Collection[str], *, consent_default: bool
+    ) -> list[GoalState]:
+        rows = self._in_chunks(_ACTIVE_GOALS, owners, kinds=list(kinds), default=consent_default)
+        return [_goal_from_row(r) for r in rows]
 
     def save_goal(self, goal: GoalState) -> None:
         row = _goal_row(goal)
@@ -180,43 +241,22 @@ class _SqlSession:
         self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
     ) -> None:
         if totals:
-            self._conn.execute(
-                goals.update()
-                .where(goals.c.id == sa.bindparam("goal"))
-                .values(total=goals.c.total + sa.bindparam("n")),
-                [{"goal": g, "n": n} for g, n in totals.items()],
-            )
+            self._conn.execute(_ADD_TOTAL, [{"goal": g, "n": n} for g, n in totals.items()])
         if days:
-            insert = sqlite_insert(goal_days)
-            upsert = insert.on_conflict_do_update(
-                index_elements=[goal_days.c.goal_id, goal_days.c.day],
-                set_={"count": goal_days.c.count + insert.excluded.count},
-            )
-            self._conn.execute(
-                upsert, [{"goal_id": g, "day": d, "count": n} for (g, d), n in days.items()]
-            )
+            rows = [{"goal_id": g, "day": d, "count": n} for (g, d), n in days.items()]
+            self._conn.execute(_ADD_DAY, rows)
 
-    def day_counts(self, goal_ids: Collection[str], start: date, end: date) -> dict[str, int]:
-        sums = dict.fromkeys(goal_ids, 0)
-        for chunk in chunked(list(goal_ids), _IN_CHUNK):
-            query = (
-                sa.select(goal_days.c.goal_id, sa.func.sum(goal_days.c.count))
-                .where(goal_days.c.goal_id.in_(chunk), goal_days.c.day >= start)
-                .where(goal_days.c.day < end)
-                .group_by(goal_days.c.goal_id)
-            )
-            sums.update({g: int(n) for g, n in self._conn.execute(query)})
-        return sums
+    def day_counts(
+        self, goal_ids: Collection[str], start: date, end: date
+    ) -> dict[tuple[str, date], int]:
+        rows = self._in_chunks(_DAY_COUNTS, goal_ids, start=start, end=end)
+        return {(r[0], r[1]): int(r[2]) for r in rows}  # (goal_id, day, count)
 
     # consent
     def consents(self, users: Collection[str]) -> dict[str, dict[str, bool]]:
         found: dict[str, dict[str, bool]] = {}
-        for chunk in chunked(list(users), _IN_CHUNK):
-            query = sa.select(consents.c.user_id, consents.c.mechanic, consents.c.enabled).where(
-                consents.c.user_id.in_(chunk)
-            )
-            for user, mechanic, enabled in self._conn.execute(query):
-                found.setdefault(user, {})[mechanic] = bool(enabled)
+        for row in self._in_chunks(_CONSENTS, users):
+            found.setdefault(row.user_id, {})[row.mechanic] = bool(row.enabled)
         return found
 
     def set_consent(self, user: str, mechanic: str, enabled: bool, at: datetime) -> None:
@@ -266,7 +306,10 @@ def _sqlite_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
         immediate = conn.get_execution_options().get(_WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # Straight to the driver: a BEGIN needs no statement compilation.
+        conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        )
 
     return engine
 

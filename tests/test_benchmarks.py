@@ -1,0 +1,34 @@
+"""The ingest benchmark runs end to end (a smoke test: it asserts shape, never timings)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "ingest.py"
+
+
+def test_ingest_benchmark_reports_every_figure_beside_its_floor() -> None:
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    results = json.loads(run.stdout)["results"]
+    cells = {(r["scenario"], r["backend"], r["mode"]) for r in results}
+    assert cells == {
+        (s, b, m)
+        for s in ("plain", "goals")
+        for b in ("memory", "sqlite")
+        for m in ("record", "record_many")
+    }
+    for r in results:
+        assert r["events_per_s"] > 0
+        assert r["floor_events_per_s"] > 0
+        assert r["ratio"] > 0
+    sqlite = [r for r in results if r["backend"] == "sqlite"]
+    assert {r["durability"] for r in sqlite} == {"journal_mode=wal, synchronous=FULL"}
