@@ -164,7 +164,8 @@ class _SqlSession:
 
     def _in_chunks(
         self, statement: sa.Executable, ids: Collection[str], **params: Any
-    ) -> Iterator[sa.Row[Any]]:
+    ) -> Iterator[Any]:
+        """Rows of ``statement`` run once per slice of ``ids`` (bound as ``:ids``)."""
         for chunk in chunked(list(ids), _IN_CHUNK):
             yield from self._conn.execute(statement, {"ids": chunk, **params})
 
