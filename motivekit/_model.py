@@ -17,6 +17,7 @@ __all__ = ["Event", "GoalChange", "JournalEntry", "Outcome"]
 KIND_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}")
 """Event kinds: ``review.submitted``, ``answer:marked_helpful`` ... up to 128 characters."""
 
+_EVENT_KEYS = frozenset({"id", "kind", "actor", "at", "data"})
 MAX_ID_LENGTH = 200
 MIN_YEAR, MAX_YEAR = 1000, 9998
 """Instants outside these years have no fixed-width journal form (or overflow in UTC)."""
@@ -110,6 +111,39 @@ class Event:
         instant = None if at is None else check_instant(at, "Event.at", InvalidEvent)
         object.__setattr__(self, "at", instant)
         object.__setattr__(self, "data", _event_data({} if data is None else data))
+
+    @classmethod
+    def from_dict(cls, value: Mapping[str, Any]) -> Event:
+        """Build an event from a JSON-like dict, e.g. a webhook body.
+
+        Keys: ``id``, ``kind``, ``actor`` (required), ``at`` (an ISO 8601 string with a UTC
+        offset, or a datetime) and ``data``. Missing or unknown keys raise
+        :class:`InvalidEvent` naming them.
+        """
+        if not isinstance(value, Mapping):
+            raise InvalidEvent(
+                f"an event must be a dict with keys id, kind, actor (and optionally at, "
+                f"data), got {type(value).__name__}"
+            )
+        unknown = sorted(set(value) - _EVENT_KEYS)
+        if unknown:
+            raise InvalidEvent(
+                f"unknown event key(s) {unknown}; allowed: id, kind, actor, at, data "
+                f"(put your own fields inside data)"
+            )
+        for key in ("id", "kind", "actor"):
+            if key not in value:
+                raise InvalidEvent(f"Event.{key} is missing; every event needs id, kind and actor")
+        at = value.get("at")
+        if isinstance(at, str):
+            try:
+                at = datetime.fromisoformat(at)
+            except ValueError:
+                raise InvalidEvent(
+                    f"Event.at {at!r} is not an ISO 8601 timestamp; send e.g. "
+                    f"'2026-11-21T09:30:00+01:00' or '2026-11-21T08:30:00Z'"
+                ) from None
+        return cls(value["id"], value["kind"], value["actor"], at, value.get("data"))
 
 
 @attrs.frozen

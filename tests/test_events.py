@@ -57,6 +57,49 @@ def test_missing_kind_is_a_type_error_from_python() -> None:
         Event(id="ev-1", actor="ada")  # type: ignore[call-arg]
 
 
+def test_from_dict_reads_json_bodies() -> None:
+    event = Event.from_dict(
+        {"id": "ev-1", "kind": "review.submitted", "actor": "ada", "at": "2026-11-21T08:30:00Z"}
+    )
+    assert event == Event(
+        "ev-1", "review.submitted", "ada", datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
+    )
+    offset = Event.from_dict({"id": "e", "kind": "k", "actor": "a", "at": "2026-11-21T09:30+01:00"})
+    assert offset.at == datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
+    assert Event.from_dict({"id": "e", "kind": "k", "actor": "a", "data": {"n": 1}}).data == {
+        "n": 1
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"id": "e", "actor": "ada"},
+            r"Event.kind is missing; every event needs id, kind and actor",
+        ),
+        ({"kind": "k", "actor": "ada"}, r"Event.id is missing"),
+        ({"id": "e", "kind": "k", "actor": "a", "score": 1}, r"unknown event key\(s\) \['score'\]"),
+        (
+            {"id": "e", "kind": "k", "actor": "a", "at": "yesterday"},
+            r"Event.at 'yesterday' is not an ISO 8601",
+        ),
+        (
+            {"id": "e", "kind": "k", "actor": "a", "at": "2026-11-21T09:30"},
+            r"Event.at is a naive datetime",
+        ),
+        (
+            {"id": "e", "kind": "k", "actor": "a", "data": {"x": 0.1}},
+            r"Event.data\['x'\] is a float",
+        ),
+        (["e", "k", "a"], r"an event must be a dict"),
+    ],
+)
+def test_from_dict_rejects_bad_bodies(body: Any, message: str) -> None:
+    with pytest.raises(InvalidEvent, match=message):
+        Event.from_dict(body)
+
+
 def test_event_defaults_and_copies(kit: Kit, clock: FakeClock) -> None:
     data = {"tags": ["a"]}
     event = Event("ev-1", "review.submitted", "ada", data=data)
