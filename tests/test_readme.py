@@ -42,3 +42,9 @@ def test_quickstart_runs_verbatim_and_a_second_process_sees_its_state(tmp_path: 
         r"Review pull requests\n",
         cli.stdout,
     )
+
+    again = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == "duplicate: True\n0 of 2, reached: False\nnow 0 of 3\n"
