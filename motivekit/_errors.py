@@ -6,7 +6,8 @@ All of them derive from :class:`MotivekitError`, so a host app can catch one typ
     ├── InvalidInput            (also ValueError) bad argument; nothing was written
     │   ├── InvalidEvent        an Event that cannot be recorded
     │   ├── InvalidGoal         a goal, measure, template or adjustment that is not valid
-    │   └── InvalidConsent      an unknown mechanic or a malformed consent change
+    │   ├── InvalidConsent      an unknown mechanic or a malformed consent change
+    │   └── InvalidKey          a malformed signing or verifier key, or a bad key file
     ├── NotFound                (also LookupError)
     │   ├── UnknownGoal         no goal with that id
     │   └── UnknownTemplate     no goal template with that id
@@ -15,7 +16,15 @@ All of them derive from :class:`MotivekitError`, so a host app can catch one typ
     ├── InvalidTransition       the goal's state does not allow this (e.g. resume a released goal)
     ├── StoreError              the storage backend failed or is not usable
     │   └── SchemaOutOfDate     the database schema is older than this motivekit
-    └── ConfigError             the Kit was configured wrongly (bad URL, bad option)
+    ├── ConfigError             the Kit was configured wrongly (bad URL, bad option)
+    └── AuditError              the audit log does not verify (each has its own exit code)
+        ├── TamperedEntry       an entry's bytes differ from what was logged
+        ├── MissingEntry        an entry is gone (a gap, or the log was truncated or rolled back)
+        ├── ReorderedEntries    entries are stored out of their logged order
+        ├── BadSignature        a signature does not verify (or its key was not valid then)
+        ├── InconsistentCheckpoints  two checkpoints cannot both be true (a forked history)
+        ├── UnknownKey          a checkpoint carries no signature by any trusted key
+        └── InvalidProof        a proof or proof bundle does not verify
 
 Messages name the field that was wrong and say how to fix it.
 """
@@ -23,19 +32,28 @@ Messages name the field that was wrong and say how to fix it.
 from __future__ import annotations
 
 __all__ = [
+    "AuditError",
+    "BadSignature",
     "ConfigError",
     "ConsentRequired",
     "InvalidConsent",
     "InvalidEvent",
+    "InconsistentCheckpoints",
     "InvalidGoal",
     "InvalidInput",
+    "InvalidKey",
+    "InvalidProof",
     "InvalidTransition",
+    "MissingEntry",
     "MotivekitError",
     "NotFound",
     "NotPermitted",
+    "ReorderedEntries",
     "SchemaOutOfDate",
     "StoreError",
+    "TamperedEntry",
     "UnknownGoal",
+    "UnknownKey",
     "UnknownTemplate",
 ]
 
@@ -94,3 +112,55 @@ class SchemaOutOfDate(StoreError):
 
 class ConfigError(MotivekitError):
     """The Kit was configured with an invalid URL or option."""
+
+
+class InvalidKey(InvalidInput):
+    """A signing or verifier key is malformed, or a key file cannot be used."""
+
+
+class AuditError(MotivekitError):
+    """The audit log does not verify. ``exit_code`` is what ``motivekit audit`` exits with."""
+
+    exit_code = 10
+
+
+class TamperedEntry(AuditError):
+    """An entry's bytes differ from the bytes that were logged."""
+
+    exit_code = 11
+
+
+class MissingEntry(AuditError):
+    """An entry is missing: a gap in the sequence, or the log was truncated or rolled back."""
+
+    exit_code = 12
+
+
+class ReorderedEntries(AuditError):
+    """Entries are stored out of the order in which they were logged."""
+
+    exit_code = 13
+
+
+class BadSignature(AuditError):
+    """A signature does not verify, or its key was not valid at the checkpoint's time."""
+
+    exit_code = 14
+
+
+class InconsistentCheckpoints(AuditError):
+    """Two checkpoints cannot both describe one append-only log (a forked history)."""
+
+    exit_code = 15
+
+
+class UnknownKey(AuditError):
+    """A checkpoint carries no signature by any key the verifier trusts."""
+
+    exit_code = 16
+
+
+class InvalidProof(AuditError):
+    """An inclusion proof, consistency proof or proof bundle does not verify."""
+
+    exit_code = 17
