@@ -21,10 +21,11 @@ consent, goal matching, projections and the commit are all inside the measuremen
 The floor
 ---------
 Every figure is printed beside a floor measured in the same run, interleaved with it: a bare
-SQLAlchemy Core ``INSERT`` of the same journal row (the canonical bytes motivekit writes, from
-``motivekit._entries.event_entry``) into a table created from motivekit's own definition of
-``motivekit_journal``. The floor holds one connection and its rows are built before the clock
-starts, so it is the least any SQLAlchemy-based store could spend appending that row:
+SQLAlchemy Core ``INSERT`` of the same journal row (the leaf bytes, leaf hash and personal
+part motivekit writes, from ``motivekit._entries.seal``) into a table created from
+motivekit's own definition of ``motivekit_journal``. The floor holds one connection and its
+rows are built before the clock starts, so it is the least any SQLAlchemy-based store could
+spend appending that row:
 
 * SQLite file: a second file in the same directory, opened by motivekit's own engine factory
   (``_sqlite_engine``: WAL, ``synchronous=FULL``, every write a ``BEGIN IMMEDIATE``
@@ -72,7 +73,7 @@ import sqlalchemy as sa
 
 import motivekit
 from motivekit import Event, Kit, Outcome
-from motivekit._entries import event_entry
+from motivekit._entries import event_draft, seal
 from motivekit._kit import DEFAULT_MAX_EVENT_BYTES, RULES_VERSION
 from motivekit._time import to_micros
 from motivekit.store import SqlStore
@@ -254,7 +255,8 @@ class FloorRows:
     """Journal rows for the floor, sized exactly like the rows motivekit writes.
 
     Building a real ``Event`` and entry per row would make the fast floors spend most of the
-    run preparing input, so the canonical bytes (from ``event_entry``) of one batch of real
+    run preparing input, so the stored rows (leaf bytes, leaf hash and personal part, from
+    ``seal``) of one batch of real
     events are reused; each row gets its own sequence number and event id. Ids have a fixed
     width, so every row has the size of the entry it copies.
     """
@@ -265,14 +267,17 @@ class FloorRows:
         recorded_at = datetime.now(UTC)
         self._pool: list[dict[str, Any]] = []
         for event in source.take(BATCH):
-            entry = event_entry(event, recorded_at, RULES_VERSION, DEFAULT_MAX_EVENT_BYTES)
+            draft = event_draft(event, recorded_at, RULES_VERSION, DEFAULT_MAX_EVENT_BYTES)
+            entry = seal(draft, 1)
             self._pool.append(
                 {
                     "type": entry.type,
                     "name": entry.name,
-                    "actor": entry.actor,
                     "recorded_at": to_micros(entry.recorded_at),
                     "entry": entry.raw,
+                    "leaf_hash": entry.leaf_hash,
+                    "subject": entry.subject,
+                    "personal": entry.personal,
                 }
             )
         self._seq = 0

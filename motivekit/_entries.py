@@ -1,65 +1,133 @@
-"""Building journal entries: the canonical payloads of events and commands.
+"""Journal entries: their canonical leaf bytes and their erasable personal part.
 
-Entry format, version 1 (keys sorted in the stored bytes)::
+Entry format, version 2. The *leaf bytes* are what the Merkle tree hashes and never change::
 
-    {"v": 1, "type": "event", "id": ..., "kind": ..., "actor": ..., "at": ...,
-     "data": {...}, "recorded_at": ..., "rules": 0}
-    {"v": 1, "type": "command", "name": "goal.create", "by": ..., "args": {...},
-     "at": ..., "rules": 0}
+    {"v": 2, "seq": 7, "type": "event", "id": ..., "kind": ..., "at": ...,
+     "recorded_at": ..., "rules": 0, "personal": "<hex commitment>"}
+    {"v": 2, "seq": 8, "type": "command", "name": "goal.create", "at": ..., "rules": 0,
+     "personal": "<hex commitment>"}
+    {"v": 2, "seq": 9, "type": "erasure", "at": ..., "rules": 0, "erased": 12}
 
-Instants are UTC text with microseconds (``2026-11-21T20:27:38.000123Z``). ``rules`` is the
-rules version the entry was evaluated under (0: rules registered in code).
+Personal data (an event's actor and data; a command's person and arguments) enters the leaf
+only as ``SHA-256(salt ‖ canonical personal part)`` with a random 32-byte salt. Salt and
+personal part are stored beside the entry; erasing them (``kit.privacy.forget``) leaves
+every leaf, and so every checkpoint, intact, and the commitment can no longer be matched to
+a guessed value. Instants are UTC text with microseconds. ``rules`` is the rules version the
+entry was evaluated under (0: rules registered in code). ``seq`` inside the bytes makes a
+moved entry detectable.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from datetime import datetime
+from typing import Any
 
-from motivekit._canonical import JSONValue, canonical_bytes
+import attrs
+
+from motivekit._canonical import JSONValue, canonical_bytes, loads
 from motivekit._errors import InvalidEvent
-from motivekit._model import Event
+from motivekit._model import SALT_BYTES, Event
 from motivekit._time import format_instant
-from motivekit.store._protocol import NewEntry
+from motivekit.audit._merkle import leaf_hash
+from motivekit.store._protocol import StoredEntry
 
-__all__ = ["ENTRY_VERSION", "command_entry", "event_entry"]
+__all__ = [
+    "ENTRY_VERSION",
+    "SALT_BYTES",
+    "Draft",
+    "command_draft",
+    "commitment",
+    "erasure_draft",
+    "event_draft",
+    "open_entry",
+    "seal",
+]
 
-ENTRY_VERSION = 1
+ENTRY_VERSION = 2
 
 
-def event_entry(event: Event, recorded_at: datetime, rules: int, max_bytes: int) -> NewEntry:
-    """The journal entry for a host event; :class:`InvalidEvent` if it is too large."""
-    payload: dict[str, JSONValue] = {
-        "v": ENTRY_VERSION,
-        "type": "event",
+@attrs.frozen
+class Draft:
+    """An entry before its sequence number is known."""
+
+    type: str
+    name: str
+    event_id: str | None
+    recorded_at: datetime
+    public: dict[str, JSONValue]
+    personal: bytes | None
+    """The canonical personal part, or None for entries about no one."""
+    subject: str | None
+
+
+def commitment(opening: bytes) -> str:
+    """The hex commitment to ``salt ‖ personal part``."""
+    return hashlib.sha256(opening).hexdigest()
+
+
+def event_draft(event: Event, recorded_at: datetime, rules: int, max_bytes: int) -> Draft:
+    """The draft entry for a host event; :class:`InvalidEvent` if it is too large."""
+    personal = canonical_bytes({"actor": event.actor, "data": dict(event.data)})
+    public: dict[str, JSONValue] = {
         "id": event.id,
         "kind": event.kind,
-        "actor": event.actor,
         "at": format_instant(event.at or recorded_at),
-        "data": dict(event.data),
         "recorded_at": format_instant(recorded_at),
         "rules": rules,
     }
-    raw = canonical_bytes(payload)
-    if len(raw) > max_bytes:
+    size = len(personal) + len(canonical_bytes(public))
+    if size > max_bytes:
         raise InvalidEvent(
-            f"Event {event.id!r} encodes to {len(raw):,} bytes; the limit is {max_bytes:,} "
+            f"Event {event.id!r} encodes to {size:,} bytes; the limit is {max_bytes:,} "
             f"(Kit.open(max_event_bytes=...)). Keep large content in your app and send "
             f"an id or URL that refers to it"
         )
-    return NewEntry("event", event.kind, event.actor, event.id, recorded_at, raw)
+    return Draft("event", event.kind, event.id, recorded_at, public, personal, event.actor)
 
 
-def command_entry(
+def command_draft(
     name: str, by: str, args: dict[str, JSONValue], at: datetime, rules: int
-) -> NewEntry:
-    """The journal entry for a person's command such as ``goal.pause``."""
-    payload: dict[str, JSONValue] = {
-        "v": ENTRY_VERSION,
-        "type": "command",
-        "name": name,
-        "by": by,
-        "args": args,
-        "at": format_instant(at),
-        "rules": rules,
-    }
-    return NewEntry("command", name, by, None, at, canonical_bytes(payload))
+) -> Draft:
+    """The draft entry for a person's command such as ``goal.pause``."""
+    public: dict[str, JSONValue] = {"name": name, "at": format_instant(at), "rules": rules}
+    personal = canonical_bytes({"by": by, "args": args})
+    return Draft("command", name, None, at, public, personal, by)
+
+
+def erasure_draft(at: datetime, rules: int, erased: int) -> Draft:
+    """The entry that records an erasure (it names no one)."""
+    public: dict[str, JSONValue] = {"at": format_instant(at), "rules": rules, "erased": erased}
+    return Draft("erasure", "privacy.forget", None, at, public, None, None)
+
+
+def seal(draft: Draft, seq: int) -> StoredEntry:
+    """Give a draft its sequence number, salt and commitment: the entry as stored."""
+    payload: dict[str, JSONValue] = {"v": ENTRY_VERSION, "seq": seq, "type": draft.type}
+    payload.update(draft.public)
+    opening = None
+    if draft.personal is not None:
+        opening = os.urandom(SALT_BYTES) + draft.personal
+        payload["personal"] = commitment(opening)
+    raw = canonical_bytes(payload)
+    return StoredEntry(
+        seq,
+        draft.type,
+        draft.name,
+        draft.event_id,
+        draft.recorded_at,
+        raw,
+        leaf_hash(raw),
+        draft.subject,
+        opening,
+    )
+
+
+def open_entry(raw: bytes, opening: bytes | None) -> dict[str, Any]:
+    """The entry's fields with its personal part merged in (when not erased)."""
+    payload = loads(raw)
+    assert isinstance(payload, dict)
+    if opening is not None:
+        payload.update(loads(opening[SALT_BYTES:]))
+    return payload

@@ -10,7 +10,7 @@ from typing import Any
 
 from motivekit._canonical import JSONValue
 from motivekit._consent import Consent, Mechanic
-from motivekit._entries import command_entry
+from motivekit._entries import command_draft
 from motivekit._errors import (
     ConsentRequired,
     InvalidGoal,
@@ -20,6 +20,7 @@ from motivekit._errors import (
 from motivekit._model import check_instant, check_name
 from motivekit._progress import period_counts
 from motivekit._time import Clock
+from motivekit.audit._log import LogWriter
 from motivekit.goals._engine import apply_goal_command, local_day, period_bounds, progress_from_days
 from motivekit.goals._model import (
     Goal,
@@ -54,12 +55,14 @@ class Goals:
     def __init__(
         self,
         store: Store,
+        writer: LogWriter,
         clock: Clock,
         defaults: Mapping[Mechanic, bool],
         rules_version: int,
         templates: Iterable[GoalTemplate] = (),
     ) -> None:
         self._store = store
+        self._writer = writer
         self._clock = clock
         self._defaults = defaults
         self._rules = rules_version
@@ -254,8 +257,9 @@ class Goals:
         at = self._clock()
         with self._store.writing() as session:
             self._require_consent(session, owner)
-            (seq,) = session.append([command_entry("goal.create", owner, args, at, self._rules)])
-            state = apply_goal_command(None, "goal.create", owner, args, at, seq)
+            draft = command_draft("goal.create", owner, args, at, self._rules)
+            (entry,) = self._writer.append(session, [draft])
+            state = apply_goal_command(None, "goal.create", owner, args, at, entry.seq)
             session.save_goal(state)
             return _views(session, [state], at)[0]
 
@@ -267,7 +271,8 @@ class Goals:
             state = apply_goal_command(current, name, by, args, at)
             if state is not current:
                 entry_args: dict[str, JSONValue] = {"goal": goal_id, **args}
-                session.append([command_entry(name, by, entry_args, at, self._rules)])
+                draft = command_draft(name, by, entry_args, at, self._rules)
+                self._writer.append(session, [draft])
                 session.save_goal(state)
             return _views(session, [state], at)[0]
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Self
+from typing import Literal, Self, cast
 
 from motivekit._consent import Consent, Mechanic, check_mechanic
 from motivekit._consent import consent_defaults as _consent_defaults
-from motivekit._entries import command_entry
+from motivekit._entries import command_draft
 from motivekit._errors import ConfigError, InvalidConsent, InvalidInput, NotPermitted
 from motivekit._goal_service import Goals
 from motivekit._model import Event, JournalEntry, Outcome, check_name
 from motivekit._record import Recorder
 from motivekit._time import Clock, system_clock
+from motivekit.audit._log import LogWriter
 from motivekit.goals._model import GoalTemplate
 from motivekit.store import Store, open_store
 from motivekit.store._protocol import StoredEntry
@@ -36,8 +37,11 @@ def _user(value: object, field: str) -> str:
 class ConsentBook:
     """``kit.consent``: each person's own on/off choice per mechanic."""
 
-    def __init__(self, store: Store, clock: Clock, defaults: Mapping[Mechanic, bool]) -> None:
+    def __init__(
+        self, store: Store, writer: LogWriter, clock: Clock, defaults: Mapping[Mechanic, bool]
+    ) -> None:
         self._store = store
+        self._writer = writer
         self._clock = clock
         self.defaults: Mapping[Mechanic, bool] = defaults
 
@@ -61,7 +65,8 @@ class ConsentBook:
         with self._store.writing() as session:
             choices = session.consents([user]).get(user, {})
             if choices.get(m.value) is not enabled:
-                session.append([command_entry("consent.set", by, dict(args), at, RULES_VERSION)])
+                draft = command_draft("consent.set", by, dict(args), at, RULES_VERSION)
+                self._writer.append(session, [draft])
                 session.set_consent(user, m.value, enabled, at)
                 choices[m.value] = enabled
             return self._consent(user, choices)
@@ -102,8 +107,9 @@ def _count(value: object, field: str) -> int:
 
 
 def _public(entry: StoredEntry) -> JournalEntry:
+    kind = cast('Literal["event", "command", "erasure"]', entry.type)
     return JournalEntry(
-        entry.seq, entry.type, entry.name, entry.actor, entry.recorded_at, entry.raw
+        entry.seq, kind, entry.name, entry.subject, entry.recorded_at, entry.raw, entry.personal
     )
 
 
@@ -140,9 +146,12 @@ class Kit:
         self.store = store
         self._clock: Clock = clock or system_clock
         defaults = _consent_defaults(consent_defaults)
-        self._recorder = Recorder(store, self._clock, defaults, RULES_VERSION, max_event_bytes)
-        self.goals = Goals(store, self._clock, defaults, RULES_VERSION, templates)
-        self.consent = ConsentBook(store, self._clock, defaults)
+        writer = LogWriter()
+        self._recorder = Recorder(
+            store, writer, self._clock, defaults, RULES_VERSION, max_event_bytes
+        )
+        self.goals = Goals(store, writer, self._clock, defaults, RULES_VERSION, templates)
+        self.consent = ConsentBook(store, writer, self._clock, defaults)
         self.journal = Journal(store)
 
     @classmethod

@@ -19,6 +19,8 @@ KIND_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}")
 
 _EVENT_KEYS = frozenset({"id", "kind", "actor", "at", "data"})
 MAX_ID_LENGTH = 200
+SALT_BYTES = 32
+"""Length of the random salt in front of an entry's personal part."""
 MIN_YEAR, MAX_YEAR = 1000, 9998
 """Instants outside these years have no fixed-width journal form (or overflow in UTC)."""
 
@@ -179,20 +181,31 @@ class Outcome:
 
 @attrs.frozen
 class JournalEntry:
-    """One appended record: a host event or a person's command, as canonical bytes."""
+    """One appended record: a host event, a person's command, or an erasure."""
 
     seq: int
-    type: Literal["event", "command"]
+    type: Literal["event", "command", "erasure"]
     name: str
-    """The event kind, or the command name such as ``goal.create``."""
-    actor: str
+    """The event kind, the command name such as ``goal.create``, or ``privacy.forget``."""
+    actor: str | None
+    """The person it is about; None once they were forgotten (or for an erasure)."""
     recorded_at: datetime
     raw: bytes = attrs.field(repr=False)
-    """The exact canonical bytes stored (and, later, hashed by the audit log)."""
+    """The exact canonical leaf bytes, as hashed by the audit log."""
+    opening: bytes | None = attrs.field(default=None, repr=False)
+    """Salt and personal part that open the leaf's commitment; None once erased."""
 
     @property
     def payload(self) -> dict[str, Any]:
-        """The decoded entry."""
-        value = loads(self.raw)
-        assert isinstance(value, dict)
-        return value
+        """The entry's fields, with its personal part (actor and data, or person and
+        arguments) merged in unless it was erased."""
+        payload = loads(self.raw)
+        assert isinstance(payload, dict)
+        if self.opening is not None:
+            payload.update(loads(self.opening[SALT_BYTES:]))
+        return payload
+
+    @property
+    def erased(self) -> bool:
+        """Whether the entry's personal part was erased (``kit.privacy.forget``)."""
+        return self.opening is None and self.type != "erasure"

@@ -9,14 +9,15 @@ from datetime import date, datetime
 import attrs
 
 from motivekit._consent import Mechanic
-from motivekit._entries import event_entry
+from motivekit._entries import Draft, event_draft
 from motivekit._errors import InvalidEvent
 from motivekit._model import Event, GoalChange, Outcome
 from motivekit._progress import Period, period_counts
 from motivekit._time import Clock
+from motivekit.audit._log import LogWriter
 from motivekit.goals._engine import counted_day, period_bounds
 from motivekit.goals._model import GoalState
-from motivekit.store._protocol import NewEntry, Session, Store
+from motivekit.store._protocol import Session, Store
 
 __all__ = ["Recorder"]
 
@@ -26,6 +27,7 @@ class Recorder:
     """Records host events into a store; one transaction per call."""
 
     store: Store
+    writer: LogWriter
     clock: Clock
     defaults: Mapping[Mechanic, bool]
     rules_version: int
@@ -34,7 +36,7 @@ class Recorder:
     def record(self, events: Sequence[Event]) -> list[Outcome]:
         """Record ``events`` in one transaction and say what each one changed."""
         recorded_at = self.clock()
-        entries = self._entries(events, recorded_at)
+        drafts = self._drafts(events, recorded_at)
         with self.store.writing() as session:
             known = session.known_events([e.id for e in events])
             first_index: dict[str, int] = {}
@@ -43,7 +45,8 @@ class Recorder:
                 if event.id not in known and event.id not in first_index:
                     first_index[event.id] = i
                     fresh.append(i)
-            seqs = dict(zip(fresh, session.append([entries[i] for i in fresh]), strict=True))
+            stored = self.writer.append(session, [drafts[i] for i in fresh])
+            seqs = {i: entry.seq for i, entry in zip(fresh, stored, strict=True)}
             changes = self._fold_goals(session, events, fresh, recorded_at)
         outcomes = []
         for i, event in enumerate(events):
@@ -54,19 +57,17 @@ class Recorder:
                 outcomes.append(Outcome(event.id, True, seq))
         return outcomes
 
-    def _entries(self, events: Sequence[Event], recorded_at: datetime) -> list[NewEntry]:
+    def _drafts(self, events: Sequence[Event], recorded_at: datetime) -> list[Draft]:
         # Everything is checked and encoded before the store is touched.
-        entries = []
+        drafts = []
         for i, event in enumerate(events):
             if not isinstance(event, Event):
                 raise InvalidEvent(
                     f"events[{i}] is a {type(event).__name__}; pass motivekit.Event objects, "
                     f"e.g. Event(id='ev-1', kind='review.submitted', actor='ada')"
                 )
-            entries.append(
-                event_entry(event, recorded_at, self.rules_version, self.max_event_bytes)
-            )
-        return entries
+            drafts.append(event_draft(event, recorded_at, self.rules_version, self.max_event_bytes))
+        return drafts
 
     def _fold_goals(
         self, session: Session, events: Sequence[Event], fresh: Sequence[int], now: datetime

@@ -6,6 +6,7 @@ MariaDB, Django ORM) passes by adding a fixture, not by writing new tests.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
@@ -13,20 +14,31 @@ import attrs
 import pytest
 
 from motivekit.goals._model import GoalState, GoalStatus, Measure, Plan
-from motivekit.store import NewEntry, Store
+from motivekit.store import Session, Store, StoredCheckpoint, StoredEntry
 
 AT = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 
-def entry(n: int, event_id: str | None = None) -> NewEntry:
-    return NewEntry(
+def entry(seq: int, event_id: str | None = None, subject: str | None = "ada") -> StoredEntry:
+    raw = f'{{"seq":{seq}}}'.encode()
+    return StoredEntry(
+        seq,
         "event" if event_id else "command",
         "review.submitted",
-        f"user-{n}",
         event_id,
         AT,
-        f'{{"n":{n}}}'.encode(),
+        raw,
+        hashlib.sha256(raw).digest(),
+        subject,
+        None if subject is None else b"s" * 32 + f'{{"actor":"{subject}"}}'.encode(),
     )
+
+
+def append(s: Session, *entries: StoredEntry) -> None:
+    """Reserve sequence numbers the way the log writer does, then append."""
+    size, frontier = s.head()
+    assert s.advance_head(size, size + len(entries), frontier + b"f" * 32)
+    s.append(list(entries))
 
 
 def goal(
@@ -53,58 +65,96 @@ def goal(
 class StoreContract:
     """Subclass and provide a ``store`` fixture."""
 
-    def test_append_assigns_gapless_sequence_numbers_from_one(self, store: Store) -> None:
+    def test_head_reserves_sequence_numbers_once(self, store: Store) -> None:
         with store.writing() as s:
-            assert s.append([entry(1, "e1"), entry(2)]) == [1, 2]
+            assert s.head() == (0, b"")
+            assert s.advance_head(0, 2, b"x" * 32)
+            assert not s.advance_head(0, 3, b"y" * 32)  # someone else moved it: refused
+            assert s.head() == (2, b"x" * 32)
+            s.append([entry(1, "e1"), entry(2)])
         with store.writing() as s:
-            assert s.append([entry(3, "e3")]) == [3]
-            assert s.append([]) == []
+            append(s, entry(3, "e3"))
+            s.append([])
         with store.reading() as s:
             assert s.journal_size() == 3
             assert [e.seq for e in s.entries(0, 10)] == [1, 2, 3]
 
     def test_entries_round_trip_exactly(self, store: Store) -> None:
-        raw = '{"ä":"ü","n":1}'.encode()
-        new = NewEntry("event", "kind.x", "ada", "ev-9", AT, raw)
+        new = entry(1, "ev-9")
         with store.writing() as s:
-            s.append([new])
+            append(s, new)
+            append(s, entry(2, subject=None))
         with store.reading() as s:
-            (got,) = s.entries(0, 1)
-        assert (got.seq, got.type, got.name, got.actor, got.event_id) == (
-            1,
-            *attrs.astuple(new)[:4],
-        )
-        assert got.recorded_at == AT
-        assert got.raw == raw
+            got, log_level = s.entries(0, 2)
+        assert got == new
         assert isinstance(got.raw, bytes)
+        assert log_level.subject is None
+        assert log_level.personal is None
 
     def test_entries_paging_and_tail(self, store: Store) -> None:
         with store.writing() as s:
-            s.append([entry(i) for i in range(1, 8)])
+            append(s, *(entry(i) for i in range(1, 8)))
         with store.reading() as s:
             assert [e.seq for e in s.entries(2, 3)] == [3, 4, 5]
             assert [e.seq for e in s.entries(6, 10)] == [7]
             assert s.entries(7, 10) == []
             assert [e.seq for e in s.last_entries(3)] == [5, 6, 7]
             assert [e.seq for e in s.last_entries(100)] == list(range(1, 8))
+            assert s.node_hashes(0, 2, 5) == [entry(i).leaf_hash for i in (3, 4, 5)]
 
     def test_known_events_maps_ids_to_seqs(self, store: Store) -> None:
         with store.writing() as s:
-            s.append([entry(1, "a"), entry(2), entry(3, "b")])
+            append(s, entry(1, "a"), entry(2), entry(3, "b"))
         with store.reading() as s:
             assert s.known_events(["a", "b", "c"]) == {"a": 1, "b": 3}
             assert s.known_events([]) == {}
             many = [f"x{i}" for i in range(1200)] + ["b"]
             assert s.known_events(many) == {"b": 3}
 
+    def test_tiles_and_checkpoints(self, store: Store) -> None:
+        with store.writing() as s:
+            s.add_tiles([(8, 0, b"a" * 32), (8, 1, b"b" * 32), (16, 0, b"c" * 32)])
+            s.add_checkpoint(StoredCheckpoint(9, "note 9\n", AT))
+            s.add_checkpoint(StoredCheckpoint(3, "note 3\n", AT))
+        with store.writing() as s:
+            s.add_checkpoint(StoredCheckpoint(9, "note 9 again\n", AT))
+        with store.reading() as s:
+            assert s.node_hashes(8, 0, 2) == [b"a" * 32, b"b" * 32]
+            assert s.node_hashes(8, 1, 5) == [b"b" * 32]
+            assert s.node_hashes(16, 0, 1) == [b"c" * 32]
+            assert [(c.size, c.note) for c in s.checkpoints()] == [
+                (3, "note 3\n"),
+                (9, "note 9 again\n"),
+            ]
+
+    def test_erasing_personal_parts_keeps_the_leaves(self, store: Store) -> None:
+        with store.writing() as s:
+            append(s, entry(1, "a", "ada"), entry(2, "b", "lin"), entry(3, None, "ada"))
+        with store.writing() as s:
+            assert s.erase_personal("ada") == 2
+            assert s.erase_personal("ada") == 0
+        with store.reading() as s:
+            stored = s.entries(0, 10)
+        assert [(e.subject, e.personal is None) for e in stored] == [
+            (None, True),
+            ("lin", False),
+            (None, True),
+        ]
+        assert [e.raw for e in stored] == [entry(i).raw for i in (1, 2, 3)]
+        assert [e.leaf_hash for e in stored] == [entry(i).leaf_hash for i in (1, 2, 3)]
+
     def test_a_failed_unit_of_work_leaves_nothing(self, store: Store) -> None:
         with store.writing() as s:
-            s.append([entry(1, "kept")])
+            append(s, entry(1, "kept"))
             s.save_goal(goal("g1"))
 
         def failing_unit_of_work() -> None:
             with store.writing() as s:
-                s.append([entry(2, "lost")])
+                append(s, entry(2, "lost"))
+                s.add_tiles([(8, 0, b"t" * 32)])
+                s.add_checkpoint(StoredCheckpoint(2, "note\n", AT))
+                s.erase_personal("ada")
+                s.delete_goals("ada")
                 s.save_goal(goal("g2"))
                 s.save_goal(attrs.evolve(goal("g1"), status=GoalStatus.PAUSED))
                 s.add_goal_counts({"g1": 2}, {("g1", date(2026, 11, 21)): 2})
@@ -120,8 +170,10 @@ class StoreContract:
             assert s.goal("g1") == goal("g1")
             assert s.day_counts(["g1"], date(2026, 11, 1), date(2026, 12, 1)) == {}
             assert s.consents(["ada"]) == {}
-        with store.writing() as s:
-            assert s.append([entry(3)]) == [2]
+            assert s.head()[0] == 1
+            assert s.node_hashes(8, 0, 1) == []
+            assert s.checkpoints() == []
+            assert s.entries(0, 5)[0].personal is not None
 
     def test_goals_round_trip_and_update(self, store: Store) -> None:
         original = goal("g1", plan=None, why=None, template_id="weekly")
@@ -198,6 +250,23 @@ class StoreContract:
             assert s.day_counts(["g1"], d2, d2) == {}
             many = [f"x{i}" for i in range(1200)] + ["g2"]
             assert s.day_counts(many, d3, date(2026, 12, 2)) == {("g2", d3): 1}
+
+    def test_deleting_a_persons_goals_and_consent(self, store: Store) -> None:
+        day = date(2026, 11, 21)
+        with store.writing() as s:
+            s.save_goal(goal("g1"))
+            s.save_goal(goal("g2"))
+            s.save_goal(goal("g3", owner="lin"))
+            s.add_goal_counts({}, {("g1", day): 1, ("g3", day): 2})
+            s.set_consent("ada", "goals", False, AT)
+            s.set_consent("lin", "goals", False, AT)
+        with store.writing() as s:
+            assert s.delete_goals("ada") == 2
+            s.delete_consents("ada")
+        with store.reading() as s:
+            assert [g.id for g in s.goals()] == ["g3"]
+            assert s.day_counts(["g1", "g3"], day, date(2026, 11, 22)) == {("g3", day): 2}
+            assert s.consents(["ada", "lin"]) == {"lin": {"goals": False}}
 
     def test_consent_choices_are_per_user_and_mechanic(self, store: Store) -> None:
         with store.writing() as s:

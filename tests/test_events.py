@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -181,18 +182,25 @@ def test_a_bad_event_in_a_batch_writes_nothing(kit: Kit) -> None:
     assert kit.goals.list("ada")[0].progress.count == 0
 
 
-def test_journal_entry_bytes_are_canonical(kit: Kit, clock: FakeClock) -> None:
+def test_journal_entry_bytes_are_canonical_and_commit_to_personal_data(
+    kit: Kit, clock: FakeClock
+) -> None:
     at = datetime(2026, 11, 21, 23, 30, 0, 5, tzinfo=timezone(timedelta(hours=2)))
     kit.record(Event("ev-1", "review.submitted", "ada", at=at, data={"z": 1, "a": ["ü"]}))
     (entry,) = kit.journal.tail(1)
+    assert entry.opening is not None
+    salt, personal = entry.opening[:32], entry.opening[32:]
+    assert personal == '{"actor":"ada","data":{"a":["ü"],"z":1}}'.encode()
+    commitment = hashlib.sha256(salt + personal).hexdigest()
     assert (
         entry.raw
         == (
-            '{"actor":"ada","at":"2026-11-21T21:30:00.000005Z","data":{"a":["ü"],"z":1},'
-            '"id":"ev-1","kind":"review.submitted","recorded_at":"2026-11-02T09:00:00.000000Z",'
-            '"rules":0,"type":"event","v":1}'
+            '{"at":"2026-11-21T21:30:00.000005Z","id":"ev-1","kind":"review.submitted",'
+            f'"personal":"{commitment}","recorded_at":"2026-11-02T09:00:00.000000Z",'
+            '"rules":0,"seq":1,"type":"event","v":2}'
         ).encode()
     )
+    assert b"ada" not in entry.raw  # personal data enters the leaf only as a commitment
     assert (entry.seq, entry.type, entry.name, entry.actor) == (
         1,
         "event",
@@ -200,6 +208,11 @@ def test_journal_entry_bytes_are_canonical(kit: Kit, clock: FakeClock) -> None:
         "ada",
     )
     assert entry.payload["data"] == {"a": ["ü"], "z": 1}
+    assert entry.payload["actor"] == "ada"
+    assert not entry.erased
+    other = kit.record(Event("ev-2", "review.submitted", "ada", at=at, data={"z": 1, "a": ["ü"]}))
+    assert other.seq == 2
+    assert kit.journal.tail(1)[0].opening[:32] != salt  # a fresh salt per entry
 
 
 def test_journal_reads_reject_negative_limits(kit: Kit) -> None:

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from motivekit._errors import ConfigError
 from motivekit.store._memory import MemoryStore
-from motivekit.store._protocol import NewEntry, Session, Store, StoredEntry
+from motivekit.store._protocol import Session, Store, StoredCheckpoint, StoredEntry
 from motivekit.store._sql import SqlStore, Synchronous
 
-__all__ = ["MemoryStore", "NewEntry", "Session", "SqlStore", "Store", "StoredEntry", "open_store"]
+__all__ = [
+    "MemoryStore",
+    "Session",
+    "SqlStore",
+    "Store",
+    "StoredCheckpoint",
+    "StoredEntry",
+    "open_store",
+]
 
 
 def open_store(url: str, *, synchronous: str = "FULL", migrate: bool = True) -> Store:

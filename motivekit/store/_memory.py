@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from motivekit.goals._model import GoalState, GoalStatus
-from motivekit.store._protocol import NewEntry, StoredEntry
+from motivekit.store._protocol import StoredCheckpoint, StoredEntry
 
 __all__ = ["MemoryStore"]
 
@@ -27,6 +27,9 @@ class _Tables:
     def __init__(self) -> None:
         self.entries: list[StoredEntry] = []
         self.event_seq: dict[str, int] = {}
+        self.head: dict[str, tuple[int, bytes]] = {"head": (0, b"")}
+        self.tiles: dict[tuple[int, int], bytes] = {}
+        self.checkpoints: dict[int, StoredCheckpoint] = {}
         self.goals: dict[str, GoalState] = {}
         self.goal_days: dict[tuple[str, date], int] = {}
         self.consents: dict[str, dict[str, bool]] = {}
@@ -52,20 +55,62 @@ class _MemorySession:
         seqs = self._t.event_seq
         return {i: seqs[i] for i in event_ids if i in seqs}
 
-    def append(self, entries: Sequence[NewEntry]) -> list[int]:
+    def head(self) -> tuple[int, bytes]:
+        return self._t.head["head"]
+
+    def advance_head(self, old_size: int, new_size: int, frontier: bytes) -> bool:
+        if self._t.head["head"][0] != old_size:
+            return False
+        self._put(self._t.head, "head", (new_size, frontier))
+        return True
+
+    def append(self, entries: Sequence[StoredEntry]) -> None:
         if self._undo is None:
             raise RuntimeError("this unit of work is read-only; use store.writing()")
         log = self._t.entries
         size = len(log)
         self._undo.append(lambda: log.__delitem__(slice(size, None)))
-        seqs = []
         for entry in entries:
-            seq = len(log) + 1
-            log.append(StoredEntry(seq, **attrs.asdict(entry, recurse=False)))
+            if entry.seq != len(log) + 1:
+                raise RuntimeError(f"entry {entry.seq} does not follow entry {len(log)}")
+            log.append(entry)
             if entry.event_id is not None:
-                self._put(self._t.event_seq, entry.event_id, seq)
-            seqs.append(seq)
-        return seqs
+                self._put(self._t.event_seq, entry.event_id, entry.seq)
+
+    def add_tiles(self, nodes: Sequence[tuple[int, int, bytes]]) -> None:
+        for level, index, digest in nodes:
+            self._put(self._t.tiles, (level, index), digest)
+
+    def node_hashes(self, level: int, start: int, end: int) -> list[bytes]:
+        if level == 0:
+            return [e.leaf_hash for e in self._t.entries[start:end]]
+        tiles = self._t.tiles
+        return [tiles[level, i] for i in range(start, end) if (level, i) in tiles]
+
+    def erase_personal(self, subject: str) -> int:
+        log = self._t.entries
+        hits = [i for i, entry in enumerate(log) if entry.subject == subject]
+        before = {i: log[i] for i in hits}
+
+        def restore() -> None:
+            for i, entry in before.items():
+                log[i] = entry
+
+        self._undo_call(restore)
+        for i in hits:
+            log[i] = attrs.evolve(log[i], subject=None, personal=None)
+        return len(hits)
+
+    def _undo_call(self, step: Callable[[], None]) -> None:
+        if self._undo is None:
+            raise RuntimeError("this unit of work is read-only; use store.writing()")
+        self._undo.append(step)
+
+    def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
+        self._put(self._t.checkpoints, checkpoint.size, checkpoint)
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        return [self._t.checkpoints[size] for size in sorted(self._t.checkpoints)]
 
     def entries(self, after: int, limit: int) -> list[StoredEntry]:
         return self._t.entries[max(after, 0) : max(after, 0) + limit]
@@ -74,7 +119,7 @@ class _MemorySession:
         return self._t.entries[-limit:] if limit > 0 else []
 
     def journal_size(self) -> int:
-        return len(self._t.entries)
+        return self._t.head["head"][0]
 
     # goals
     def goal(self, goal_id: str) -> GoalState | None:
@@ -105,6 +150,18 @@ class _MemorySession:
     def save_goal(self, goal: GoalState) -> None:
         self._put(self._t.goals, goal.id, goal)
 
+    def delete_goals(self, owner: str) -> int:
+        doomed = [g.id for g in self._t.goals.values() if g.owner == owner]
+        for goal_id in doomed:
+            self._pop(self._t.goals, goal_id)
+        for key in [k for k in self._t.goal_days if k[0] in set(doomed)]:
+            self._pop(self._t.goal_days, key)
+        return len(doomed)
+
+    def _pop(self, table: dict[Any, Any], key: Any) -> None:
+        old = table.pop(key)
+        self._undo_call(lambda: table.__setitem__(key, old))
+
     def add_goal_counts(
         self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
     ) -> None:
@@ -129,6 +186,10 @@ class _MemorySession:
         choices = dict(self._t.consents.get(user, {}))
         choices[mechanic] = enabled
         self._put(self._t.consents, user, choices)
+
+    def delete_consents(self, user: str) -> None:
+        if user in self._t.consents:
+            self._pop(self._t.consents, user)
 
 
 class MemoryStore:

@@ -12,50 +12,70 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Literal, Protocol
+from typing import Protocol
 
 import attrs
 
 from motivekit.goals._model import GoalState
 
-__all__ = ["NewEntry", "Session", "Store", "StoredEntry"]
-
-
-@attrs.frozen
-class NewEntry:
-    """A journal entry about to be appended (the store assigns its sequence number)."""
-
-    type: Literal["event", "command"]
-    name: str
-    actor: str
-    event_id: str | None
-    recorded_at: datetime
-    raw: bytes
+__all__ = ["Session", "Store", "StoredCheckpoint", "StoredEntry"]
 
 
 @attrs.frozen
 class StoredEntry:
-    """A journal entry as read back."""
+    """A journal entry as stored: its leaf bytes and, unless erased, its personal part."""
 
     seq: int
-    type: Literal["event", "command"]
+    type: str
     name: str
-    actor: str
     event_id: str | None
     recorded_at: datetime
     raw: bytes
+    """The canonical leaf bytes (what the Merkle tree hashes)."""
+    leaf_hash: bytes
+    subject: str | None
+    """The person the entry is about (None once erased, or for log-level entries)."""
+    personal: bytes | None
+    """The salt (32 bytes) followed by the canonical personal part; None once erased."""
+
+
+@attrs.frozen
+class StoredCheckpoint:
+    """A signed checkpoint as stored."""
+
+    size: int
+    note: str
+    created_at: datetime
 
 
 class Session(Protocol):
     """One unit of work against a store."""
 
-    # journal
+    # journal and Merkle tree
     def known_events(self, event_ids: Collection[str]) -> dict[str, int]:
         """Map each already recorded event id among ``event_ids`` to its entry's seq."""
         ...
 
-    def append(self, entries: Sequence[NewEntry]) -> list[int]:
-        """Append entries in order; return their gapless sequence numbers (from 1)."""
+    def head(self) -> tuple[int, bytes]:
+        """The log's size and frontier (concatenated 32-byte hashes), locking the head
+        row against other writers until the unit of work ends."""
+        ...
+
+    def advance_head(self, old_size: int, new_size: int, frontier: bytes) -> bool:
+        """Move the head from ``old_size``; False (and nothing changed) if it is not there."""
+        ...
+
+    def append(self, entries: Sequence[StoredEntry]) -> None:
+        """Store entries whose sequence numbers were reserved with :meth:`advance_head`."""
+        ...
+
+    def add_tiles(self, nodes: Sequence[tuple[int, int, bytes]]) -> None:
+        """Store Merkle nodes ``(level, index, hash)`` (levels that are multiples of 8)."""
+        ...
+
+    def node_hashes(self, level: int, start: int, end: int) -> list[bytes]:
+        """Stored hashes of nodes ``(level, i)`` for ``start <= i < end``, in order
+        (level 0: the entries' leaf hashes)."""
         ...
 
     def entries(self, after: int, limit: int) -> list[StoredEntry]:
@@ -68,6 +88,18 @@ class Session(Protocol):
 
     def journal_size(self) -> int:
         """Number of entries (equal to the highest seq)."""
+        ...
+
+    def erase_personal(self, subject: str) -> int:
+        """Delete the personal part and subject of every entry about ``subject``."""
+        ...
+
+    def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
+        """Store a signed checkpoint (replacing one of the same size)."""
+        ...
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        """Every stored checkpoint, smallest first."""
         ...
 
     # goals
@@ -91,6 +123,10 @@ class Session(Protocol):
         """Insert or replace a goal's state (its ``total`` included)."""
         ...
 
+    def delete_goals(self, owner: str) -> int:
+        """Delete every goal of ``owner`` with its day counts; return how many."""
+        ...
+
     def add_goal_counts(
         self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
     ) -> None:
@@ -110,6 +146,10 @@ class Session(Protocol):
 
     def set_consent(self, user: str, mechanic: str, enabled: bool, at: datetime) -> None:
         """Record one person's choice for one mechanic."""
+        ...
+
+    def delete_consents(self, user: str) -> None:
+        """Forget every consent choice of ``user``."""
         ...
 
 

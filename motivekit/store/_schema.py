@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["consents", "goal_days", "goals", "journal", "log_head", "metadata"]
+__all__ = [
+    "checkpoints",
+    "consents",
+    "goal_days",
+    "goals",
+    "journal",
+    "log_head",
+    "metadata",
+    "tree_tiles",
+]
 
 PREFIX = "motivekit_"
 VERSION_TABLE = PREFIX + "alembic_version"
@@ -22,11 +31,14 @@ journal = sa.Table(
     sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("type", sa.String(16), nullable=False),
     sa.Column("name", sa.String(128), nullable=False),
-    sa.Column("actor", sa.String(200), nullable=False),
     sa.Column("event_id", sa.String(200), nullable=True),
     sa.Column("recorded_at", sa.BigInteger, nullable=False),
     sa.Column("entry", sa.LargeBinary, nullable=False),
+    sa.Column("leaf_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("subject", sa.String(200), nullable=True),
+    sa.Column("personal", sa.LargeBinary, nullable=True),
     sa.UniqueConstraint("event_id", name=PREFIX + "journal_event_id_key"),
+    sa.Index(PREFIX + "journal_subject", "subject"),
 )
 
 log_head = sa.Table(
@@ -34,6 +46,23 @@ log_head = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("frontier", sa.LargeBinary, nullable=False),
+)
+
+tree_tiles = sa.Table(
+    PREFIX + "tree_tiles",
+    metadata,
+    sa.Column("level", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("idx", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("hash", sa.LargeBinary(32), nullable=False),
+)
+
+checkpoints = sa.Table(
+    PREFIX + "checkpoints",
+    metadata,
+    sa.Column("size", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
 )
 
 goals = sa.Table(

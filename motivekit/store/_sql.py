@@ -25,8 +25,16 @@ from motivekit._errors import ConfigError, SchemaOutOfDate, StoreError
 from motivekit._time import from_micros, to_micros
 from motivekit.goals._model import GoalState, GoalStatus, Measure, Plan
 from motivekit.store import _migrate
-from motivekit.store._protocol import NewEntry, StoredEntry, chunked
-from motivekit.store._schema import consents, goal_days, goals, journal, log_head
+from motivekit.store._protocol import StoredCheckpoint, StoredEntry, chunked
+from motivekit.store._schema import (
+    checkpoints,
+    consents,
+    goal_days,
+    goals,
+    journal,
+    log_head,
+    tree_tiles,
+)
 
 __all__ = ["SqlStore"]
 
@@ -91,14 +99,17 @@ def _goal_from_row(row: sa.Row[Any]) -> GoalState:
 
 def _entry_from_row(row: sa.Row[Any]) -> StoredEntry:
     m = row._mapping
+    personal = m["personal"]
     return StoredEntry(
         seq=m["seq"],
         type=m["type"],
         name=m["name"],
-        actor=m["actor"],
         event_id=m["event_id"],
         recorded_at=from_micros(m["recorded_at"]),
         raw=bytes(m["entry"]),
+        leaf_hash=bytes(m["leaf_hash"]),
+        subject=m["subject"],
+        personal=None if personal is None else bytes(personal),
     )
 
 
@@ -106,14 +117,32 @@ def _entry_from_row(row: sa.Row[Any]) -> StoredEntry:
 # SQLite takes to run it. IN-lists use expanding bind parameters.
 _ids: sa.BindParameter[Any] = sa.bindparam("ids", expanding=True)
 _KNOWN_EVENTS = sa.select(journal.c.event_id, journal.c.seq).where(journal.c.event_id.in_(_ids))
-_BUMP_HEAD = (
-    log_head.update()
-    .where(log_head.c.id == 1)
-    .values(size=log_head.c.size + sa.bindparam("n", type_=sa.BigInteger))
-)
-_BUMP_HEAD_RETURNING = _BUMP_HEAD.returning(log_head.c.size)
+_HEAD = sa.select(log_head.c.size, log_head.c.frontier).where(log_head.c.id == 1)
 _HEAD_SIZE = sa.select(log_head.c.size).where(log_head.c.id == 1)
+_ADVANCE_HEAD = (
+    log_head.update()
+    .where(log_head.c.id == 1, log_head.c.size == sa.bindparam("old", type_=sa.BigInteger))
+    .values(
+        size=sa.bindparam("new", type_=sa.BigInteger),
+        frontier=sa.bindparam("frontier", type_=sa.LargeBinary),
+    )
+)
 _INSERT_ENTRY = journal.insert()
+_INSERT_TILE = tree_tiles.insert()
+_LEAF_HASHES = (
+    sa.select(journal.c.leaf_hash)
+    .where(journal.c.seq > sa.bindparam("start"), journal.c.seq <= sa.bindparam("end"))
+    .order_by(journal.c.seq)
+)
+_TILE_HASHES = (
+    sa.select(tree_tiles.c.hash)
+    .where(
+        tree_tiles.c.level == sa.bindparam("level"),
+        tree_tiles.c.idx >= sa.bindparam("start"),
+        tree_tiles.c.idx < sa.bindparam("end"),
+    )
+    .order_by(tree_tiles.c.idx)
+)
 _ENTRIES_AFTER = (
     sa.select(journal)
     .where(journal.c.seq > sa.bindparam("after"))
@@ -160,7 +189,6 @@ _CONSENTS = sa.select(consents.c.user_id, consents.c.mechanic, consents.c.enable
 class _SqlSession:
     def __init__(self, conn: sa.Connection) -> None:
         self._conn = conn
-        self._returning = conn.dialect.update_returning
 
     def _in_chunks(
         self, statement: sa.Executable, ids: Collection[str], **params: Any
@@ -173,34 +201,71 @@ class _SqlSession:
     def known_events(self, event_ids: Collection[str]) -> dict[str, int]:
         return {row.event_id: row.seq for row in self._in_chunks(_KNOWN_EVENTS, event_ids)}
 
-    def append(self, entries: Sequence[NewEntry]) -> list[int]:
+    def head(self) -> tuple[int, bytes]:
+        row = self._conn.execute(_HEAD).one()
+        return int(row[0]), bytes(row[1])
+
+    def advance_head(self, old_size: int, new_size: int, frontier: bytes) -> bool:
+        # The conditional UPDATE takes the head row's write lock: sequence numbers stay
+        # gapless and unique even with several writer processes.
+        moved = self._conn.execute(
+            _ADVANCE_HEAD, {"old": old_size, "new": new_size, "frontier": frontier}
+        )
+        return moved.rowcount == 1
+
+    def append(self, entries: Sequence[StoredEntry]) -> None:
         if not entries:
-            return []
-        n = len(entries)
-        # The UPDATE takes the head row's write lock, so sequence numbers stay gapless
-        # and unique even with several writer processes.
-        if self._returning:
-            size = self._conn.execute(_BUMP_HEAD_RETURNING, {"n": n}).scalar_one()
-        else:
-            self._conn.execute(_BUMP_HEAD, {"n": n})
-            size = self._conn.execute(_HEAD_SIZE).scalar_one()
-        first = size - n + 1
+            return
         self._conn.execute(
             _INSERT_ENTRY,
             [
                 {
-                    "seq": first + i,
+                    "seq": e.seq,
                     "type": e.type,
                     "name": e.name,
-                    "actor": e.actor,
                     "event_id": e.event_id,
                     "recorded_at": to_micros(e.recorded_at),
                     "entry": e.raw,
+                    "leaf_hash": e.leaf_hash,
+                    "subject": e.subject,
+                    "personal": e.personal,
                 }
-                for i, e in enumerate(entries)
+                for e in entries
             ],
         )
-        return list(range(first, size + 1))
+
+    def add_tiles(self, nodes: Sequence[tuple[int, int, bytes]]) -> None:
+        if nodes:
+            self._conn.execute(
+                _INSERT_TILE, [{"level": lv, "idx": i, "hash": h} for lv, i, h in nodes]
+            )
+
+    def node_hashes(self, level: int, start: int, end: int) -> list[bytes]:
+        if level == 0:  # leaf i is the entry with seq i + 1
+            rows = self._conn.execute(_LEAF_HASHES, {"start": start, "end": end})
+        else:
+            rows = self._conn.execute(_TILE_HASHES, {"level": level, "start": start, "end": end})
+        return [bytes(r[0]) for r in rows]
+
+    def erase_personal(self, subject: str) -> int:
+        erased = self._conn.execute(
+            journal.update().where(journal.c.subject == subject).values(subject=None, personal=None)
+        )
+        return int(erased.rowcount)
+
+    def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
+        self._conn.execute(checkpoints.delete().where(checkpoints.c.size == checkpoint.size))
+        self._conn.execute(
+            checkpoints.insert().values(
+                size=checkpoint.size,
+                note=checkpoint.note,
+                created_at=to_micros(checkpoint.created_at),
+            )
+        )
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        rows = self._conn.execute(sa.select(checkpoints).order_by(checkpoints.c.size))
+        return [StoredCheckpoint(r.size, r.note, from_micros(r.created_at)) for r in rows]
 
     def entries(self, after: int, limit: int) -> list[StoredEntry]:
         rows = self._conn.execute(_ENTRIES_AFTER, {"after": after, "limit": limit})
@@ -238,6 +303,11 @@ class _SqlSession:
         if updated.rowcount == 0:
             self._conn.execute(goals.insert().values(row))
 
+    def delete_goals(self, owner: str) -> int:
+        owned = sa.select(goals.c.id).where(goals.c.owner == owner).scalar_subquery()
+        self._conn.execute(goal_days.delete().where(goal_days.c.goal_id.in_(owned)))
+        return int(self._conn.execute(goals.delete().where(goals.c.owner == owner)).rowcount)
+
     def add_goal_counts(
         self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
     ) -> None:
@@ -259,6 +329,9 @@ class _SqlSession:
         for row in self._in_chunks(_CONSENTS, users):
             found.setdefault(row.user_id, {})[row.mechanic] = bool(row.enabled)
         return found
+
+    def delete_consents(self, user: str) -> None:
+        self._conn.execute(consents.delete().where(consents.c.user_id == user))
 
     def set_consent(self, user: str, mechanic: str, enabled: bool, at: datetime) -> None:
         self._conn.execute(
@@ -301,6 +374,8 @@ def _sqlite_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
+        # Erased personal data is overwritten, not left in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 

@@ -1,4 +1,5 @@
-"""Journal, log head, goals, per-day goal counts and consent.
+"""Journal with Merkle leaf hashes, log head, tree tiles, checkpoints, goals, day counts,
+consent.
 
 Revision ID: 0001
 Revises:
@@ -22,18 +23,34 @@ def upgrade() -> None:
         sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
         sa.Column("type", sa.String(16), nullable=False),
         sa.Column("name", sa.String(128), nullable=False),
-        sa.Column("actor", sa.String(200), nullable=False),
         sa.Column("event_id", sa.String(200), nullable=True),
         sa.Column("recorded_at", sa.BigInteger, nullable=False),
         sa.Column("entry", sa.LargeBinary, nullable=False),
+        sa.Column("leaf_hash", sa.LargeBinary(32), nullable=False),
+        sa.Column("subject", sa.String(200), nullable=True),
+        sa.Column("personal", sa.LargeBinary, nullable=True),
         sa.UniqueConstraint("event_id", name="motivekit_journal_event_id_key"),
     )
-    op.create_table(
+    op.create_index("motivekit_journal_subject", "motivekit_journal", ["subject"])
+    head = op.create_table(
         "motivekit_log_head",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("size", sa.BigInteger, nullable=False),
+        sa.Column("frontier", sa.LargeBinary, nullable=False),
     )
-    op.execute("INSERT INTO motivekit_log_head (id, size) VALUES (1, 0)")
+    op.bulk_insert(head, [{"id": 1, "size": 0, "frontier": b""}])
+    op.create_table(
+        "motivekit_tree_tiles",
+        sa.Column("level", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("idx", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("hash", sa.LargeBinary(32), nullable=False),
+    )
+    op.create_table(
+        "motivekit_checkpoints",
+        sa.Column("size", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("created_at", sa.BigInteger, nullable=False),
+    )
     op.create_table(
         "motivekit_goals",
         sa.Column("id", sa.String(64), primary_key=True),
@@ -73,6 +90,8 @@ def downgrade() -> None:
         "motivekit_consents",
         "motivekit_goal_days",
         "motivekit_goals",
+        "motivekit_checkpoints",
+        "motivekit_tree_tiles",
         "motivekit_log_head",
         "motivekit_journal",
     ):

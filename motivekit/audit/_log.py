@@ -1,0 +1,120 @@
+"""Appending to the journal and its Merkle tree in the caller's transaction; reading nodes.
+
+The tree's frontier lives in the log head row. Appends reserve sequence numbers with a
+conditional update of that row (``advance_head``), which also takes the writers' lock. A
+writer remembers the head it last wrote, so in the common case appending costs no extra
+statement; if another process moved the head meanwhile, it reads the head and rebuilds.
+
+Internal nodes are stored only at levels that are multiples of :data:`TILE_HEIGHT`
+(levels 8, 16, …): about one row per 256 entries. Any other node is folded from at most
+128 stored hashes one tile level down (level 0: the entries' own leaf hashes).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import attrs
+
+from motivekit._entries import Draft, seal
+from motivekit._errors import StoreError
+from motivekit.audit._merkle import Node, append_leaves, node_hash, root_from_frontier
+from motivekit.store._protocol import Session, StoredEntry
+
+__all__ = [
+    "TILE_HEIGHT",
+    "LogWriter",
+    "head_root",
+    "join_frontier",
+    "read_nodes",
+    "split_frontier",
+]
+
+TILE_HEIGHT = 8
+
+
+def split_frontier(raw: bytes) -> list[bytes]:
+    """The frontier hashes stored as one concatenated value."""
+    return [raw[i : i + 32] for i in range(0, len(raw), 32)]
+
+
+def join_frontier(frontier: Sequence[bytes]) -> bytes:
+    """Inverse of :func:`split_frontier`."""
+    return b"".join(frontier)
+
+
+@attrs.frozen
+class _Built:
+    entries: list[StoredEntry]
+    frontier: list[bytes]
+    tiles: list[tuple[int, int, bytes]]
+
+
+def _build(drafts: Sequence[Draft], size: int, frontier: Sequence[bytes]) -> _Built:
+    entries = [seal(d, size + 1 + i) for i, d in enumerate(drafts)]
+    new_frontier, completed = append_leaves(frontier, size, [e.leaf_hash for e in entries])
+    tiles = [node for node in completed if node[0] % TILE_HEIGHT == 0]
+    return _Built(entries, new_frontier, tiles)
+
+
+class LogWriter:
+    """Appends entries and grows the Merkle tree; one per Kit, shared by its threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._head: tuple[int, list[bytes]] | None = None
+
+    def append(self, session: Session, drafts: Sequence[Draft]) -> list[StoredEntry]:
+        """Append ``drafts`` in order in ``session``'s transaction; return them as stored."""
+        if not drafts:
+            return []
+        with self._lock:
+            remembered = self._head
+        built = None
+        if remembered is not None:
+            size, frontier = remembered
+            built = _build(drafts, size, frontier)
+            if not session.advance_head(size, size + len(drafts), join_frontier(built.frontier)):
+                built = None
+        if built is None:
+            size, raw = session.head()
+            built = _build(drafts, size, split_frontier(raw))
+            if not session.advance_head(size, size + len(drafts), join_frontier(built.frontier)):
+                raise StoreError("the log head moved while this writer held the lock")
+        session.append(built.entries)
+        session.add_tiles(built.tiles)
+        with self._lock:
+            # If the transaction rolls back, the next append finds the head elsewhere
+            # and rebuilds: remembering too much is safe.
+            self._head = (size + len(drafts), built.frontier)
+        return built.entries
+
+    def forget_head(self) -> None:
+        """Make the next append read the head from the store."""
+        with self._lock:
+            self._head = None
+
+
+def head_root(session: Session) -> tuple[int, bytes]:
+    """The log's size and root hash."""
+    size, raw = session.head()
+    return size, root_from_frontier(split_frontier(raw))
+
+
+def read_nodes(session: Session, wanted: Sequence[Node]) -> dict[Node, bytes]:
+    """Hashes of complete subtrees, folded from the stored tile levels."""
+    found: dict[Node, bytes] = {}
+    for level, index in wanted:
+        base = level - level % TILE_HEIGHT
+        span = 1 << (level - base)
+        hashes = session.node_hashes(base, index * span, (index + 1) * span)
+        if len(hashes) != span:
+            raise StoreError(
+                f"the Merkle tree is missing nodes under ({level}, {index}); "
+                f"run `motivekit audit verify`"
+            )
+        while len(hashes) > 1:
+            hashes = [node_hash(hashes[i], hashes[i + 1]) for i in range(0, len(hashes), 2)]
+        found[level, index] = hashes[0]
+    return found
