@@ -28,9 +28,9 @@ import attrs
 
 from motivekit._canonical import JSONValue, canonical_bytes, loads
 from motivekit._errors import InvalidEvent
+from motivekit._hashing import leaf_hash
 from motivekit._model import SALT_BYTES, Event
 from motivekit._time import format_instant
-from motivekit.audit._merkle import leaf_hash
 from motivekit.store._protocol import StoredEntry
 
 __all__ = [

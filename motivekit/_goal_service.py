@@ -255,7 +255,7 @@ class Goals:
     def _create(self, owner: str, args: dict[str, JSONValue]) -> Goal:
         args["goal"] = "g-" + uuid.uuid4().hex
         at = self._clock()
-        with self._store.writing() as session:
+        with self._writer.transaction() as session:
             self._require_consent(session, owner)
             draft = command_draft("goal.create", owner, args, at, self._rules)
             (entry,) = self._writer.append(session, [draft])
@@ -266,7 +266,7 @@ class Goals:
     def _change(self, goal_id: str, name: str, by: str, args: dict[str, JSONValue]) -> Goal:
         _person(by, "by")
         at = self._clock()
-        with self._store.writing() as session:
+        with self._writer.transaction() as session:
             current = _load(session, goal_id)
             state = apply_goal_command(current, name, by, args, at)
             if state is not current:

@@ -15,7 +15,10 @@ from motivekit._goal_service import Goals
 from motivekit._model import Event, JournalEntry, Outcome, check_name
 from motivekit._record import Recorder
 from motivekit._time import Clock, system_clock
+from motivekit.audit._audit import Audit, Privacy
+from motivekit.audit._checkpoint import GuardedSigner
 from motivekit.audit._log import LogWriter
+from motivekit.audit._note import Signer
 from motivekit.goals._model import GoalTemplate
 from motivekit.store import Store, open_store
 from motivekit.store._protocol import StoredEntry
@@ -26,6 +29,8 @@ DEFAULT_URL = "sqlite:///motivekit.db"
 """Where ``Kit.open()`` keeps its data when given no URL: ``./motivekit.db``."""
 
 DEFAULT_MAX_EVENT_BYTES = 64 * 1024
+DEFAULT_ORIGIN = "motivekit"
+"""The default checkpoint origin; give each deployment (and tenant) its own."""
 RULES_VERSION = 0
 """Rules registered in code; YAML rules files carry their own version."""
 
@@ -62,7 +67,7 @@ class ConsentBook:
             raise NotPermitted(f"only {user!r} may change their own consent; {by!r} may not")
         at = self._clock()
         args = {"user": user, "mechanic": m.value, "enabled": enabled}
-        with self._store.writing() as session:
+        with self._writer.transaction() as session:
             choices = session.consents([user]).get(user, {})
             if choices.get(m.value) is not enabled:
                 draft = command_draft("consent.set", by, dict(args), at, RULES_VERSION)
@@ -125,6 +130,10 @@ class Kit:
     """Per-person consent per mechanic."""
     journal: Journal
     """The append-only journal."""
+    audit: Audit
+    """The signed audit log over the journal: checkpoints, proofs, verification."""
+    privacy: Privacy
+    """Erasure of a person's data (crypto-shredding)."""
 
     def __init__(
         self,
@@ -134,6 +143,10 @@ class Kit:
         clock: Clock | None = None,
         consent_defaults: Mapping[str, bool] | None = None,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        origin: str = DEFAULT_ORIGIN,
+        signers: Iterable[Signer | GuardedSigner] = (),
+        checkpoint_every: int | None = 1000,
+        checkpoint_interval: float | None = None,
     ) -> None:
         if (
             isinstance(max_event_bytes, bool)
@@ -146,13 +159,24 @@ class Kit:
         self.store = store
         self._clock: Clock = clock or system_clock
         defaults = _consent_defaults(consent_defaults)
-        writer = LogWriter()
+        writer = LogWriter(store)
         self._recorder = Recorder(
             store, writer, self._clock, defaults, RULES_VERSION, max_event_bytes
         )
         self.goals = Goals(store, writer, self._clock, defaults, RULES_VERSION, templates)
         self.consent = ConsentBook(store, writer, self._clock, defaults)
         self.journal = Journal(store)
+        self.audit = Audit(
+            store,
+            writer,
+            self._clock,
+            origin=origin,
+            signers=signers,
+            every=checkpoint_every,
+            interval=checkpoint_interval,
+        )
+        self.privacy = Privacy(store, writer, self._clock, RULES_VERSION)
+        writer.after_commit = self.audit.after_write
 
     @classmethod
     def open(
@@ -165,6 +189,10 @@ class Kit:
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         synchronous: str = "FULL",
         migrate: bool = True,
+        origin: str = DEFAULT_ORIGIN,
+        signers: Iterable[Signer | GuardedSigner] = (),
+        checkpoint_every: int | None = 1000,
+        checkpoint_interval: float | None = None,
     ) -> Kit:
         """Open a Kit on ``url``.
 
@@ -176,6 +204,11 @@ class Kit:
         The schema is created or upgraded unless ``migrate=False``, in which case an old
         schema raises :class:`SchemaOutOfDate`. ``synchronous`` is SQLite's durability
         setting (``FULL``: a committed event survives power loss).
+
+        Audit log: ``origin`` names the log in its checkpoints (one log per tenant, e.g.
+        ``"example.com/motivekit/acme"``); with ``signers``, a checkpoint is signed after
+        every ``checkpoint_every`` entries and/or ``checkpoint_interval`` seconds (checked
+        after each write), and on demand with ``kit.audit.checkpoint()``.
         """
         if url is None:
             url = os.environ.get("MOTIVEKIT_URL") or DEFAULT_URL
@@ -191,6 +224,10 @@ class Kit:
                 clock=clock,
                 consent_defaults=consent_defaults,
                 max_event_bytes=max_event_bytes,
+                origin=origin,
+                signers=signers,
+                checkpoint_every=checkpoint_every,
+                checkpoint_interval=checkpoint_interval,
             )
         except BaseException:
             store.close()

@@ -37,7 +37,7 @@ class Recorder:
         """Record ``events`` in one transaction and say what each one changed."""
         recorded_at = self.clock()
         drafts = self._drafts(events, recorded_at)
-        with self.store.writing() as session:
+        with self.writer.transaction() as session:
             known = session.known_events([e.id for e in events])
             first_index: dict[str, int] = {}
             fresh: list[int] = []

@@ -13,14 +13,15 @@ Internal nodes are stored only at levels that are multiples of :data:`TILE_HEIGH
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import attrs
 
 from motivekit._entries import Draft, seal
 from motivekit._errors import StoreError
 from motivekit.audit._merkle import Node, append_leaves, node_hash, root_from_frontier
-from motivekit.store._protocol import Session, StoredEntry
+from motivekit.store._protocol import Session, Store, StoredEntry
 
 __all__ = [
     "TILE_HEIGHT",
@@ -61,9 +62,19 @@ def _build(drafts: Sequence[Draft], size: int, frontier: Sequence[bytes]) -> _Bu
 class LogWriter:
     """Appends entries and grows the Merkle tree; one per Kit, shared by its threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store) -> None:
+        self._store = store
         self._lock = threading.Lock()
         self._head: tuple[int, list[bytes]] | None = None
+        self.after_commit: Callable[[], None] = lambda: None
+        """Called after every committed :meth:`transaction` (automatic checkpoints)."""
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A write transaction of the store; :attr:`after_commit` runs once it commits."""
+        with self._store.writing() as session:
+            yield session
+        self.after_commit()
 
     def append(self, session: Session, drafts: Sequence[Draft]) -> list[StoredEntry]:
         """Append ``drafts`` in order in ``session``'s transaction; return them as stored."""
@@ -89,6 +100,12 @@ class LogWriter:
             # and rebuilds: remembering too much is safe.
             self._head = (size + len(drafts), built.frontier)
         return built.entries
+
+    @property
+    def size(self) -> int | None:
+        """The log size after this writer's last append (None before its first)."""
+        with self._lock:
+            return None if self._head is None else self._head[0]
 
     def forget_head(self) -> None:
         """Make the next append read the head from the store."""

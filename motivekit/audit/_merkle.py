@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from motivekit._hashing import leaf_hash, node_hash
+
 __all__ = [
     "EMPTY_ROOT",
     "Node",
@@ -38,16 +40,6 @@ Node = tuple[int, int]
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 """The root of the empty tree (RFC 9162 section 2.1.1)."""
-
-
-def leaf_hash(data: bytes) -> bytes:
-    """``SHA-256(0x00 ‖ data)``."""
-    return hashlib.sha256(b"\x00" + data).digest()
-
-
-def node_hash(left: bytes, right: bytes) -> bytes:
-    """``SHA-256(0x01 ‖ left ‖ right)``."""
-    return hashlib.sha256(b"\x01" + left + right).digest()
 
 
 def _largest_power_of_two_below(n: int) -> int:

@@ -217,5 +217,8 @@ class MemoryStore:
         with self._lock:
             yield _MemorySession(self._tables, None)
 
+    def scrub(self) -> None:
+        """Nothing is kept on disk."""
+
     def close(self) -> None:
         """Nothing to release."""

@@ -166,6 +166,10 @@ class Store(Protocol):
         """A consistent read-only snapshot."""
         ...
 
+    def scrub(self) -> None:
+        """Make sure deleted data is gone from disk too (e.g. old pages in a WAL file)."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...

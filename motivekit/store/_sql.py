@@ -463,6 +463,15 @@ class SqlStore:
         with self._wrapped(), self.engine.connect() as conn, conn.begin():
             yield _SqlSession(conn)
 
+    def scrub(self) -> None:
+        """Copy the WAL into the database and truncate it, so erased data leaves no copy.
+
+        Deleted rows are overwritten in place (``secure_delete``); this removes the older
+        page images the write-ahead log still holds.
+        """
+        with self._wrapped(), self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()

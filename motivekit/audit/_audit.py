@@ -1,0 +1,254 @@
+"""``kit.audit`` and ``kit.privacy``: checkpoints, proofs, verification and erasure."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import attrs
+
+from motivekit._entries import erasure_draft
+from motivekit._errors import ConfigError, InvalidInput, InvalidProof
+from motivekit._model import check_name
+from motivekit._time import Clock
+from motivekit.audit._bundle import ProofBundle
+from motivekit.audit._checkpoint import Checkpoint, GuardedSigner
+from motivekit.audit._log import LogWriter, head_root, read_nodes
+from motivekit.audit._merkle import consistency_proof, inclusion_proof
+from motivekit.audit._note import NoteVerifier, Signer
+from motivekit.audit._verify import Progress, SignedCheckpoint, VerifyReport, verify_log
+from motivekit.store._protocol import Session, Store, StoredCheckpoint
+
+__all__ = ["Audit", "Erasure", "Privacy"]
+
+log = logging.getLogger("motivekit.audit")
+
+
+def _guarded(signer: Signer | GuardedSigner) -> GuardedSigner:
+    return signer if isinstance(signer, GuardedSigner) else GuardedSigner(signer)
+
+
+class Audit:
+    """``kit.audit``: the signed, tamper-evident log over the journal."""
+
+    def __init__(
+        self,
+        store: Store,
+        writer: LogWriter,
+        clock: Clock,
+        *,
+        origin: str,
+        signers: Iterable[Signer | GuardedSigner] = (),
+        every: int | None = 1000,
+        interval: float | None = None,
+    ) -> None:
+        if not isinstance(origin, str) or not origin or not origin.isprintable():
+            raise ConfigError(f"origin must be a non-empty printable string, got {origin!r}")
+        if every is not None and (
+            isinstance(every, bool) or not isinstance(every, int) or every < 1
+        ):
+            raise ConfigError(
+                f"checkpoint_every must be a whole number >= 1 or None, got {every!r}"
+            )
+        if interval is not None and (not isinstance(interval, (int, float)) or interval <= 0):
+            raise ConfigError(f"checkpoint_interval must be seconds > 0 or None, got {interval!r}")
+        self._store = store
+        self._writer = writer
+        self._clock = clock
+        self.origin = origin
+        self.signers = [_guarded(s) for s in signers]
+        self._every = every
+        self._interval = interval
+        self._last: tuple[int, datetime | None] | None = None
+
+    @property
+    def verifiers(self) -> list[NoteVerifier]:
+        """The verifier keys of this Kit's signers."""
+        return [NoteVerifier(g.signer.name, g.signer.public_key) for g in self.signers]
+
+    # -- checkpoints ------------------------------------------------------------------------
+
+    def checkpoint(self) -> SignedCheckpoint:
+        """Sign and store a checkpoint of the log as it is now, with every signer."""
+        if not self.signers:
+            raise ConfigError(
+                "no signer configured: open the Kit with "
+                "signers=[Ed25519Signer.from_file('log.key')] (create one with "
+                "`motivekit audit keygen`)"
+            )
+        with self._store.reading() as session:
+            self._check_origin(session)
+            size, root = head_root(session)
+            proofs = {id(g): self._proof_for(session, g, size) for g in self.signers}
+        now = self._clock()
+        checkpoint = Checkpoint(self.origin, size, root, now)
+        signatures = [g.sign(checkpoint, proofs[id(g)]) for g in self.signers]
+        note = checkpoint.body() + "\n" + "".join(s.line() for s in signatures)
+        with self._store.writing() as session:
+            session.add_checkpoint(StoredCheckpoint(size, note, now))
+        self._last = (size, now)
+        return SignedCheckpoint(checkpoint, note)
+
+    @staticmethod
+    def _proof_for(session: Session, signer: GuardedSigner, size: int) -> list[bytes]:
+        last = signer.last_signed
+        if last is None or last[0] > size:
+            return []  # nothing to prove, or impossible: the signer will refuse
+        return consistency_proof(last[0], size, lambda nodes: read_nodes(session, nodes))
+
+    def _check_origin(self, session: Session) -> None:
+        stored = session.checkpoints()
+        if stored:
+            origin = SignedCheckpoint.parse(stored[-1].note).checkpoint.origin
+            if origin != self.origin:
+                raise ConfigError(
+                    f"this log's checkpoints name the origin {origin!r}; open the Kit with "
+                    f"origin={origin!r} (each log keeps one origin)"
+                )
+
+    def after_write(self) -> None:
+        """Sign a checkpoint if the configured number of entries or seconds has passed."""
+        if not self.signers or (self._every is None and self._interval is None):
+            return
+        size = self._writer.size
+        if size is None:
+            return
+        if self._last is None:
+            latest = self.latest()
+            self._last = (
+                (0, None) if latest is None else (latest.checkpoint.size, latest.checkpoint.time)
+            )
+        last_size, last_time = self._last
+        due = self._every is not None and size - last_size >= self._every
+        if not due and self._interval is not None and size > last_size:
+            due = last_time is None or (self._clock() - last_time).total_seconds() >= self._interval
+        if due:
+            try:
+                self.checkpoint()
+            except Exception:
+                # The write itself succeeded; a failed automatic checkpoint must not hide
+                # that from the caller. It is logged loudly and retried on the next write.
+                log.exception("automatic audit checkpoint failed")
+
+    def latest(self) -> SignedCheckpoint | None:
+        """The newest stored checkpoint (signatures not re-verified)."""
+        with self._store.reading() as session:
+            stored = session.checkpoints()
+        return SignedCheckpoint.parse(stored[-1].note) if stored else None
+
+    def checkpoints(self) -> list[SignedCheckpoint]:
+        """Every stored checkpoint, oldest first."""
+        with self._store.reading() as session:
+            return [SignedCheckpoint.parse(c.note) for c in session.checkpoints()]
+
+    def head(self) -> tuple[int, bytes]:
+        """The log's current size and root hash (signed or not)."""
+        with self._store.reading() as session:
+            return head_root(session)
+
+    # -- proofs -----------------------------------------------------------------------------
+
+    def prove(self, seq: int, *, disclose: bool = False) -> ProofBundle:
+        """A proof bundle for entry ``seq`` against the newest checkpoint that covers it.
+
+        ``disclose=True`` includes the entry's salt and personal part (if not erased), so
+        the recipient can check what it says about whom.
+        """
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+            raise InvalidInput(f"seq must be a journal sequence number >= 1, got {seq!r}")
+        with self._store.reading() as session:
+            covering = [c for c in session.checkpoints() if c.size >= seq]
+            if not covering:
+                raise InvalidProof(
+                    f"no signed checkpoint covers entry {seq} yet; sign one with "
+                    f"kit.audit.checkpoint() or `motivekit audit checkpoint`"
+                )
+            signed = SignedCheckpoint.parse(covering[-1].note)
+            (entry,) = session.entries(seq - 1, 1)
+            path = inclusion_proof(
+                seq - 1, signed.checkpoint.size, lambda nodes: read_nodes(session, nodes)
+            )
+        opening = entry.personal if disclose else None
+        return ProofBundle(seq, entry.raw, tuple(path), signed, opening)
+
+    def consistency(self, old_size: int, new_size: int) -> list[bytes]:
+        """The proof that the log at ``old_size`` is a prefix of the log at ``new_size``."""
+        with self._store.reading() as session:
+            size, _ = session.head()
+            if not 0 <= old_size <= new_size <= size:
+                raise InvalidInput(
+                    f"need 0 <= old_size <= new_size <= {size} (the log's size), "
+                    f"got {old_size} and {new_size}"
+                )
+            return consistency_proof(old_size, new_size, lambda n: read_nodes(session, n))
+
+    # -- verification -----------------------------------------------------------------------
+
+    def verify(
+        self,
+        verifiers: Sequence[NoteVerifier] | None = None,
+        *,
+        state: str | os.PathLike[str] | None = None,
+        progress: Progress | None = None,
+    ) -> VerifyReport:
+        """Verify the whole log (see :func:`motivekit.audit.verify_log`).
+
+        ``verifiers`` default to this Kit's own signers' keys; an auditor passes the keys
+        they trust. With ``state``, the file's pinned checkpoint must be extended by the log
+        (truncation and restored backups are caught), and on success the newest verified
+        checkpoint is pinned there for the next run.
+        """
+        keys = self.verifiers if verifiers is None else list(verifiers)
+        if not keys:
+            raise ConfigError("verify needs at least one trusted verifier key")
+        pinned = None
+        path = None if state is None else Path(state)
+        if path is not None and path.exists():
+            pinned = SignedCheckpoint.parse(path.read_text("utf-8"))
+        report = verify_log(self._store, keys, pinned, progress)
+        if path is not None and report.latest is not None:
+            path.write_text(report.latest.note, "utf-8")
+        return report
+
+
+@attrs.frozen
+class Erasure:
+    """What ``forget`` erased."""
+
+    entries: int
+    """Journal entries whose personal part (salt and data) was deleted."""
+    goals: int
+    """Goals (with their progress) deleted."""
+    seq: int
+    """The erasure entry appended to the journal."""
+
+
+class Privacy:
+    """``kit.privacy``: erase a person by deleting their data and salts (crypto-shredding)."""
+
+    def __init__(self, store: Store, writer: LogWriter, clock: Clock, rules: int) -> None:
+        self._store = store
+        self._writer = writer
+        self._clock = clock
+        self._rules = rules
+
+    def forget(self, user: str) -> Erasure:
+        """Erase everything motivekit holds about ``user``.
+
+        Deletes the personal part and salt of every journal entry about them (their leaf
+        bytes stay, so every checkpoint still verifies, and without the salt a commitment
+        can no longer be matched to a guessed value), their goals with progress and their
+        consent choices, then appends an erasure entry that names no one.
+        """
+        check_name(user, "user", InvalidInput, "pass the person's user id")
+        at = self._clock()
+        with self._writer.transaction() as session:
+            entries = session.erase_personal(user)
+            goals = session.delete_goals(user)
+            session.delete_consents(user)
+            (entry,) = self._writer.append(session, [erasure_draft(at, self._rules, entries)])
+        self._store.scrub()
+        return Erasure(entries, goals, entry.seq)

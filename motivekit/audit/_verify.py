@@ -1,0 +1,183 @@
+"""Verifying a whole log: every entry rehashed, every checkpoint's root and signatures checked.
+
+Each kind of failure raises its own :class:`AuditError` subclass (and so its own exit code
+in ``motivekit audit verify``): a tampered entry, a missing entry, reordered entries, a bad
+signature, inconsistent checkpoints, an unknown key.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Iterable, Sequence
+
+import attrs
+
+from motivekit._canonical import canonical_bytes
+from motivekit._entries import commitment
+from motivekit._errors import (
+    InconsistentCheckpoints,
+    MissingEntry,
+    ReorderedEntries,
+    TamperedEntry,
+)
+from motivekit.audit._checkpoint import Checkpoint
+from motivekit.audit._log import TILE_HEIGHT, split_frontier
+from motivekit.audit._merkle import append_leaves, leaf_hash, root_from_frontier
+from motivekit.audit._note import NoteVerifier, open_note, split_note
+from motivekit.store._protocol import Store, StoredEntry
+
+__all__ = ["SignedCheckpoint", "VerifyReport", "verify_log"]
+
+CHUNK = 2_000
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(entries_checked, entries_total)`` while verifying."""
+
+
+@attrs.frozen
+class SignedCheckpoint:
+    """A checkpoint with its signed note."""
+
+    checkpoint: Checkpoint
+    note: str = attrs.field(repr=False)
+
+    @classmethod
+    def parse(cls, note: str) -> SignedCheckpoint:
+        """Read a signed checkpoint note (signatures are not verified here)."""
+        text, _ = split_note(note)
+        return cls(Checkpoint.parse(text), note)
+
+    def verified(self, verifiers: Iterable[NoteVerifier]) -> SignedCheckpoint:
+        """Itself, once at least one trusted key's valid signature is confirmed."""
+        open_note(self.note, verifiers, self.checkpoint.time)
+        return self
+
+
+@attrs.frozen
+class VerifyReport:
+    """What a successful verification established."""
+
+    size: int
+    root: bytes = attrs.field(repr=lambda r: base64.b64encode(r).decode())
+    checkpoints: int
+    """How many stored checkpoints were checked (signatures and roots)."""
+    latest: SignedCheckpoint | None
+    """The newest checkpoint, verified: pin it for the next run (``--state``)."""
+
+
+def _describe(cp: SignedCheckpoint) -> str:
+    return cp.note.rstrip("\n").replace("\n", "\n    ")
+
+
+def _check_entry(entry: StoredEntry, expected: int) -> None:
+    if entry.seq != expected:
+        raise MissingEntry(f"entry {expected} is missing: the next stored entry is {entry.seq}")
+    try:
+        payload = json.loads(entry.raw.decode("utf-8"))
+        canonical = canonical_bytes(payload) == entry.raw
+    except (UnicodeDecodeError, ValueError, TypeError):
+        payload, canonical = None, False
+    if not canonical or not isinstance(payload, dict):
+        raise TamperedEntry(f"entry {entry.seq}: its bytes are not a canonical journal entry")
+    logged_seq = payload.get("seq")
+    if logged_seq != entry.seq:
+        raise ReorderedEntries(
+            f"the entry stored at position {entry.seq} was logged as entry {logged_seq}"
+        )
+    if leaf_hash(entry.raw) != entry.leaf_hash:
+        raise TamperedEntry(f"entry {entry.seq}: its bytes do not match its logged leaf hash")
+    if entry.personal is not None and commitment(entry.personal) != payload.get("personal"):
+        raise TamperedEntry(f"entry {entry.seq}: its personal part does not match its commitment")
+
+
+def verify_log(
+    store: Store,
+    verifiers: Sequence[NoteVerifier],
+    pinned: SignedCheckpoint | None = None,
+    progress: Progress | None = None,
+) -> VerifyReport:
+    """Verify the log in ``store``; raise the matching :class:`AuditError` on any failure.
+
+    Checks the signature of every stored checkpoint, rehashes every entry in order, checks
+    that the sequence has no gaps and nothing moved, recomputes the root at every
+    checkpoint and at the head, and compares the stored tree nodes. With ``pinned`` (a
+    checkpoint verified earlier and kept outside the database) it also proves that the log
+    still extends it: this is what catches a truncated log or a restored backup.
+    """
+    with store.reading() as session:
+        stored = [SignedCheckpoint.parse(c.note) for c in session.checkpoints()]
+        for signed in stored:
+            signed.verified(verifiers)
+        if pinned is not None:
+            pinned.verified(verifiers)
+        head_size, head_frontier = session.head()
+        wanted = sorted(
+            {c.checkpoint.size for c in stored} | ({pinned.checkpoint.size} if pinned else set())
+        )
+        roots: dict[int, bytes] = {}
+        frontier: list[bytes] = []
+        size = 0
+        if 0 in wanted:
+            roots[0] = root_from_frontier([])
+        while True:
+            batch = session.entries(size, CHUNK)
+            if not batch:
+                break
+            for entry in batch:
+                _check_entry(entry, size + 1)
+                frontier, completed = append_leaves(frontier, size, [entry.leaf_hash])
+                size += 1
+                for level, index, digest in completed:
+                    if level % TILE_HEIGHT == 0 and session.node_hashes(
+                        level, index, index + 1
+                    ) != [digest]:
+                        raise TamperedEntry(
+                            f"the stored Merkle node ({level}, {index}) does not match the entries"
+                        )
+                if size in wanted:
+                    roots[size] = root_from_frontier(frontier)
+            if progress is not None:
+                progress(size, max(head_size, size))
+
+    root = root_from_frontier(frontier)
+    if size < head_size:
+        raise MissingEntry(
+            f"the log head says {head_size} entries but only {size} are stored: "
+            f"entries {size + 1}..{head_size} are missing"
+        )
+    if size > head_size or root_from_frontier(split_frontier(head_frontier)) != root:
+        raise TamperedEntry("the log head does not match the stored entries")
+    for signed in stored:
+        cp = signed.checkpoint
+        if cp.size > size:
+            raise MissingEntry(
+                f"a checkpoint covers {cp.size} entries but only {size} are stored: "
+                f"the log was truncated (entries {size + 1}..{cp.size} are missing)"
+            )
+        if roots[cp.size] != cp.root:
+            raise TamperedEntry(
+                f"the entries up to {cp.size} no longer hash to the root signed in this "
+                f"checkpoint; an entry at or before {cp.size} was altered:\n    {_describe(signed)}"
+            )
+    if pinned is not None:
+        _check_pinned(pinned, size, roots, stored[-1] if stored else None)
+    return VerifyReport(size, root, len(stored), stored[-1] if stored else None)
+
+
+def _check_pinned(
+    pinned: SignedCheckpoint, size: int, roots: dict[int, bytes], latest: SignedCheckpoint | None
+) -> None:
+    cp = pinned.checkpoint
+    current = f"    {_describe(latest)}" if latest else f"    (no checkpoint; {size} entries)"
+    if cp.size > size:
+        raise InconsistentCheckpoints(
+            f"the log holds {size} entries, fewer than the {cp.size} of the pinned checkpoint: "
+            f"it was truncated or restored from an older copy.\n"
+            f"  pinned:\n    {_describe(pinned)}\n  now:\n{current}"
+        )
+    if roots[cp.size] != cp.root:
+        raise InconsistentCheckpoints(
+            f"the log's first {cp.size} entries do not hash to the pinned checkpoint's root: "
+            f"its history was rewritten.\n  pinned:\n    {_describe(pinned)}\n  now:\n{current}"
+        )
