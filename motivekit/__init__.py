@@ -41,6 +41,20 @@ from motivekit._errors import (
 )
 from motivekit._goal_service import Goals
 from motivekit._kit import ConsentBook, Journal, Kit
+from motivekit.audit import (
+    Audit,
+    Checkpoint,
+    Ed25519Signer,
+    Erasure,
+    GuardedSigner,
+    NoteVerifier,
+    Privacy,
+    ProofBundle,
+    SignedCheckpoint,
+    Signer,
+    VerifyReport,
+    verify_bundle,
+)
 from motivekit._model import Event, GoalChange, JournalEntry, Outcome
 from motivekit.goals import (
     Goal,
@@ -56,18 +70,23 @@ from motivekit.goals import (
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "Audit",
     "AuditError",
     "BadSignature",
+    "Checkpoint",
     "ConfigError",
     "Consent",
     "ConsentBook",
     "ConsentRequired",
+    "Ed25519Signer",
+    "Erasure",
     "Event",
     "Goal",
     "GoalChange",
     "GoalStatus",
     "GoalTemplate",
     "Goals",
+    "GuardedSigner",
     "InconsistentCheckpoints",
     "InvalidConsent",
     "InvalidEvent",
@@ -85,17 +104,24 @@ __all__ = [
     "MotivekitError",
     "NotFound",
     "NotPermitted",
+    "NoteVerifier",
     "Outcome",
     "Per",
     "Plan",
+    "Privacy",
     "Progress",
+    "ProofBundle",
     "ReorderedEntries",
     "SchemaOutOfDate",
+    "SignedCheckpoint",
+    "Signer",
     "StoreError",
     "TamperedEntry",
     "UnknownGoal",
     "UnknownKey",
     "UnknownTemplate",
+    "VerifyReport",
     "Visibility",
     "__version__",
+    "verify_bundle",
 ]

@@ -1,0 +1,308 @@
+"""The audit log on a real Kit: checkpoints, proofs, bundles, key rotation, erasure."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import attrs
+import pytest
+
+from motivekit import (
+    BadSignature,
+    ConfigError,
+    Ed25519Signer,
+    Event,
+    GuardedSigner,
+    InconsistentCheckpoints,
+    InvalidProof,
+    Kit,
+    NoteVerifier,
+    ProofBundle,
+    UnknownKey,
+    verify_bundle,
+)
+from motivekit.audit import verify_consistency, verify_inclusion
+
+from .conftest import FakeClock
+
+
+@pytest.fixture
+def key() -> Ed25519Signer:
+    return Ed25519Signer.generate("example.com/log")
+
+
+@pytest.fixture
+def audited(kit_url: str, clock: FakeClock, key: Ed25519Signer) -> Iterator[Kit]:
+    with Kit.open(
+        kit_url, clock=clock, origin="example.com/log", signers=[key], checkpoint_every=None
+    ) as kit:
+        yield kit
+
+
+def record(kit: Kit, n: int, actor: str = "ada", start: int = 0) -> None:
+    kit.record_many(
+        Event(f"e{i}", "review.submitted", actor, data={"i": i}) for i in range(start, start + n)
+    )
+
+
+def test_checkpoint_signs_the_current_head(
+    audited: Kit, key: Ed25519Signer, clock: FakeClock
+) -> None:
+    record(audited, 10)
+    signed = audited.audit.checkpoint()
+    cp = signed.checkpoint
+    assert (cp.origin, cp.size, cp.time) == ("example.com/log", 10, clock.now)
+    assert audited.audit.head() == (10, cp.root)
+    lines = signed.note.split("\n")
+    assert lines[:2] == ["example.com/log", "10"]
+    assert lines[3] == "time 2026-11-02T09:00:00.000000Z"
+    assert lines[5].startswith("\u2014 example.com/log ")
+    assert audited.audit.latest() == signed
+    signed.verified([key.verifier()])
+
+
+def test_every_entry_is_provable_offline(audited: Kit, key: Ed25519Signer) -> None:
+    record(audited, 37)
+    audited.goals.create("ada", "Reviews", {"event": "review.submitted", "count": 3})
+    audited.audit.checkpoint()
+    for seq in range(1, 39):
+        bundle = ProofBundle.from_json(audited.audit.prove(seq).to_json())
+        assert verify_bundle(bundle, [key.verifier()]).checkpoint.size == 38
+        assert bundle.payload["seq"] == seq
+        assert "actor" not in bundle.payload  # nothing personal unless disclosed
+
+
+def test_disclosed_bundles_open_the_commitment(audited: Kit, key: Ed25519Signer) -> None:
+    record(audited, 3)
+    audited.audit.checkpoint()
+    bundle = audited.audit.prove(2, disclose=True)
+    verify_bundle(bundle, [key.verifier()])
+    assert (bundle.payload["actor"], bundle.payload["data"]) == ("ada", {"i": 1})
+    forged = ProofBundle(
+        bundle.seq,
+        bundle.entry,
+        bundle.inclusion,
+        bundle.checkpoint,
+        bundle.opening[:32] + b'{"actor":"eve","data":{"i":1}}',
+    )  # type: ignore[index]
+    with pytest.raises(InvalidProof, match="personal part does not match"):
+        verify_bundle(forged, [key.verifier()])
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        (lambda b: {"seq": b.seq + 1}, InvalidProof, r"does not place this entry at position"),
+        (lambda b: {"inclusion": b.inclusion[:-1]}, InvalidProof, r"does not place this entry"),
+        (lambda b: {"entry": b.entry.replace(b'"v":2', b'"v":3')}, InvalidProof, r"does not place"),
+        (lambda b: {"seq": 99}, InvalidProof, r"entry 99 is not in a checkpoint of 5 entries"),
+    ],
+)
+def test_bundles_that_do_not_prove_are_rejected(
+    audited: Kit, key: Ed25519Signer, change: object, error: type[Exception], message: str
+) -> None:
+    record(audited, 5)
+    audited.audit.checkpoint()
+    bundle = audited.audit.prove(3)
+    bad = attrs.evolve(bundle, **change(bundle))  # type: ignore[operator]
+    with pytest.raises(error, match=message):
+        verify_bundle(bad, [key.verifier()])
+
+
+def test_bundle_checkpoint_signatures_are_checked(audited: Kit, key: Ed25519Signer) -> None:
+    record(audited, 2)
+    audited.audit.checkpoint()
+    text = audited.audit.prove(1).to_json()
+    with pytest.raises(UnknownKey):
+        verify_bundle(ProofBundle.from_json(text), [Ed25519Signer.generate("other").verifier()])
+    tampered = text.replace("example.com/log\\n2\\n", "example.com/log\\n3\\n", 1)
+    with pytest.raises(BadSignature):
+        verify_bundle(ProofBundle.from_json(tampered), [key.verifier()])
+    for junk in ("{}", "not json", '{"format": "motivekit-proof-bundle/1", "seq": 0}'):
+        with pytest.raises(InvalidProof):
+            ProofBundle.from_json(junk)
+
+
+def test_prove_needs_a_checkpoint(audited: Kit) -> None:
+    record(audited, 2)
+    with pytest.raises(InvalidProof, match="no signed checkpoint covers entry 1 yet"):
+        audited.audit.prove(1)
+
+
+def test_consistency_between_checkpoints(audited: Kit) -> None:
+    sizes = []
+    for batch in (1, 6, 250, 300):
+        record(audited, batch, start=sum(sizes) * 1000)
+        sizes.append(audited.audit.checkpoint().checkpoint.size)
+    checkpoints = audited.audit.checkpoints()
+    assert [c.checkpoint.size for c in checkpoints] == [1, 7, 257, 557]
+    for old in checkpoints:
+        for new in checkpoints:
+            if old.checkpoint.size <= new.checkpoint.size:
+                proof = audited.audit.consistency(old.checkpoint.size, new.checkpoint.size)
+                assert verify_consistency(
+                    old.checkpoint.size,
+                    new.checkpoint.size,
+                    old.checkpoint.root,
+                    new.checkpoint.root,
+                    proof,
+                )
+
+
+def test_inclusion_across_tile_boundaries(audited: Kit) -> None:
+    record(audited, 600)  # nodes at level 8 are stored, the rest folded from tiles
+    root = audited.audit.checkpoint().checkpoint.root
+    for seq in (1, 255, 256, 257, 512, 513, 600):
+        bundle = audited.audit.prove(seq)
+        leaf = hashlib.sha256(b"\x00" + bundle.entry).digest()
+        assert verify_inclusion(leaf, seq - 1, 600, bundle.inclusion, root)
+
+
+def test_automatic_checkpoints_every_n_entries(
+    kit_url: str, clock: FakeClock, key: Ed25519Signer
+) -> None:
+    with Kit.open(kit_url, clock=clock, signers=[key], checkpoint_every=10) as kit:
+        for i in range(25):
+            kit.record(Event(f"e{i}", "k", "ada"))
+        assert [c.checkpoint.size for c in kit.audit.checkpoints()] == [10, 20]
+        kit.goals.create("ada", "R", {"event": "k", "count": 1})  # commands count too
+        record(kit, 4, start=100)
+        assert kit.audit.latest().checkpoint.size == 30  # type: ignore[union-attr]
+
+
+def test_automatic_checkpoints_every_t_seconds(
+    kit_url: str, clock: FakeClock, key: Ed25519Signer
+) -> None:
+    with Kit.open(
+        kit_url, clock=clock, signers=[key], checkpoint_every=None, checkpoint_interval=60
+    ) as kit:
+        kit.record(Event("a", "k", "ada"))
+        assert kit.audit.latest().checkpoint.size == 1  # type: ignore[union-attr]
+        clock.advance(seconds=30)
+        kit.record(Event("b", "k", "ada"))
+        assert kit.audit.latest().checkpoint.size == 1  # type: ignore[union-attr]
+        clock.advance(seconds=31)
+        kit.record(Event("c", "k", "ada"))
+        assert kit.audit.latest().checkpoint.size == 3  # type: ignore[union-attr]
+
+
+def test_checkpoint_needs_a_signer_and_keeps_its_origin(
+    kit_url: str, clock: FakeClock, key: Ed25519Signer
+) -> None:
+    with Kit.open(kit_url, clock=clock) as kit, pytest.raises(ConfigError, match="no signer"):
+        kit.audit.checkpoint()
+    if kit_url == "memory://":
+        return  # a new memory Kit is a new log: nothing to compare the origin with
+    with Kit.open(kit_url, clock=clock, signers=[key], origin="a.example/log") as kit:
+        kit.audit.checkpoint()
+    with (
+        Kit.open(kit_url, clock=clock, signers=[key], origin="b.example/log") as kit,
+        pytest.raises(ConfigError, match=r"checkpoints name the origin 'a\.example/log'"),
+    ):
+        kit.audit.checkpoint()
+
+
+def test_key_rotation_without_a_gap(tmp_path: Path, clock: FakeClock) -> None:
+    url = f"sqlite:///{tmp_path / 'rot.db'}"
+    old, new = Ed25519Signer.generate("log-2026"), Ed25519Signer.generate("log-2027")
+    switch = clock.now + timedelta(days=1)
+    keys = [
+        NoteVerifier(old.name, old.public_key, not_after=switch + timedelta(hours=1)),
+        NoteVerifier(new.name, new.public_key, not_before=switch),
+    ]
+    with Kit.open(url, clock=clock, signers=[old], checkpoint_every=None) as kit:
+        record(kit, 5)
+        kit.audit.checkpoint()
+    clock.now = switch  # overlap: both keys sign
+    with Kit.open(url, clock=clock, signers=[old, new], checkpoint_every=None) as kit:
+        record(kit, 5, start=10)
+        both = kit.audit.checkpoint()
+        assert both.note.count("\u2014 ") == 2
+    clock.now = switch + timedelta(days=1)  # the old key has retired
+    with Kit.open(url, clock=clock, signers=[new], checkpoint_every=None) as kit:
+        record(kit, 5, start=20)
+        kit.audit.checkpoint()
+        report = kit.audit.verify(keys)
+        assert (report.size, report.checkpoints) == (15, 3)
+    with Kit.open(url, clock=clock, signers=[old], checkpoint_every=None) as kit:
+        kit.audit.checkpoint()  # a retired key signs again: outside its window
+        with pytest.raises(BadSignature, match="was not valid at"):
+            kit.audit.verify(keys)
+
+
+def test_the_signer_refuses_an_inconsistent_checkpoint(tmp_path: Path, clock: FakeClock) -> None:
+    key_file, state = tmp_path / "log.key", tmp_path / "log.key.state"
+    key_file.write_text(Ed25519Signer.generate("example.com/log").private_key)
+    signer = GuardedSigner(Ed25519Signer.from_file(key_file), state)
+    with Kit.open(f"sqlite:///{tmp_path / 'a.db'}", clock=clock, signers=[signer]) as kit:
+        record(kit, 5)
+        kit.audit.checkpoint()
+    assert state.is_file()
+    # Another database (a fork, or a restored backup) cannot get the same key's signature.
+    again = GuardedSigner(Ed25519Signer.from_file(key_file), state)
+    with Kit.open(f"sqlite:///{tmp_path / 'b.db'}", clock=clock, signers=[again]) as kit:
+        record(kit, 7, actor="mallory")
+        with pytest.raises(
+            InconsistentCheckpoints,
+            match="refuses to sign size 7: it is not consistent with size 5",
+        ):
+            kit.audit.checkpoint()
+        assert kit.audit.checkpoints() == []
+
+
+def test_forget_erases_personal_data_and_every_checkpoint_still_verifies(
+    tmp_path: Path, clock: FakeClock, key: Ed25519Signer
+) -> None:
+    path = tmp_path / "privacy.db"
+    name = "zebulon-7731"
+    with Kit.open(f"sqlite:///{path}", clock=clock, signers=[key], checkpoint_every=None) as kit:
+        kit.goals.create(
+            name, "Write the guide", {"event": "page.written", "count": 9}, why="I care"
+        )
+        kit.consent.set(name, "nudges", True, by=name)
+        kit.record_many(
+            Event(f"z{i}", "page.written", name, data={"note": f"{name} wrote"}) for i in range(3)
+        )
+        record(kit, 3)
+        before = kit.audit.checkpoint()
+        leaves_before = [e.raw for e in kit.journal.read(0, 100)]
+        erased = kit.privacy.forget(name)
+        assert (erased.entries, erased.goals, erased.seq) == (5, 1, 9)
+        after = kit.audit.checkpoint()
+        assert [e.raw for e in kit.journal.read(0, 8)] == leaves_before
+        report = kit.audit.verify()
+        assert (report.size, report.checkpoints) == (9, 2)
+        assert (before.checkpoint.size, after.checkpoint.size) == (8, 9)
+        entries = kit.journal.read(0, 100)
+        assert [e.erased for e in entries] == [
+            True,
+            True,
+            True,
+            True,
+            True,
+            False,
+            False,
+            False,
+            False,
+        ]
+        assert entries[-1].payload == {
+            "v": 2,
+            "seq": 9,
+            "type": "erasure",
+            "at": "2026-11-02T09:00:00.000000Z",
+            "rules": 0,
+            "erased": 5,
+        }
+        assert kit.goals.list(name) == []
+        assert kit.consent.get(name).choices == {}
+        # Without the salt, guessing the erased content cannot be checked against the leaf.
+        commitment = entries[2].payload["personal"]
+        guess = b'{"actor":"zebulon-7731","data":{"note":"zebulon-7731 wrote"}}'
+        assert entries[2].opening is None  # the salt is gone with the data
+        assert hashlib.sha256(guess).hexdigest() != commitment
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("privacy.db"))
+    assert name.encode() not in raw  # not in the database file, nor in its WAL
+    assert b"I care" not in raw
