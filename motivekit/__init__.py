@@ -41,6 +41,7 @@ from motivekit._errors import (
 )
 from motivekit._goal_service import Goals
 from motivekit._kit import ConsentBook, Journal, Kit
+from motivekit._model import Event, GoalChange, JournalEntry, Outcome
 from motivekit.audit import (
     Audit,
     Checkpoint,
@@ -55,7 +56,6 @@ from motivekit.audit import (
     VerifyReport,
     verify_bundle,
 )
-from motivekit._model import Event, GoalChange, JournalEntry, Outcome
 from motivekit.goals import (
     Goal,
     GoalStatus,

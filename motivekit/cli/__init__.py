@@ -11,6 +11,7 @@ import click
 
 from motivekit._errors import MotivekitError
 from motivekit._kit import DEFAULT_URL, Kit
+from motivekit.cli._audit import audit
 from motivekit.store import SqlStore
 from motivekit.store._migrate import head_revision
 
@@ -43,6 +44,9 @@ def _kit(url: str) -> Iterator[Kit]:
 @click.version_option(package_name="motivekit")
 def main() -> None:
     """motivekit: self-chosen goals, mastery and impact for your app."""
+
+
+main.add_command(audit)
 
 
 @main.group()
