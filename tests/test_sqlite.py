@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from motivekit import ConfigError, Event, Kit, SchemaOutOfDate, StoreError
+from motivekit import ConfigError, Ed25519Signer, Event, Kit, SchemaOutOfDate, StoreError
 from motivekit.store import SqlStore
 
 REVIEWS = {"event": "review.submitted", "count": 3, "per": "week"}
@@ -71,6 +71,11 @@ def test_several_processes_write_one_file_without_gaps_or_double_counts(tmp_path
         ids = [e.payload["id"] for e in entries if e.type == "event"]
         assert len(ids) == len(set(ids))
         assert kit.goals.get(goal.id).total == workers * n + shared
+    # The Merkle tree the processes grew together is the tree of the stored entries.
+    key = Ed25519Signer.generate("example.com/log")
+    with Kit.open(url, signers=[key]) as kit:
+        kit.audit.checkpoint()
+        assert kit.audit.verify().size == expected
 
 
 def test_threads_can_share_one_kit(tmp_path: Path) -> None:
