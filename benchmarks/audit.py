@@ -517,14 +517,17 @@ def bench_append(tmp: Path, settings: Settings) -> tuple[list[AppendResult], Til
 def build_log(kit: Kit, settings: Settings) -> tuple[float, int]:
     """Record ``settings.log_entries`` events and sign checkpoints along the way."""
     source = EventSource("log")
-    every = settings.log_entries // settings.checkpoints
+    marks = {
+        math.ceil(settings.log_entries * k / settings.checkpoints / BATCH) * BATCH
+        for k in range(1, settings.checkpoints + 1)
+    }
     signed = 0
     start = time.perf_counter()
     for done in range(BATCH, settings.log_entries + 1, BATCH):
         outcomes = kit.record_many(source.take(BATCH))
         if outcomes[-1].duplicate or outcomes[-1].seq != done:
             raise RuntimeError(f"benchmark bug: unexpected outcome {outcomes[-1]!r}")
-        if done % every == 0 or done == settings.log_entries:
+        if done in marks:
             kit.audit.checkpoint()
             signed += 1
         if done % (10 * BATCH) == 0:

@@ -10,6 +10,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+import motivekit._goal_service as service
 from motivekit import (
     BadSignature,
     ConfigError,
@@ -306,3 +307,24 @@ def test_forget_erases_personal_data_and_every_checkpoint_still_verifies(
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("privacy.db"))
     assert name.encode() not in raw  # not in the database file, nor in its WAL
     assert b"I care" not in raw
+
+
+def test_a_rolled_back_append_leaves_no_entry_and_the_tree_stays_right(
+    audited: Kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record(audited, 3)
+    goal = audited.goals.create("ada", "Reviews", {"event": "review.submitted", "count": 3})
+
+    def broken_views(*args: object) -> object:
+        raise RuntimeError("disk on fire")  # fails after the entry was appended
+
+    monkeypatch.setattr(service, "_views", broken_views)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        audited.goals.pause(goal.id, by="ada")
+    monkeypatch.undo()
+    assert audited.journal.size() == 4
+    assert audited.goals.get(goal.id).status.value == "active"
+    record(audited, 2, start=10)  # the writer finds the head where it really is
+    assert [e.seq for e in audited.journal.read(0, 10)] == [1, 2, 3, 4, 5, 6]
+    audited.audit.checkpoint()
+    assert audited.audit.verify().size == 6
