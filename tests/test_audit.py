@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +20,7 @@ from motivekit import (
     Event,
     GuardedSigner,
     InconsistentCheckpoints,
+    InvalidInput,
     InvalidProof,
     Kit,
     NoteVerifier,
@@ -26,6 +29,7 @@ from motivekit import (
     verify_bundle,
 )
 from motivekit.audit import verify_consistency, verify_inclusion
+from motivekit.audit._merkle import append_leaves
 
 from .conftest import FakeClock
 
@@ -328,3 +332,95 @@ def test_a_rolled_back_append_leaves_no_entry_and_the_tree_stays_right(
     assert [e.seq for e in audited.journal.read(0, 10)] == [1, 2, 3, 4, 5, 6]
     audited.audit.checkpoint()
     assert audited.audit.verify().size == 6
+
+
+def test_the_pin_never_moves_backwards(
+    tmp_path: Path, clock: FakeClock, key: Ed25519Signer
+) -> None:
+    url, pin = f"sqlite:///{tmp_path / 'pin.db'}", tmp_path / "pinned"
+    with Kit.open(url, clock=clock, signers=[key], checkpoint_every=10) as kit:
+        record(kit, 20)
+        kit.audit.verify(state=pin)
+        assert pin.read_text().split("\n")[1] == "20"
+    # Someone deletes the newest checkpoint row, hoping to shrink the pin ...
+    conn = sqlite3.connect(tmp_path / "pin.db")
+    conn.execute("DELETE FROM motivekit_checkpoints WHERE size = 20")
+    conn.commit()
+    with Kit.open(url, clock=clock, signers=[key], checkpoint_every=None) as kit:
+        kit.audit.verify(state=pin)
+        assert pin.read_text().split("\n")[1] == "20"  # ... but the pin stays at 20,
+        conn.execute("DELETE FROM motivekit_journal WHERE seq > 10")
+        leaves = [r[0] for r in conn.execute("SELECT leaf_hash FROM motivekit_journal")]
+        frontier, _ = append_leaves([], 0, leaves)
+        conn.execute("UPDATE motivekit_log_head SET size = 10, frontier = ?", (b"".join(frontier),))
+        conn.commit()
+        with pytest.raises(InconsistentCheckpoints, match="fewer than the 20"):
+            kit.audit.verify(state=pin)  # so truncating to 10 is still caught.
+    conn.close()
+
+
+def test_state_file_problems_are_config_errors(audited: Kit, tmp_path: Path) -> None:
+    record(audited, 2)
+    audited.audit.checkpoint()
+    with pytest.raises(ConfigError, match=r"state file directory .* does not exist"):
+        audited.audit.verify(state=tmp_path / "nowhere" / "pin")
+    (tmp_path / "empty").write_text("")
+    with pytest.raises(ConfigError, match="does not hold a signed checkpoint"):
+        audited.audit.verify(state=tmp_path / "empty")
+
+
+def test_checkpoints_of_another_log_are_rejected(audited: Kit, key: Ed25519Signer) -> None:
+    record(audited, 3)
+    audited.audit.checkpoint()
+    assert audited.audit.verify(origin="example.com/log").size == 3
+    with pytest.raises(
+        BadSignature, match=r"names the log 'example\.com/log', not 'other\.example/log'"
+    ):
+        audited.audit.verify(origin="other.example/log")
+    bundle = audited.audit.prove(1)
+    with pytest.raises(BadSignature, match=r"is for the log 'example\.com/log'"):
+        verify_bundle(bundle, [key.verifier()], origin="other.example/log")
+
+
+def test_prove_edge_cases(audited: Kit) -> None:
+    record(audited, 3)
+    audited.audit.checkpoint()
+    with pytest.raises(InvalidInput, match="there is no entry 4: the log holds 3 entries"):
+        audited.audit.prove(4)
+    with pytest.raises(InvalidInput, match="seq must be a journal sequence number"):
+        audited.audit.prove(0)
+
+
+def test_signers_sharing_a_state_file_take_turns(tmp_path: Path, clock: FakeClock) -> None:
+    key_file, state = tmp_path / "log.key", tmp_path / "log.state"
+    key_file.write_text(Ed25519Signer.generate("example.com/log").private_key)
+    url = f"sqlite:///{tmp_path / 'turns.db'}"
+    # Two Kits (as two processes would) each with their own signer object, one state file.
+    kits = [
+        Kit.open(
+            url,
+            clock=clock,
+            signers=[GuardedSigner(Ed25519Signer.from_file(key_file), state)],
+            checkpoint_every=None,
+        )
+        for _ in range(2)
+    ]
+    errors: list[BaseException] = []
+
+    def work(k: int) -> None:
+        try:
+            for i in range(15):
+                kits[k].record(Event(f"k{k}-{i}", "k", "ada"))
+                kits[k].audit.checkpoint()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert kits[0].audit.verify().size == 30
+    for kit in kits:
+        kit.close()

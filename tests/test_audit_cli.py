@@ -257,3 +257,24 @@ def test_real_console_script_exit_code(log: Log) -> None:
     )
     assert run.returncode == MISSING
     assert "MissingEntry" in run.stderr
+
+
+def test_a_signing_key_from_the_environment_needs_a_state_file(
+    log: Log, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOTIVEKIT_SIGNING_KEY", log.key_file.read_text().strip())
+    args = ("audit", "checkpoint", "--url", log.url, "--origin", "example.com/log")
+    code, _, err = log.run(*args)
+    assert code == 2
+    assert "give --signer-state (or MOTIVEKIT_SIGNER_STATE)" in err
+    monkeypatch.setenv("MOTIVEKIT_SIGNER_STATE", str(tmp_path / "env.state"))
+    code, out, _ = log.run(*args)
+    assert code == 0
+    assert out.startswith("example.com/log\n300\n")
+
+
+def test_verify_with_the_expected_origin(log: Log) -> None:
+    assert log.verify("--origin", "example.com/log")[0] == 0
+    code, _, err = log.verify("--origin", "other.example/log")
+    assert code == BAD_SIGNATURE
+    assert "it was signed for another log" in err

@@ -110,3 +110,16 @@ def test_c2sp_checkpoint_example_parses() -> None:
     )
     assert checkpoint.root == base64.b64decode(v.C2SP_CHECKPOINT_ROOT_B64)
     assert checkpoint.body() == text + "\n"
+
+
+def test_go_sumdb_tree_format() -> None:
+    # FormatTree(Tree{N, RecordHash("hello world")}) is a checkpoint body with the
+    # sumdb origin line.
+    checkpoint = Checkpoint("go.sum database tree", v.TLOG_TREE_SIZE, leaf_hash(b"hello world"))
+    assert checkpoint.body() == v.TLOG_TREE_TEXT
+    assert Checkpoint.parse(v.TLOG_TREE_TEXT) == checkpoint
+
+
+@pytest.mark.parametrize(("origin", "size", "root", "text"), v.FORMATS_CHECKPOINTS)
+def test_transparency_dev_checkpoint_bodies(origin: str, size: int, root: bytes, text: str) -> None:
+    assert Checkpoint(origin, size, root).body() == text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -11,11 +12,11 @@ from pathlib import Path
 import attrs
 
 from motivekit._entries import erasure_draft
-from motivekit._errors import ConfigError, InvalidInput, InvalidProof
+from motivekit._errors import AuditError, ConfigError, InvalidInput, InvalidProof, MissingEntry
 from motivekit._model import check_name
 from motivekit._time import Clock
 from motivekit.audit._bundle import ProofBundle
-from motivekit.audit._checkpoint import Checkpoint, GuardedSigner
+from motivekit.audit._checkpoint import Checkpoint, GuardedSigner, StaleCheckpoint
 from motivekit.audit._log import LogWriter, head_root, read_nodes
 from motivekit.audit._merkle import consistency_proof, inclusion_proof
 from motivekit.audit._note import NoteVerifier, Signer
@@ -79,25 +80,30 @@ class Audit:
                 "signers=[Ed25519Signer.from_file('log.key')] (create one with "
                 "`motivekit audit keygen`)"
             )
+        for _ in range(3):
+            try:
+                return self._sign_head()
+            except StaleCheckpoint:
+                continue  # another writer signed a newer head meanwhile: sign the current one
+        return self._sign_head()
+
+    def _sign_head(self) -> SignedCheckpoint:
         with self._store.reading() as session:
             self._check_origin(session)
             size, root = head_root(session)
-            proofs = {id(g): self._proof_for(session, g, size) for g in self.signers}
-        now = self._clock()
-        checkpoint = Checkpoint(self.origin, size, root, now)
-        signatures = [g.sign(checkpoint, proofs[id(g)]) for g in self.signers]
+            checkpoint = Checkpoint(self.origin, size, root, self._clock())
+
+            def prove(old_size: int) -> list[bytes]:
+                if old_size > size:
+                    return []
+                return consistency_proof(old_size, size, lambda n: read_nodes(session, n))
+
+            signatures = [g.sign(checkpoint, prove) for g in self.signers]
         note = checkpoint.body() + "\n" + "".join(s.line() for s in signatures)
         with self._store.writing() as session:
-            session.add_checkpoint(StoredCheckpoint(size, note, now))
-        self._last = (size, now)
+            session.add_checkpoint(StoredCheckpoint(size, note, checkpoint.time or self._clock()))
+        self._last = (size, checkpoint.time)
         return SignedCheckpoint(checkpoint, note)
-
-    @staticmethod
-    def _proof_for(session: Session, signer: GuardedSigner, size: int) -> list[bytes]:
-        last = signer.last_signed
-        if last is None or last[0] > size:
-            return []  # nothing to prove, or impossible: the signer will refuse
-        return consistency_proof(last[0], size, lambda nodes: read_nodes(session, nodes))
 
     def _check_origin(self, session: Session) -> None:
         stored = session.checkpoints()
@@ -160,6 +166,9 @@ class Audit:
         if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
             raise InvalidInput(f"seq must be a journal sequence number >= 1, got {seq!r}")
         with self._store.reading() as session:
+            size, _ = session.head()
+            if seq > size:
+                raise InvalidInput(f"there is no entry {seq}: the log holds {size} entries")
             covering = [c for c in session.checkpoints() if c.size >= seq]
             if not covering:
                 raise InvalidProof(
@@ -167,7 +176,10 @@ class Audit:
                     f"kit.audit.checkpoint() or `motivekit audit checkpoint`"
                 )
             signed = SignedCheckpoint.parse(covering[-1].note)
-            (entry,) = session.entries(seq - 1, 1)
+            found = session.entries(seq - 1, 1)
+            if not found or found[0].seq != seq:
+                raise MissingEntry(f"entry {seq} is missing from the database")
+            (entry,) = found
             path = inclusion_proof(
                 seq - 1, signed.checkpoint.size, lambda nodes: read_nodes(session, nodes)
             )
@@ -192,26 +204,54 @@ class Audit:
         verifiers: Sequence[NoteVerifier] | None = None,
         *,
         state: str | os.PathLike[str] | None = None,
+        origin: str | None = None,
         progress: Progress | None = None,
     ) -> VerifyReport:
         """Verify the whole log (see :func:`motivekit.audit.verify_log`).
 
         ``verifiers`` default to this Kit's own signers' keys; an auditor passes the keys
-        they trust. With ``state``, the file's pinned checkpoint must be extended by the log
-        (truncation and restored backups are caught), and on success the newest verified
-        checkpoint is pinned there for the next run.
+        they trust. ``origin``, when given, is the log every checkpoint must name. With
+        ``state``, the file's pinned checkpoint must be extended by the log (truncation and
+        restored backups are caught); on success the pin moves forward to the newest
+        verified checkpoint, never backwards.
         """
         keys = self.verifiers if verifiers is None else list(verifiers)
         if not keys:
             raise ConfigError("verify needs at least one trusted verifier key")
-        pinned = None
         path = None if state is None else Path(state)
-        if path is not None and path.exists():
-            pinned = SignedCheckpoint.parse(path.read_text("utf-8"))
-        report = verify_log(self._store, keys, pinned, progress)
-        if path is not None and report.latest is not None:
-            path.write_text(report.latest.note, "utf-8")
+        pinned = None if path is None else _read_pin(path)
+        report = verify_log(self._store, keys, pinned, progress, origin=origin)
+        latest = report.latest
+        newer = latest is not None and (
+            pinned is None or latest.checkpoint.size > pinned.checkpoint.size
+        )
+        if path is not None and latest is not None and newer:
+            _write_pin(path, latest)
         return report
+
+
+def _read_pin(path: Path) -> SignedCheckpoint | None:
+    if not path.exists():
+        if not path.parent.is_dir():
+            raise ConfigError(f"state file directory {str(path.parent)!r} does not exist")
+        return None
+    try:
+        text = path.read_text("utf-8")
+        return SignedCheckpoint.parse(text)
+    except (OSError, UnicodeDecodeError, AuditError) as exc:
+        raise ConfigError(
+            f"state file {str(path)!r} does not hold a signed checkpoint ({exc}); restore it "
+            f"from your records, or delete it to pin afresh"
+        ) from None
+
+
+def _write_pin(path: Path, signed: SignedCheckpoint) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pinned-")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(signed.note)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
 
 
 @attrs.frozen

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from motivekit._entries import commitment, open_entry
-from motivekit._errors import InvalidProof
+from motivekit._errors import BadSignature, InvalidProof
 from motivekit.audit._merkle import leaf_hash, verify_inclusion
 from motivekit.audit._note import NoteVerifier
 from motivekit.audit._verify import SignedCheckpoint
@@ -98,14 +98,19 @@ class ProofBundle:
         return open_entry(self.entry, self.opening)
 
 
-def verify_bundle(bundle: ProofBundle, verifiers: Sequence[NoteVerifier]) -> SignedCheckpoint:
+def verify_bundle(
+    bundle: ProofBundle, verifiers: Sequence[NoteVerifier], *, origin: str | None = None
+) -> SignedCheckpoint:
     """Verify a bundle with the log's public keys alone; return its checkpoint.
 
-    Raises :class:`BadSignature` / :class:`UnknownKey` for the checkpoint's signatures and
-    :class:`InvalidProof` if the entry is not proven to be entry ``seq`` of that log.
+    Raises :class:`BadSignature` / :class:`UnknownKey` for the checkpoint's signatures (or a
+    checkpoint of another log than ``origin``) and :class:`InvalidProof` if the entry is not
+    proven to be entry ``seq`` of that log.
     """
     signed = bundle.checkpoint.verified(verifiers)
     cp = signed.checkpoint
+    if origin is not None and cp.origin != origin:
+        raise BadSignature(f"the bundle's checkpoint is for the log {cp.origin!r}, not {origin!r}")
     if not 1 <= bundle.seq <= cp.size:
         raise InvalidProof(f"entry {bundle.seq} is not in a checkpoint of {cp.size} entries")
     if any(len(h) != 32 for h in bundle.inclusion):

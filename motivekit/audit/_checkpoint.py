@@ -19,18 +19,25 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import attrs
+
+try:  # POSIX: processes sharing a signer state file take turns
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: only threads of one process take turns
+    fcntl = None  # type: ignore[assignment]
 
 from motivekit._errors import InconsistentCheckpoints, InvalidKey, InvalidProof
 from motivekit._time import format_instant, parse_instant
 from motivekit.audit._merkle import verify_consistency
 from motivekit.audit._note import NoteSignature, Signer, key_id
 
-__all__ = ["Checkpoint", "GuardedSigner"]
+__all__ = ["Checkpoint", "GuardedSigner", "StaleCheckpoint"]
 
 _SIZE = re.compile(r"0|[1-9][0-9]{0,18}")
 
@@ -76,13 +83,19 @@ class Checkpoint:
         return cls(origin, int(size_text), root, time)
 
 
+class StaleCheckpoint(InconsistentCheckpoints):
+    """The checkpoint is older than one this signer already signed (another writer was
+    faster); sign a fresh checkpoint of the current head instead."""
+
+
 class GuardedSigner:
     """Signs checkpoints with one key, refusing any that contradicts what it signed before.
 
     It remembers the last checkpoint it signed in ``state_path`` (a small JSON file next to
     the key, never in the database) and signs a new one only with a consistency proof from
-    that one: a signer cannot be made to sign a forked or rolled-back history. Without a
-    state path it remembers for the life of the process only.
+    that one: a signer cannot be made to sign a forked or rolled-back history. Threads and
+    processes sharing the state file take turns (a lock on the file). Without a state path
+    it remembers for the life of the object only.
     """
 
     def __init__(self, signer: Signer, state_path: str | os.PathLike[str] | None = None) -> None:
@@ -91,16 +104,40 @@ class GuardedSigner:
         self.signer = signer
         self.key_id = key_id(signer.name, signer.public_key)
         self._state = None if state_path is None else Path(state_path)
-        self._last: tuple[int, bytes] | None = self._load()
+        if self._state is not None and not self._state.parent.is_dir():
+            raise InvalidKey(f"signer state directory {str(self._state.parent)!r} does not exist")
+        self._lock = threading.Lock()
+        self._last: tuple[int, bytes] | None = None
+        with self._turn():
+            pass
 
     @property
     def last_signed(self) -> tuple[int, bytes] | None:
         """(size, root) of the last checkpoint this signer signed."""
         return self._last
 
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """Hold the signer: this object's lock and, with a state file, a lock on it."""
+        with self._lock:
+            if self._state is None or fcntl is None:
+                if self._state is not None:
+                    self._last = self._load()
+                yield
+                return
+            lock_path = self._state.with_name(self._state.name + ".lock")
+            with open(lock_path, "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    self._last = self._load()
+                    yield
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+
     def _load(self) -> tuple[int, bytes] | None:
-        if self._state is None or not self._state.exists():
-            return None
+        assert self._state is not None
+        if not self._state.exists():
+            return self._last
         try:
             data = json.loads(self._state.read_text("utf-8"))
             return int(data["size"]), bytes.fromhex(data["root"])
@@ -120,20 +157,34 @@ class GuardedSigner:
             os.fsync(handle.fileno())
         os.replace(tmp, self._state)
 
-    def sign(self, checkpoint: Checkpoint, proof: Sequence[bytes]) -> NoteSignature:
-        """Sign ``checkpoint``; ``proof`` proves consistency with the last one signed."""
-        if self._last is not None:
-            size, root = self._last
-            if not verify_consistency(size, checkpoint.size, root, checkpoint.root, proof):
-                raise InconsistentCheckpoints(
-                    f"signer {self.signer.name} ({self.key_id.hex()}) refuses to sign size "
-                    f"{checkpoint.size}: it is not consistent with size {size} "
-                    f"(root {base64.b64encode(root).decode()}) which it signed before"
-                )
-        body = checkpoint.body()
-        signature = NoteSignature(
-            self.signer.name, self.key_id, self.signer.sign(body.encode("utf-8"))
-        )
-        self._save(checkpoint.size, checkpoint.root)
-        self._last = (checkpoint.size, checkpoint.root)
+    def sign(
+        self, checkpoint: Checkpoint, prove: Callable[[int], Sequence[bytes]]
+    ) -> NoteSignature:
+        """Sign ``checkpoint`` if it extends the last one signed.
+
+        ``prove(old_size)`` returns the consistency proof from ``old_size`` to the
+        checkpoint's size. Raises :class:`StaleCheckpoint` if the checkpoint is older than
+        the last one signed, and :class:`InconsistentCheckpoints` if it contradicts it.
+        """
+        with self._turn():
+            if self._last is not None:
+                size, root = self._last
+                if checkpoint.size < size:
+                    raise StaleCheckpoint(
+                        f"signer {self.signer.name} ({self.key_id.hex()}) already signed size "
+                        f"{size}; it will not sign the older size {checkpoint.size}"
+                    )
+                proof = prove(size)
+                if not verify_consistency(size, checkpoint.size, root, checkpoint.root, proof):
+                    raise InconsistentCheckpoints(
+                        f"signer {self.signer.name} ({self.key_id.hex()}) refuses to sign size "
+                        f"{checkpoint.size}: it is not consistent with size {size} "
+                        f"(root {base64.b64encode(root).decode()}) which it signed before"
+                    )
+            body = checkpoint.body()
+            signature = NoteSignature(
+                self.signer.name, self.key_id, self.signer.sign(body.encode("utf-8"))
+            )
+            self._save(checkpoint.size, checkpoint.root)
+            self._last = (checkpoint.size, checkpoint.root)
         return signature

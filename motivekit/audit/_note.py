@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from motivekit._errors import BadSignature, InvalidKey, UnknownKey
+from motivekit._time import format_instant
 
 __all__ = [
     "Ed25519Signer",
@@ -295,7 +296,8 @@ def open_note(
             )
         if not verifier.valid_at(when):
             raise BadSignature(
-                f"key {signature.name} ({signature.key_id.hex()}) was not valid at {when}"
+                f"key {signature.name} ({signature.key_id.hex()}) was not valid at "
+                f"{'an unknown time' if when is None else format_instant(when)}"
             )
         verified.append(signature)
     if not verified:

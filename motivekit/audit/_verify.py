@@ -16,6 +16,7 @@ import attrs
 from motivekit._canonical import canonical_bytes
 from motivekit._entries import commitment
 from motivekit._errors import (
+    BadSignature,
     InconsistentCheckpoints,
     MissingEntry,
     ReorderedEntries,
@@ -67,7 +68,7 @@ class VerifyReport:
 
 
 def _describe(cp: SignedCheckpoint) -> str:
-    return cp.note.rstrip("\n").replace("\n", "\n    ")
+    return "\n".join(f"    {line}" if line else "" for line in cp.note.rstrip("\n").split("\n"))
 
 
 def _check_entry(entry: StoredEntry, expected: int) -> None:
@@ -96,6 +97,8 @@ def verify_log(
     verifiers: Sequence[NoteVerifier],
     pinned: SignedCheckpoint | None = None,
     progress: Progress | None = None,
+    *,
+    origin: str | None = None,
 ) -> VerifyReport:
     """Verify the log in ``store``; raise the matching :class:`AuditError` on any failure.
 
@@ -103,17 +106,23 @@ def verify_log(
     that the sequence has no gaps and nothing moved, recomputes the root at every
     checkpoint and at the head, and compares the stored tree nodes. With ``pinned`` (a
     checkpoint verified earlier and kept outside the database) it also proves that the log
-    still extends it: this is what catches a truncated log or a restored backup.
+    still extends it: this is what catches a truncated log or a restored backup. All
+    checkpoints must name one origin (``origin``, when given).
     """
     with store.reading() as session:
         stored = [SignedCheckpoint.parse(c.note) for c in session.checkpoints()]
-        for signed in stored:
+        every = [*stored, *([pinned] if pinned else [])]
+        expected = origin or (every[0].checkpoint.origin if every else None)
+        for signed in every:
             signed.verified(verifiers)
-        if pinned is not None:
-            pinned.verified(verifiers)
+            if signed.checkpoint.origin != expected:
+                raise BadSignature(
+                    f"a checkpoint names the log {signed.checkpoint.origin!r}, not "
+                    f"{expected!r}: it was signed for another log"
+                )
         head_size, head_frontier = session.head()
-        wanted = sorted(
-            {c.checkpoint.size for c in stored} | ({pinned.checkpoint.size} if pinned else set())
+        wanted = {c.checkpoint.size for c in stored} | (
+            {pinned.checkpoint.size} if pinned else set()
         )
         roots: dict[int, bytes] = {}
         frontier: list[bytes] = []
@@ -158,7 +167,7 @@ def verify_log(
         if roots[cp.size] != cp.root:
             raise TamperedEntry(
                 f"the entries up to {cp.size} no longer hash to the root signed in this "
-                f"checkpoint; an entry at or before {cp.size} was altered:\n    {_describe(signed)}"
+                f"checkpoint; an entry at or before {cp.size} was altered:\n{_describe(signed)}"
             )
     if pinned is not None:
         _check_pinned(pinned, size, roots, stored[-1] if stored else None)
@@ -169,12 +178,12 @@ def _check_pinned(
     pinned: SignedCheckpoint, size: int, roots: dict[int, bytes], latest: SignedCheckpoint | None
 ) -> None:
     cp = pinned.checkpoint
-    current = f"    {_describe(latest)}" if latest else f"    (no checkpoint; {size} entries)"
+    current = _describe(latest) if latest else f"    (no checkpoint; {size} entries)"
     if cp.size > size:
         raise InconsistentCheckpoints(
             f"the log holds {size} entries, fewer than the {cp.size} of the pinned checkpoint: "
             f"it was truncated or restored from an older copy.\n"
-            f"  pinned:\n    {_describe(pinned)}\n  now:\n{current}"
+            f"  pinned:\n{_describe(pinned)}\n  now:\n{current}"
         )
     if roots[cp.size] != cp.root:
         raise InconsistentCheckpoints(

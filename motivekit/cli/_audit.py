@@ -1,7 +1,7 @@
 """``motivekit audit``: keys, checkpoints, verification and proofs.
 
-Exit status: 0 verified; 1 usage of a wrong input or configuration; 2 a usage error; and
-for a log or bundle that does not verify, one code per kind of failure::
+Exit status: 0 verified; 1 a wrong input or configuration; 2 a usage error; and for a log
+or bundle that does not verify, one code per kind of failure::
 
     11 tampered entry      12 missing entry        13 reordered entries
     14 bad signature       15 inconsistent checkpoints
@@ -21,7 +21,7 @@ from typing import IO, Any
 import click
 
 from motivekit._errors import AuditError, InvalidKey, MotivekitError
-from motivekit._kit import DEFAULT_ORIGIN, Kit
+from motivekit._kit import DEFAULT_ORIGIN, DEFAULT_URL, Kit
 from motivekit._time import parse_instant
 from motivekit.audit import (
     Ed25519Signer,
@@ -36,7 +36,7 @@ __all__ = ["audit"]
 _url = click.option(
     "--url",
     envvar="MOTIVEKIT_URL",
-    default="sqlite:///motivekit.db",
+    default=DEFAULT_URL,
     show_default=True,
     help="Database URL (or set MOTIVEKIT_URL).",
 )
@@ -50,6 +50,13 @@ _keys = [
         "not-before=<UTC instant> and not-after=<UTC instant>.",
     ),
 ]
+
+
+_expected_origin = click.option(
+    "--origin",
+    "expected_origin",
+    help="The log's origin: checkpoints naming another log are rejected.",
+)
 
 
 def _with_keys(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -101,12 +108,23 @@ def _verifiers(keys: Sequence[str], keys_file: Path | None) -> list[NoteVerifier
     return found
 
 
+def _env_path(variable: str) -> Path | None:
+    value = os.environ.get(variable)
+    return Path(value) if value else None
+
+
 def _signer(key_file: Path | None, state: Path | None) -> GuardedSigner:
     if key_file is not None:
         return GuardedSigner(
             Ed25519Signer.from_file(key_file), state or key_file.with_name(key_file.name + ".state")
         )
     if os.environ.get("MOTIVEKIT_SIGNING_KEY"):
+        state = state or _env_path("MOTIVEKIT_SIGNER_STATE")
+        if state is None:
+            raise click.UsageError(
+                "with MOTIVEKIT_SIGNING_KEY, give --signer-state (or MOTIVEKIT_SIGNER_STATE): "
+                "the file where the signer remembers what it signed"
+            )
         return GuardedSigner(Ed25519Signer.from_env(), state)
     raise click.UsageError("give the signing key with --key-file or MOTIVEKIT_SIGNING_KEY")
 
@@ -171,16 +189,26 @@ def checkpoint(url: str, key_file: Path | None, signer_state: Path | None, origi
 @click.option(
     "--state",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A pinned checkpoint: the log must extend it; updated after success.",
+    help="A pinned checkpoint: the log must extend it; moved forward after success.",
 )
-def verify(url: str, keys: tuple[str, ...], keys_file: Path | None, state: Path | None) -> None:
+@_expected_origin
+def verify(
+    url: str,
+    keys: tuple[str, ...],
+    keys_file: Path | None,
+    state: Path | None,
+    expected_origin: str | None,
+) -> None:
     """Rehash every entry and check every checkpoint and signature."""
     with _reported():
         verifiers = _verifiers(keys, keys_file)
         with Kit.open(url, migrate=False) as kit:
-            report = kit.audit.verify(verifiers, state=state, progress=_progress())
+            report = kit.audit.verify(
+                verifiers, state=state, origin=expected_origin, progress=_progress()
+            )
+    noun = "checkpoint" if report.checkpoints == 1 else "checkpoints"
     click.echo(
-        f"ok: {report.size} entries, {report.checkpoints} checkpoints verified"
+        f"ok: {report.size} entries, {report.checkpoints} {noun} verified"
         + ("" if report.latest is None else f", latest signed size {report.latest.checkpoint.size}")
     )
 
@@ -210,12 +238,15 @@ def prove(url: str, seq: int, disclose: bool) -> None:
 @audit.command("verify-bundle")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @_with_keys
-def verify_bundle_command(file: IO[str], keys: tuple[str, ...], keys_file: Path | None) -> None:
+@_expected_origin
+def verify_bundle_command(
+    file: IO[str], keys: tuple[str, ...], keys_file: Path | None, expected_origin: str | None
+) -> None:
     """Verify a proof bundle with nothing but the log's public keys."""
     with _reported():
         verifiers = _verifiers(keys, keys_file)
         bundle = ProofBundle.from_json(file.read())
-        signed = verify_bundle(bundle, verifiers)
+        signed = verify_bundle(bundle, verifiers, origin=expected_origin)
     cp = signed.checkpoint
     click.echo(f"ok: entry {bundle.seq} is in {cp.origin} at size {cp.size}")
 
