@@ -56,10 +56,26 @@ class Draft:
     name: str
     event_id: str | None
     recorded_at: datetime
-    public: dict[str, JSONValue]
+    public: tuple[tuple[str, str], ...]
+    """The public fields as (key, canonical JSON of the value), encoded once."""
     personal: bytes | None
     """The canonical personal part, or None for entries about no one."""
     subject: str | None
+
+
+def _fields(values: dict[str, JSONValue]) -> tuple[tuple[str, str], ...]:
+    # Keys are plain ASCII names, so '"key":' is their canonical form.
+    return tuple((key, canonical_bytes(value).decode("utf-8")) for key, value in values.items())
+
+
+def _assemble(fields: list[tuple[str, str]]) -> bytes:
+    """Canonical bytes of an object given its (key, canonical value) pairs.
+
+    Equal to ``canonical_bytes`` of the decoded object: keys sorted by code point, no
+    whitespace (``tests/test_entries.py`` checks this property).
+    """
+    fields.sort()
+    return ("{" + ",".join(f'"{key}":{value}' for key, value in fields) + "}").encode("utf-8")
 
 
 def commitment(opening: bytes) -> str:
@@ -70,14 +86,16 @@ def commitment(opening: bytes) -> str:
 def event_draft(event: Event, recorded_at: datetime, rules: int, max_bytes: int) -> Draft:
     """The draft entry for a host event; :class:`InvalidEvent` if it is too large."""
     personal = canonical_bytes({"actor": event.actor, "data": dict(event.data)})
-    public: dict[str, JSONValue] = {
-        "id": event.id,
-        "kind": event.kind,
-        "at": format_instant(event.at or recorded_at),
-        "recorded_at": format_instant(recorded_at),
-        "rules": rules,
-    }
-    size = len(personal) + len(canonical_bytes(public))
+    public = _fields(
+        {
+            "id": event.id,
+            "kind": event.kind,
+            "at": format_instant(event.at or recorded_at),
+            "recorded_at": format_instant(recorded_at),
+            "rules": rules,
+        }
+    )
+    size = len(personal) + sum(len(key) + len(value) + 4 for key, value in public)
     if size > max_bytes:
         raise InvalidEvent(
             f"Event {event.id!r} encodes to {size:,} bytes; the limit is {max_bytes:,} "
@@ -91,26 +109,33 @@ def command_draft(
     name: str, by: str, args: dict[str, JSONValue], at: datetime, rules: int
 ) -> Draft:
     """The draft entry for a person's command such as ``goal.pause``."""
-    public: dict[str, JSONValue] = {"name": name, "at": format_instant(at), "rules": rules}
+    public = _fields({"name": name, "at": format_instant(at), "rules": rules})
     personal = canonical_bytes({"by": by, "args": args})
     return Draft("command", name, None, at, public, personal, by)
 
 
 def erasure_draft(at: datetime, rules: int, erased: int) -> Draft:
     """The entry that records an erasure (it names no one)."""
-    public: dict[str, JSONValue] = {"at": format_instant(at), "rules": rules, "erased": erased}
+    public = _fields({"at": format_instant(at), "rules": rules, "erased": erased})
     return Draft("erasure", "privacy.forget", None, at, public, None, None)
 
 
-def seal(draft: Draft, seq: int) -> StoredEntry:
-    """Give a draft its sequence number, salt and commitment: the entry as stored."""
-    payload: dict[str, JSONValue] = {"v": ENTRY_VERSION, "seq": seq, "type": draft.type}
-    payload.update(draft.public)
+def seal(draft: Draft, seq: int, salt: bytes | None = None) -> StoredEntry:
+    """Give a draft its sequence number, salt and commitment: the entry as stored.
+
+    ``salt`` (32 random bytes) is drawn here unless given.
+    """
+    fields = [
+        *draft.public,
+        ("seq", str(seq)),
+        ("type", f'"{draft.type}"'),
+        ("v", str(ENTRY_VERSION)),
+    ]
     opening = None
     if draft.personal is not None:
-        opening = os.urandom(SALT_BYTES) + draft.personal
-        payload["personal"] = commitment(opening)
-    raw = canonical_bytes(payload)
+        opening = (salt or os.urandom(SALT_BYTES)) + draft.personal
+        fields.append(("personal", f'"{commitment(opening)}"'))
+    raw = _assemble(fields)
     return StoredEntry(
         seq,
         draft.type,

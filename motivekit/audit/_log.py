@@ -12,6 +12,7 @@ Internal nodes are stored only at levels that are multiples of :data:`TILE_HEIGH
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ import attrs
 
 from motivekit._entries import Draft, seal
 from motivekit._errors import StoreError
+from motivekit._model import SALT_BYTES
 from motivekit.audit._merkle import Node, append_leaves, node_hash, root_from_frontier
 from motivekit.store._protocol import Session, Store, StoredEntry
 
@@ -53,7 +55,11 @@ class _Built:
 
 
 def _build(drafts: Sequence[Draft], size: int, frontier: Sequence[bytes]) -> _Built:
-    entries = [seal(d, size + 1 + i) for i, d in enumerate(drafts)]
+    salts = os.urandom(SALT_BYTES * len(drafts))  # one system call for the batch
+    entries = [
+        seal(d, size + 1 + i, salts[i * SALT_BYTES : (i + 1) * SALT_BYTES])
+        for i, d in enumerate(drafts)
+    ]
     new_frontier, completed = append_leaves(frontier, size, [e.leaf_hash for e in entries])
     tiles = [node for node in completed if node[0] % TILE_HEIGHT == 0]
     return _Built(entries, new_frontier, tiles)

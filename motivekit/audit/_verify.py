@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from motivekit._canonical import canonical_bytes
+from motivekit._canonical import canonical_bytes, check_json
 from motivekit._entries import commitment
 from motivekit._errors import (
     BadSignature,
@@ -24,9 +25,9 @@ from motivekit._errors import (
 )
 from motivekit.audit._checkpoint import Checkpoint
 from motivekit.audit._log import TILE_HEIGHT, split_frontier
-from motivekit.audit._merkle import append_leaves, leaf_hash, root_from_frontier
+from motivekit.audit._merkle import leaf_hash, node_hash, root_from_frontier
 from motivekit.audit._note import NoteVerifier, open_note, split_note
-from motivekit.store._protocol import Store, StoredEntry
+from motivekit.store._protocol import Session, Store
 
 __all__ = ["SignedCheckpoint", "VerifyReport", "verify_log"]
 
@@ -71,25 +72,76 @@ def _describe(cp: SignedCheckpoint) -> str:
     return "\n".join(f"    {line}" if line else "" for line in cp.note.rstrip("\n").split("\n"))
 
 
-def _check_entry(entry: StoredEntry, expected: int) -> None:
-    if entry.seq != expected:
-        raise MissingEntry(f"entry {expected} is missing: the next stored entry is {entry.seq}")
+# Exactly-canonical entries of the three kinds the journal writes. A match proves the bytes
+# are canonical (keys in order, strings and integers in their one canonical spelling)
+# without parsing; anything else takes the slow path: parse, re-encode, compare.
+_STR = r'"(?:[^"\\\x00-\x1f]|\\["\\])*"'
+_INT = r"(?:0|-?[1-9][0-9]*)"
+_SEQ = rf"(?P<seq>{_INT})"
+_PERSONAL = r'"(?P<personal>[0-9a-f]{64})"'
+_CANONICAL = [
+    re.compile(
+        rf'\{{"at":{_STR},"id":{_STR},"kind":{_STR},"personal":{_PERSONAL},'
+        rf'"recorded_at":{_STR},"rules":{_INT},"seq":{_SEQ},"type":"event","v":2\}}'
+    ),
+    re.compile(
+        rf'\{{"at":{_STR},"name":{_STR},"personal":{_PERSONAL},"rules":{_INT},'
+        rf'"seq":{_SEQ},"type":"command","v":2\}}'
+    ),
+    re.compile(
+        rf'\{{"at":{_STR},"erased":{_INT},"rules":{_INT},"seq":{_SEQ},"type":"erasure","v":2\}}'
+    ),
+]
+
+
+def _logged(seq: int, raw: bytes) -> tuple[object, object]:
+    """The ``seq`` and ``personal`` an entry's bytes carry; TamperedEntry if not canonical."""
     try:
-        payload = json.loads(entry.raw.decode("utf-8"))
-        canonical = canonical_bytes(payload) == entry.raw
-    except (UnicodeDecodeError, ValueError, TypeError):
-        payload, canonical = None, False
-    if not canonical or not isinstance(payload, dict):
-        raise TamperedEntry(f"entry {entry.seq}: its bytes are not a canonical journal entry")
-    logged_seq = payload.get("seq")
-    if logged_seq != entry.seq:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TamperedEntry(f"entry {seq}: its bytes are not valid UTF-8") from None
+    for pattern in _CANONICAL:
+        match = pattern.fullmatch(text)
+        if match is not None:
+            return int(match["seq"]), match.groupdict().get("personal")
+    try:
+        payload = json.loads(text)
+        check_json(payload, "entry", ValueError)  # no floats, safe integers only
+        canonical = isinstance(payload, dict) and canonical_bytes(payload) == raw
+    except (ValueError, TypeError):
+        canonical = False
+    if not canonical:
+        raise TamperedEntry(f"entry {seq}: its bytes are not a canonical journal entry")
+    return payload.get("seq"), payload.get("personal")
+
+
+def _check_entry(
+    seq: int, raw: bytes, stored_leaf: bytes, personal: bytes | None, expected: int
+) -> bytes:
+    """Check one stored entry; return its leaf hash."""
+    if seq != expected:
+        raise MissingEntry(f"entry {expected} is missing: the next stored entry is {seq}")
+    logged_seq, logged_personal = _logged(seq, raw)
+    if logged_seq != seq:
         raise ReorderedEntries(
-            f"the entry stored at position {entry.seq} was logged as entry {logged_seq}"
+            f"the entry stored at position {seq} was logged as entry {logged_seq}"
         )
-    if leaf_hash(entry.raw) != entry.leaf_hash:
-        raise TamperedEntry(f"entry {entry.seq}: its bytes do not match its logged leaf hash")
-    if entry.personal is not None and commitment(entry.personal) != payload.get("personal"):
-        raise TamperedEntry(f"entry {entry.seq}: its personal part does not match its commitment")
+    leaf = leaf_hash(raw)
+    if leaf != stored_leaf:
+        raise TamperedEntry(f"entry {seq}: its bytes do not match its logged leaf hash")
+    if personal is not None and commitment(personal) != logged_personal:
+        raise TamperedEntry(f"entry {seq}: its personal part does not match its commitment")
+    return leaf
+
+
+def _stored_tiles(session: Session, size: int) -> dict[tuple[int, int], bytes]:
+    tiles: dict[tuple[int, int], bytes] = {}
+    level = TILE_HEIGHT
+    while (1 << level) <= size:
+        hashes = session.node_hashes(level, 0, size >> level)
+        tiles.update({(level, i): h for i, h in enumerate(hashes)})
+        level += TILE_HEIGHT
+    return tiles
 
 
 def verify_log(
@@ -124,30 +176,34 @@ def verify_log(
         wanted = {c.checkpoint.size for c in stored} | (
             {pinned.checkpoint.size} if pinned else set()
         )
+        tiles = _stored_tiles(session, head_size)
         roots: dict[int, bytes] = {}
-        frontier: list[bytes] = []
+        stack: list[bytes] = []  # the frontier, grown inline: this loop is the hot path
         size = 0
         if 0 in wanted:
             roots[0] = root_from_frontier([])
         while True:
-            batch = session.entries(size, CHUNK)
+            batch = session.scan(size, CHUNK)
             if not batch:
                 break
-            for entry in batch:
-                _check_entry(entry, size + 1)
-                frontier, completed = append_leaves(frontier, size, [entry.leaf_hash])
-                size += 1
-                for level, index, digest in completed:
-                    if level % TILE_HEIGHT == 0 and session.node_hashes(
-                        level, index, index + 1
-                    ) != [digest]:
+            for seq, raw, stored_leaf, personal in batch:
+                node = _check_entry(seq, raw, stored_leaf, personal, size + 1)
+                level, index = 0, size
+                while (size >> level) & 1:
+                    node = node_hash(stack.pop(), node)
+                    level += 1
+                    index >>= 1
+                    if level % TILE_HEIGHT == 0 and tiles.get((level, index)) != node:
                         raise TamperedEntry(
                             f"the stored Merkle node ({level}, {index}) does not match the entries"
                         )
+                stack.append(node)
+                size += 1
                 if size in wanted:
-                    roots[size] = root_from_frontier(frontier)
+                    roots[size] = root_from_frontier(stack)
             if progress is not None:
                 progress(size, max(head_size, size))
+        frontier = stack
 
     root = root_from_frontier(frontier)
     if size < head_size:

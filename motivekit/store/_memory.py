@@ -115,6 +115,9 @@ class _MemorySession:
     def entries(self, after: int, limit: int) -> list[StoredEntry]:
         return self._t.entries[max(after, 0) : max(after, 0) + limit]
 
+    def scan(self, after: int, limit: int) -> list[tuple[int, bytes, bytes, bytes | None]]:
+        return [(e.seq, e.raw, e.leaf_hash, e.personal) for e in self.entries(after, limit)]
+
     def last_entries(self, limit: int) -> list[StoredEntry]:
         return self._t.entries[-limit:] if limit > 0 else []
 

@@ -82,6 +82,11 @@ class Session(Protocol):
         """Entries with ``seq > after``, ascending, at most ``limit``."""
         ...
 
+    def scan(self, after: int, limit: int) -> list[tuple[int, bytes, bytes, bytes | None]]:
+        """``(seq, leaf bytes, leaf hash, personal part)`` of entries with ``seq > after``,
+        ascending, at most ``limit``: the lean read a full verification needs."""
+        ...
+
     def last_entries(self, limit: int) -> list[StoredEntry]:
         """The newest ``limit`` entries, ascending."""
         ...

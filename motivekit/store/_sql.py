@@ -149,6 +149,12 @@ _ENTRIES_AFTER = (
     .order_by(journal.c.seq)
     .limit(sa.bindparam("limit"))
 )
+_SCAN = (
+    sa.select(journal.c.seq, journal.c.entry, journal.c.leaf_hash, journal.c.personal)
+    .where(journal.c.seq > sa.bindparam("after"))
+    .order_by(journal.c.seq)
+    .limit(sa.bindparam("limit"))
+)
 _LAST_ENTRIES = sa.select(journal).order_by(journal.c.seq.desc()).limit(sa.bindparam("limit"))
 _GOAL = sa.select(goals).where(goals.c.id == sa.bindparam("goal"))
 _goals_consent = consents.alias("goals_consent")
@@ -270,6 +276,13 @@ class _SqlSession:
     def entries(self, after: int, limit: int) -> list[StoredEntry]:
         rows = self._conn.execute(_ENTRIES_AFTER, {"after": after, "limit": limit})
         return [_entry_from_row(r) for r in rows]
+
+    def scan(self, after: int, limit: int) -> list[tuple[int, bytes, bytes, bytes | None]]:
+        rows = self._conn.execute(_SCAN, {"after": after, "limit": limit})
+        return [
+            (seq, bytes(raw), bytes(leaf), None if personal is None else bytes(personal))
+            for seq, raw, leaf, personal in rows
+        ]
 
     def last_entries(self, limit: int) -> list[StoredEntry]:
         rows = self._conn.execute(_LAST_ENTRIES, {"limit": limit})
