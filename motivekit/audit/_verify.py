@@ -75,21 +75,30 @@ def _describe(cp: SignedCheckpoint) -> str:
 # Exactly-canonical entries of the three kinds the journal writes. A match proves the bytes
 # are canonical (keys in order, strings and integers in their one canonical spelling)
 # without parsing; anything else takes the slow path: parse, re-encode, compare.
-_STR = r'"(?:[^"\\\x00-\x1f]|\\["\\])*"'
+_STR = r'"[^"\\\x00-\x1f]*(?:\\["\\][^"\\\x00-\x1f]*)*"'  # unrolled: fast
 _INT = r"(?:0|-?[1-9][0-9]*)"
 _SEQ = rf"(?P<seq>{_INT})"
 _PERSONAL = r'"(?P<personal>[0-9a-f]{64})"'
 _CANONICAL = [
-    re.compile(
-        rf'\{{"at":{_STR},"id":{_STR},"kind":{_STR},"personal":{_PERSONAL},'
-        rf'"recorded_at":{_STR},"rules":{_INT},"seq":{_SEQ},"type":"event","v":2\}}'
+    (
+        re.compile(
+            rf'\{{"at":{_STR},"id":{_STR},"kind":{_STR},"personal":{_PERSONAL},'
+            rf'"recorded_at":{_STR},"rules":{_INT},"seq":{_SEQ},"type":"event","v":2\}}'
+        ),
+        True,
     ),
-    re.compile(
-        rf'\{{"at":{_STR},"name":{_STR},"personal":{_PERSONAL},"rules":{_INT},'
-        rf'"seq":{_SEQ},"type":"command","v":2\}}'
+    (
+        re.compile(
+            rf'\{{"at":{_STR},"name":{_STR},"personal":{_PERSONAL},"rules":{_INT},'
+            rf'"seq":{_SEQ},"type":"command","v":2\}}'
+        ),
+        True,
     ),
-    re.compile(
-        rf'\{{"at":{_STR},"erased":{_INT},"rules":{_INT},"seq":{_SEQ},"type":"erasure","v":2\}}'
+    (
+        re.compile(
+            rf'\{{"at":{_STR},"erased":{_INT},"rules":{_INT},"seq":{_SEQ},"type":"erasure","v":2\}}'
+        ),
+        False,
     ),
 ]
 
@@ -100,10 +109,10 @@ def _logged(seq: int, raw: bytes) -> tuple[object, object]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise TamperedEntry(f"entry {seq}: its bytes are not valid UTF-8") from None
-    for pattern in _CANONICAL:
+    for pattern, has_personal in _CANONICAL:
         match = pattern.fullmatch(text)
         if match is not None:
-            return int(match["seq"]), match.groupdict().get("personal")
+            return int(match["seq"]), match["personal"] if has_personal else None
     try:
         payload = json.loads(text)
         check_json(payload, "entry", ValueError)  # no floats, safe integers only
