@@ -11,11 +11,11 @@ import base64
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
+from hashlib import sha256
 
 import attrs
 
 from motivekit._canonical import canonical_bytes, check_json
-from motivekit._entries import commitment
 from motivekit._errors import (
     BadSignature,
     InconsistentCheckpoints,
@@ -25,7 +25,7 @@ from motivekit._errors import (
 )
 from motivekit.audit._checkpoint import Checkpoint
 from motivekit.audit._log import TILE_HEIGHT, split_frontier
-from motivekit.audit._merkle import leaf_hash, node_hash, root_from_frontier
+from motivekit.audit._merkle import root_from_frontier
 from motivekit.audit._note import NoteVerifier, open_note, split_note
 from motivekit.store._protocol import Session, Store
 
@@ -135,10 +135,10 @@ def _check_entry(
         raise ReorderedEntries(
             f"the entry stored at position {seq} was logged as entry {logged_seq}"
         )
-    leaf = leaf_hash(raw)
+    leaf = sha256(b"\x00" + raw).digest()  # leaf_hash, inlined: called for every entry
     if leaf != stored_leaf:
         raise TamperedEntry(f"entry {seq}: its bytes do not match its logged leaf hash")
-    if personal is not None and commitment(personal) != logged_personal:
+    if personal is not None and sha256(personal).hexdigest() != logged_personal:
         raise TamperedEntry(f"entry {seq}: its personal part does not match its commitment")
     return leaf
 
@@ -199,7 +199,7 @@ def verify_log(
                 node = _check_entry(seq, raw, stored_leaf, personal, size + 1)
                 level, index = 0, size
                 while (size >> level) & 1:
-                    node = node_hash(stack.pop(), node)
+                    node = sha256(b"\x01" + stack.pop() + node).digest()  # node_hash, inlined
                     level += 1
                     index >>= 1
                     if level % TILE_HEIGHT == 0 and tiles.get((level, index)) != node:
