@@ -65,7 +65,16 @@ class Draft:
 
 def _fields(values: dict[str, JSONValue]) -> tuple[tuple[str, str], ...]:
     # Keys are plain ASCII names, so '"key":' is their canonical form.
-    return tuple((key, canonical_bytes(value).decode("utf-8")) for key, value in values.items())
+    return tuple((key, _json(value)) for key, value in values.items())
+
+
+def _json(value: JSONValue) -> str:
+    """Canonical JSON text of a value; plain strings and integers without the encoder."""
+    if isinstance(value, str) and value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'  # nothing in it needs escaping
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return canonical_bytes(value).decode("utf-8")
 
 
 def _assemble(fields: list[tuple[str, str]]) -> bytes:
