@@ -56,16 +56,26 @@ class Draft:
     name: str
     event_id: str | None
     recorded_at: datetime
-    public: tuple[tuple[str, str], ...]
-    """The public fields as (key, canonical JSON of the value), encoded once."""
+    head: str
+    """Canonical text of the public fields that sort before ``personal`` (from ``{``)."""
+    tail: str
+    """Canonical text of the public fields that sort after it (all sort before ``seq``)."""
     personal: bytes | None
     """The canonical personal part, or None for entries about no one."""
     subject: str | None
 
 
-def _fields(values: dict[str, JSONValue]) -> tuple[tuple[str, str], ...]:
+def _texts(values: dict[str, JSONValue]) -> tuple[str, str]:
+    """The draft's ``head`` and ``tail``: its public fields in canonical order, split where
+    the commitment goes. Every public key sorts before ``seq``, ``type`` and ``v``, so
+    sealing only appends (``tests/test_entries.py`` checks the result is canonical)."""
+    fields = sorted(values.items())
+    assert fields[-1][0] < "seq", "public keys must sort before seq, type and v"
     # Keys are plain ASCII names, so '"key":' is their canonical form.
-    return tuple((key, _json(value)) for key, value in values.items())
+    before = [f'"{k}":{_json(v)}' for k, v in fields if k < "personal"]
+    after = [f'"{k}":{_json(v)}' for k, v in fields if k > "personal"]
+    assert before, "every entry has an 'at', which sorts before 'personal'"
+    return "{" + ",".join(before), "".join("," + text for text in after)
 
 
 def _json(value: JSONValue) -> str:
@@ -77,16 +87,6 @@ def _json(value: JSONValue) -> str:
     return canonical_bytes(value).decode("utf-8")
 
 
-def _assemble(fields: list[tuple[str, str]]) -> bytes:
-    """Canonical bytes of an object given its (key, canonical value) pairs.
-
-    Equal to ``canonical_bytes`` of the decoded object: keys sorted by code point, no
-    whitespace (``tests/test_entries.py`` checks this property).
-    """
-    fields.sort()
-    return ("{" + ",".join(f'"{key}":{value}' for key, value in fields) + "}").encode("utf-8")
-
-
 def commitment(opening: bytes) -> str:
     """The hex commitment to ``salt ‖ personal part``."""
     return hashlib.sha256(opening).hexdigest()
@@ -95,7 +95,7 @@ def commitment(opening: bytes) -> str:
 def event_draft(event: Event, recorded_at: datetime, rules: int, max_bytes: int) -> Draft:
     """The draft entry for a host event; :class:`InvalidEvent` if it is too large."""
     personal = canonical_bytes({"actor": event.actor, "data": dict(event.data)})
-    public = _fields(
+    head, tail = _texts(
         {
             "id": event.id,
             "kind": event.kind,
@@ -104,29 +104,29 @@ def event_draft(event: Event, recorded_at: datetime, rules: int, max_bytes: int)
             "rules": rules,
         }
     )
-    size = len(personal) + sum(len(key) + len(value) + 4 for key, value in public)
+    size = len(personal) + len(head.encode("utf-8")) + len(tail)
     if size > max_bytes:
         raise InvalidEvent(
             f"Event {event.id!r} encodes to {size:,} bytes; the limit is {max_bytes:,} "
             f"(Kit.open(max_event_bytes=...)). Keep large content in your app and send "
             f"an id or URL that refers to it"
         )
-    return Draft("event", event.kind, event.id, recorded_at, public, personal, event.actor)
+    return Draft("event", event.kind, event.id, recorded_at, head, tail, personal, event.actor)
 
 
 def command_draft(
     name: str, by: str, args: dict[str, JSONValue], at: datetime, rules: int
 ) -> Draft:
     """The draft entry for a person's command such as ``goal.pause``."""
-    public = _fields({"name": name, "at": format_instant(at), "rules": rules})
+    head, tail = _texts({"name": name, "at": format_instant(at), "rules": rules})
     personal = canonical_bytes({"by": by, "args": args})
-    return Draft("command", name, None, at, public, personal, by)
+    return Draft("command", name, None, at, head, tail, personal, by)
 
 
 def erasure_draft(at: datetime, rules: int, erased: int) -> Draft:
     """The entry that records an erasure (it names no one)."""
-    public = _fields({"at": format_instant(at), "rules": rules, "erased": erased})
-    return Draft("erasure", "privacy.forget", None, at, public, None, None)
+    head, tail = _texts({"at": format_instant(at), "rules": rules, "erased": erased})
+    return Draft("erasure", "privacy.forget", None, at, head, tail, None, None)
 
 
 def seal(draft: Draft, seq: int, salt: bytes | None = None) -> StoredEntry:
@@ -134,17 +134,14 @@ def seal(draft: Draft, seq: int, salt: bytes | None = None) -> StoredEntry:
 
     ``salt`` (32 random bytes) is drawn here unless given.
     """
-    fields = [
-        *draft.public,
-        ("seq", str(seq)),
-        ("type", f'"{draft.type}"'),
-        ("v", str(ENTRY_VERSION)),
-    ]
+    end = f',"seq":{seq},"type":"{draft.type}","v":{ENTRY_VERSION}}}'
     opening = None
-    if draft.personal is not None:
+    if draft.personal is None:
+        text = draft.head + draft.tail + end
+    else:
         opening = (salt or os.urandom(SALT_BYTES)) + draft.personal
-        fields.append(("personal", f'"{commitment(opening)}"'))
-    raw = _assemble(fields)
+        text = f'{draft.head},"personal":"{commitment(opening)}"{draft.tail}{end}'
+    raw = text.encode("utf-8")
     return StoredEntry(
         seq,
         draft.type,
