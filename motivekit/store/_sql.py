@@ -193,9 +193,9 @@ _CONSENTS = sa.select(consents.c.user_id, consents.c.mechanic, consents.c.enable
 
 
 @lru_cache(maxsize=32)
-def _driver_sql(statement: sa.Select[Any], dialect: sa.Dialect) -> sa.Compiled:
+def _driver_sql(statement: sa.Executable, dialect: sa.Dialect) -> sa.Compiled:
     """``statement`` compiled once for ``dialect``, to run on the driver's cursor."""
-    return statement.compile(dialect=dialect)
+    return statement.compile(dialect=dialect)  # type: ignore[attr-defined,no-any-return]
 
 
 def _driver_params(compiled: sa.Compiled, params: dict[str, Any]) -> Any:
@@ -208,6 +208,14 @@ def _driver_params(compiled: sa.Compiled, params: dict[str, Any]) -> Any:
 class _SqlSession:
     def __init__(self, conn: sa.Connection) -> None:
         self._conn = conn
+
+    def _driver(self, statement: sa.Executable, params: dict[str, Any]) -> Any:
+        """Run ``statement`` on the driver's own cursor, skipping SQLAlchemy's per-call
+        work; for the two statements on hot paths only."""
+        compiled = _driver_sql(statement, self._conn.dialect)
+        cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(compiled.string, _driver_params(compiled, params))
+        return cursor
 
     def _in_chunks(
         self, statement: sa.Executable, ids: Collection[str], **params: Any
@@ -227,10 +235,13 @@ class _SqlSession:
     def advance_head(self, old_size: int, new_size: int, frontier: bytes) -> bool:
         # The conditional UPDATE takes the head row's write lock: sequence numbers stay
         # gapless and unique even with several writer processes.
-        moved = self._conn.execute(
-            _ADVANCE_HEAD, {"old": old_size, "new": new_size, "frontier": frontier}
-        )
-        return moved.rowcount == 1
+        # On every append: on the driver's cursor, compiled once (as for scan).
+        params = {"old": old_size, "new": new_size, "frontier": frontier}
+        cursor = self._driver(_ADVANCE_HEAD, params)
+        try:
+            return bool(cursor.rowcount == 1)
+        finally:
+            cursor.close()
 
     def append(self, entries: Sequence[StoredEntry]) -> None:
         if not entries:
@@ -293,11 +304,8 @@ class _SqlSession:
     def scan(self, after: int, limit: int) -> list[tuple[int, bytes, bytes, bytes | None]]:
         # A full verification reads every entry: straight from the driver's cursor, the
         # statement compiled once, rows as the driver's own tuples (half the cost).
-        compiled = _driver_sql(_SCAN, self._conn.dialect)
-        params = _driver_params(compiled, {"after": after, "limit": limit})
-        cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = self._driver(_SCAN, {"after": after, "limit": limit})
         try:
-            cursor.execute(compiled.string, params)
             rows: list[tuple[int, bytes, bytes, bytes | None]] = cursor.fetchall()
             return rows  # the driver gives BLOBs as bytes already
         finally:
