@@ -8,6 +8,7 @@ threads and processes can share one file without "database is locked" surprises 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -451,6 +452,9 @@ class SqlStore:
             )
         self.url = parsed.render_as_string(hide_password=True)
         self.engine = _sqlite_engine(parsed, synchronous, create=migrate)
+        self._writers = threading.local()
+        self._held: list[sa.Connection] = []
+        self._held_lock = threading.Lock()
         self._check_schema(migrate)
 
     def _check_schema(self, migrate: bool) -> None:
@@ -491,12 +495,28 @@ class SqlStore:
             detail = getattr(exc, "orig", None) or exc
             raise StoreError(f"{self.url}: {type(detail).__name__}: {detail}") from exc
 
+    def _write_connection(self) -> sa.Connection:
+        # Each thread keeps its own write connection: a pool checkout, reset and return
+        # per transaction cost as much as the statements of a small write.
+        conn: sa.Connection | None = getattr(self._writers, "conn", None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self.engine.connect()
+            conn.execution_options(**{_WRITE: True})
+            self._writers.conn = conn
+            with self._held_lock:
+                self._held.append(conn)
+        return conn
+
     @contextmanager
     def writing(self) -> Iterator[_SqlSession]:
-        with self._wrapped(), self.engine.connect() as conn:
-            conn.execution_options(**{_WRITE: True})
-            with conn.begin():
-                yield _SqlSession(conn)
+        with self._wrapped():
+            conn = self._write_connection()
+            try:
+                with conn.begin():
+                    yield _SqlSession(conn)
+            except sa.exc.DBAPIError:
+                conn.invalidate()  # after a database error, start afresh next time
+                raise
 
     @contextmanager
     def reading(self) -> Iterator[_SqlSession]:
@@ -513,5 +533,9 @@ class SqlStore:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
-        """Close every pooled connection."""
+        """Close every connection, the threads' write connections included."""
+        with self._held_lock:
+            held, self._held = self._held, []
+        for conn in held:
+            conn.close()
         self.engine.dispose()
