@@ -98,7 +98,7 @@ class _MemorySession:
 
         self._undo_call(restore)
         for i in hits:
-            log[i] = attrs.evolve(log[i], subject=None, personal=None)
+            log[i] = log[i]._replace(subject=None, personal=None)
         return len(hits)
 
     def _undo_call(self, step: Callable[[], None]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import attrs
 
@@ -21,9 +21,11 @@ from motivekit.goals._model import GoalState
 __all__ = ["Session", "Store", "StoredCheckpoint", "StoredEntry"]
 
 
-@attrs.frozen
-class StoredEntry:
-    """A journal entry as stored: its leaf bytes and, unless erased, its personal part."""
+class StoredEntry(NamedTuple):
+    """A journal entry as stored: its leaf bytes and, unless erased, its personal part.
+
+    A named tuple rather than an attrs class: one is built for every entry appended.
+    """
 
     seq: int
     type: str
