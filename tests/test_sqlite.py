@@ -224,3 +224,23 @@ def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match=r"junk.db: DatabaseError: file is not a database"):
         Kit.open(f"sqlite:///{path}")
+
+
+def test_a_database_error_mid_append_is_a_store_error_and_writes_nothing(tmp_path: Path) -> None:
+    url = url_for(tmp_path)
+    with Kit.open(url) as kit:
+        goal = kit.goals.create("ada", "Reviews", REVIEWS)
+        kit.record(Event("e1", "review.submitted", "ada"))
+        # Someone plants a row where the next entry must go.
+        raw = sqlite3.connect(tmp_path / "shared.db")
+        raw.execute(
+            "INSERT INTO motivekit_journal (seq, type, name, recorded_at, entry, leaf_hash) "
+            "VALUES (3, 'event', 'x', 0, x'00', x'00')"
+        )
+        raw.commit()
+        raw.close()
+        with pytest.raises(StoreError, match="IntegrityError: UNIQUE constraint failed"):
+            kit.record(Event("e2", "review.submitted", "ada"))
+        assert kit.journal.size() == 2
+        assert kit.goals.get(goal.id).total == 1
+        assert kit.record(Event("e1", "review.submitted", "ada")).duplicate  # still usable

@@ -128,7 +128,18 @@ _ADVANCE_HEAD = (
         frontier=sa.bindparam("frontier", type_=sa.LargeBinary),
     )
 )
-_INSERT_ENTRY = journal.insert()
+_ENTRY_COLUMNS = (
+    "seq",
+    "type",
+    "name",
+    "event_id",
+    "recorded_at",
+    "entry",
+    "leaf_hash",
+    "subject",
+    "personal",
+)
+_INSERT_ENTRY = journal.insert().values({c: sa.bindparam(c) for c in _ENTRY_COLUMNS})
 _INSERT_TILE = tree_tiles.insert()
 _LEAF_HASHES = (
     sa.select(journal.c.leaf_hash)
@@ -212,11 +223,41 @@ class _SqlSession:
 
     def _driver(self, statement: sa.Executable, params: dict[str, Any]) -> Any:
         """Run ``statement`` on the driver's own cursor, skipping SQLAlchemy's per-call
-        work; for the two statements on hot paths only."""
+        work; for the statements on hot paths only."""
         compiled = _driver_sql(statement, self._conn.dialect)
         cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(compiled.string, _driver_params(compiled, params))
+        with self._driver_errors(cursor):
+            cursor.execute(compiled.string, _driver_params(compiled, params))
         return cursor
+
+    def _driver_many(
+        self, statement: sa.Executable, columns: Sequence[str], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """``executemany`` on the driver's cursor; ``rows`` hold values in ``columns`` order."""
+        compiled = _driver_sql(statement, self._conn.dialect)
+        order = getattr(compiled, "positiontup", None)
+        params: list[Any]
+        if order is None:  # a driver with named parameters
+            params = [dict(zip(columns, row, strict=True)) for row in rows]
+        elif tuple(order) == tuple(columns):
+            params = rows
+        else:
+            index = [columns.index(name) for name in order]
+            params = [tuple(row[i] for i in index) for row in rows]
+        cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            with self._driver_errors(cursor):
+                cursor.executemany(compiled.string, params)
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def _driver_errors(self, cursor: Any) -> Iterator[None]:
+        try:
+            yield
+        except self._conn.dialect.loaded_dbapi.Error as exc:
+            cursor.close()
+            raise StoreError(f"{type(exc).__name__}: {exc}") from exc
 
     def _in_chunks(
         self, statement: sa.Executable, ids: Collection[str], **params: Any
@@ -247,23 +288,22 @@ class _SqlSession:
     def append(self, entries: Sequence[StoredEntry]) -> None:
         if not entries:
             return
-        self._conn.execute(
-            _INSERT_ENTRY,
-            [
-                {
-                    "seq": e.seq,
-                    "type": e.type,
-                    "name": e.name,
-                    "event_id": e.event_id,
-                    "recorded_at": to_micros(e.recorded_at),
-                    "entry": e.raw,
-                    "leaf_hash": e.leaf_hash,
-                    "subject": e.subject,
-                    "personal": e.personal,
-                }
-                for e in entries
-            ],
-        )
+        # Every entry ever written passes here: rows go to the driver as plain tuples.
+        rows = [
+            (
+                e.seq,
+                e.type,
+                e.name,
+                e.event_id,
+                to_micros(e.recorded_at),
+                e.raw,
+                e.leaf_hash,
+                e.subject,
+                e.personal,
+            )
+            for e in entries
+        ]
+        self._driver_many(_INSERT_ENTRY, _ENTRY_COLUMNS, rows)
 
     def add_tiles(self, nodes: Sequence[tuple[int, int, bytes]]) -> None:
         if nodes:
@@ -514,7 +554,7 @@ class SqlStore:
             try:
                 with conn.begin():
                     yield _SqlSession(conn)
-            except sa.exc.DBAPIError:
+            except (sa.exc.DBAPIError, StoreError):
                 conn.invalidate()  # after a database error, start afresh next time
                 raise
 
