@@ -10,20 +10,13 @@ from contextlib import contextmanager
 import click
 
 from motivekit._errors import MotivekitError
-from motivekit._kit import DEFAULT_URL, Kit
+from motivekit._kit import Kit
 from motivekit.cli._audit import audit
+from motivekit.cli._options import url_option
 from motivekit.store import SqlStore
 from motivekit.store._migrate import head_revision
 
 __all__ = ["main"]
-
-_url_option = click.option(
-    "--url",
-    envvar="MOTIVEKIT_URL",
-    default=DEFAULT_URL,
-    show_default=True,
-    help="Database URL (or set MOTIVEKIT_URL).",
-)
 
 
 @contextmanager
@@ -55,7 +48,7 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@_url_option
+@url_option
 def db_upgrade(url: str) -> None:
     """Create or upgrade motivekit's tables to the newest schema."""
     if url == "memory://":
@@ -76,7 +69,7 @@ def goals() -> None:
 
 
 @goals.command("list")
-@_url_option
+@url_option
 @click.option("--owner", required=True, help="The person whose goals to list.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def goals_list(url: str, owner: str, as_json: bool) -> None:
@@ -118,7 +111,7 @@ def journal() -> None:
 
 
 @journal.command("tail")
-@_url_option
+@url_option
 @click.option("-n", "count", default=10, show_default=True, type=click.IntRange(1, 10_000))
 def journal_tail(url: str, count: int) -> None:
     """Print the newest journal entries as their exact canonical bytes."""

@@ -21,7 +21,7 @@ from typing import IO, Any
 import click
 
 from motivekit._errors import AuditError, InvalidKey, MotivekitError
-from motivekit._kit import DEFAULT_ORIGIN, DEFAULT_URL, Kit
+from motivekit._kit import DEFAULT_ORIGIN, Kit
 from motivekit._time import parse_instant
 from motivekit.audit import (
     Ed25519Signer,
@@ -30,16 +30,10 @@ from motivekit.audit import (
     ProofBundle,
     verify_bundle,
 )
+from motivekit.cli._options import url_option
 
 __all__ = ["audit"]
 
-_url = click.option(
-    "--url",
-    envvar="MOTIVEKIT_URL",
-    default=DEFAULT_URL,
-    show_default=True,
-    help="Database URL (or set MOTIVEKIT_URL).",
-)
 _keys = [
     click.option("--key", "keys", multiple=True, help="A trusted verifier key (repeatable)."),
     click.option(
@@ -156,7 +150,7 @@ def keygen(name: str, out: Path) -> None:
 
 
 @audit.command()
-@_url
+@url_option
 @click.option(
     "--key-file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -184,7 +178,7 @@ def checkpoint(url: str, key_file: Path | None, signer_state: Path | None, origi
 
 
 @audit.command()
-@_url
+@url_option
 @_with_keys
 @click.option(
     "--state",
@@ -225,7 +219,7 @@ def _progress() -> Callable[[int, int], None]:
 
 
 @audit.command()
-@_url
+@url_option
 @click.argument("seq", type=click.IntRange(min=1))
 @click.option("--disclose", is_flag=True, help="Include the entry's salt and personal part.")
 def prove(url: str, seq: int, disclose: bool) -> None:
@@ -252,7 +246,7 @@ def verify_bundle_command(
 
 
 @audit.command("export-checkpoint")
-@_url
+@url_option
 def export_checkpoint(url: str) -> None:
     """Print the newest signed checkpoint."""
     with _reported(), Kit.open(url, migrate=False) as kit:
