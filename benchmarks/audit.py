@@ -61,7 +61,6 @@ Usage: ``python benchmarks/audit.py [--quick] [--json]``.
 from __future__ import annotations
 
 import argparse
-import gc
 import hashlib
 import json
 import math
@@ -78,6 +77,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 import sqlalchemy as sa
+from _common import progress, sqlite_settings, timed
 
 import motivekit
 from motivekit import Event, Kit
@@ -337,16 +337,6 @@ def _unit(mode: Mode) -> int:
     return 1 if mode == "single" else BATCH
 
 
-def _timed(work: Callable[[], T]) -> tuple[float, T]:
-    # Collect, then freeze what survives: the clock then sees only the collections the
-    # work itself causes, not scans of everything the process (and the store) holds.
-    gc.collect()
-    gc.freeze()
-    start = time.perf_counter()
-    result = work()
-    return time.perf_counter() - start, result
-
-
 # -- append ------------------------------------------------------------------------------------
 
 
@@ -364,7 +354,7 @@ def append_runner(store: SqlStore, writer: LogWriter, mode: Mode) -> Runner:
                     last = append(session, unit)[-1].seq
             return last
 
-        elapsed, last = _timed(work)
+        elapsed, last = timed(work)
         if writer.size != last:
             raise RuntimeError(f"benchmark bug: log size {writer.size}, last seq {last}")
         return elapsed
@@ -412,7 +402,7 @@ def floor_runner(engine: sa.Engine, sealed: Sealed, mode: Mode) -> Runner:
                     with begin():
                         execute(insert, unit)
 
-            return _timed(work)[0]
+            return timed(work)[0]
 
     return run
 
@@ -429,7 +419,7 @@ def journal_only_runner(store: SqlStore, sealed: Sealed, mode: Mode) -> Runner:
                 with writing() as session:
                     session.append(unit)
 
-        return _timed(work)[0]
+        return timed(work)[0]
 
     return run
 
@@ -494,7 +484,7 @@ def bench_append(tmp: Path, settings: Settings) -> tuple[list[AppendResult], Til
         durability = same_settings(store.engine, engine, plain.engine)
         writer, floor_seqs, plain_seqs = LogWriter(store), Sealed(), Sealed()
         for mode in MODES:
-            _progress(f"append {MODE_LABELS[mode]:<14}")
+            progress(f"append {MODE_LABELS[mode]:<14}")
             result = measure_append(
                 mode,
                 append_runner(store, writer, mode),
@@ -503,7 +493,7 @@ def bench_append(tmp: Path, settings: Settings) -> tuple[list[AppendResult], Til
                 settings,
                 durability,
             )
-            _progress(f" {result.entries_per_s:>10,.0f} entries/s (x{result.ratio:.2f})\n")
+            progress(f" {result.entries_per_s:>10,.0f} entries/s (x{result.ratio:.2f})\n")
             results.append(result)
         tiles = count_tiles(store.engine, "append benchmark database")
     finally:
@@ -533,7 +523,7 @@ def build_log(kit: Kit, settings: Settings) -> tuple[float, int]:
             kit.audit.checkpoint()
             signed += 1
         if done % (10 * BATCH) == 0:
-            _progress(".")
+            progress(".")
     return time.perf_counter() - start, signed
 
 
@@ -550,7 +540,7 @@ def read_and_hash(engine: sa.Engine) -> tuple[float, int]:
             digests = [sha256(raw).digest() for (raw,) in conn.execute(_ENTRIES_IN_ORDER)]
         return len(digests)
 
-    return _timed(work)
+    return timed(work)
 
 
 def bench_verify(tmp: Path, settings: Settings) -> tuple[VerifyResult, Tiles]:
@@ -561,9 +551,9 @@ def bench_verify(tmp: Path, settings: Settings) -> tuple[VerifyResult, Tiles]:
         if not isinstance(kit.store, SqlStore):
             raise RuntimeError(f"benchmark bug: expected a SQL store, got {kit.store!r}")
         durability = same_settings(kit.store.engine, engine)
-        _progress(f"verify: building a log of {settings.log_entries:,} entries ")
+        progress(f"verify: building a log of {settings.log_entries:,} entries ")
         build_s, signed = build_log(kit, settings)
-        _progress(f" {build_s:.1f} s\n")
+        progress(f" {build_s:.1f} s\n")
         with engine.connect() as conn:
             entry_bytes, entries = conn.execute(_ENTRY_BYTES).one()
         if entries != settings.log_entries:
@@ -572,8 +562,8 @@ def bench_verify(tmp: Path, settings: Settings) -> tuple[VerifyResult, Tiles]:
         runs: list[float] = []
         floor_runs: list[float] = []
         for _ in range(settings.reps):
-            _progress("verify ")
-            elapsed, report = _timed(kit.audit.verify)
+            progress("verify ")
+            elapsed, report = timed(kit.audit.verify)
             if report.size != entries or report.checkpoints != signed:
                 raise RuntimeError(f"benchmark bug: unexpected report {report!r}")
             runs.append(elapsed)
@@ -581,7 +571,7 @@ def bench_verify(tmp: Path, settings: Settings) -> tuple[VerifyResult, Tiles]:
             if hashed != entries:
                 raise RuntimeError(f"benchmark bug: the floor hashed {hashed} entries")
             floor_runs.append(floor_s)
-            _progress(f"{elapsed:.2f} s, floor {floor_s:.3f} s\n")
+            progress(f"{elapsed:.2f} s, floor {floor_s:.3f} s\n")
         tiles = count_tiles(engine, "verified log")
     finally:
         kit.close()
@@ -601,15 +591,6 @@ def bench_verify(tmp: Path, settings: Settings) -> tuple[VerifyResult, Tiles]:
 # -- shared ------------------------------------------------------------------------------------
 
 
-def sqlite_settings(engine: sa.Engine) -> str:
-    """The durability settings a connection of ``engine`` runs with."""
-    with engine.connect() as conn:
-        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar_one()
-        sync = conn.exec_driver_sql("PRAGMA synchronous").scalar_one()
-    names = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
-    return f"journal_mode={mode}, synchronous={names.get(sync, sync)}"
-
-
 def same_settings(*engines: sa.Engine) -> str:
     """The engines' common SQLite settings; fail if they differ (then nothing is comparable)."""
     found = {sqlite_settings(e) for e in engines}
@@ -623,11 +604,6 @@ def count_tiles(engine: sa.Engine, where: str) -> Tiles:
         rows = conn.execute(sa.select(sa.func.count()).select_from(tree_tiles)).scalar_one()
         size = conn.execute(sa.select(sa.func.count()).select_from(journal)).scalar_one()
     return Tiles(where, int(size), int(rows))
-
-
-def _progress(text: str) -> None:
-    sys.stderr.write(text)
-    sys.stderr.flush()
 
 
 def environment(settings: Settings, quick: bool) -> dict[str, Any]:

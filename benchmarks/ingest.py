@@ -54,7 +54,6 @@ Usage: ``python benchmarks/ingest.py [--quick] [--json]``.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import math
 import platform
@@ -62,7 +61,6 @@ import sqlite3
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,6 +68,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 import sqlalchemy as sa
+from _common import progress, sqlite_settings, timed
 
 import motivekit
 from motivekit import Event, Kit, Outcome
@@ -211,16 +210,6 @@ def _batches(items: Sequence[Any]) -> list[Sequence[Any]]:
     return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
 
 
-def _timed(work: Callable[[], T]) -> tuple[float, T]:
-    # Collect, then freeze what survives: the clock then sees only the collections the
-    # work itself causes, not scans of everything the process (and the store) holds.
-    gc.collect()
-    gc.freeze()
-    start = time.perf_counter()
-    result = work()
-    return time.perf_counter() - start, result
-
-
 def kit_runner(kit: Kit, source: EventSource, mode: Mode, goals_per_event: int) -> Runner:
     def run(n: int) -> float:
         events = source.take(n)
@@ -244,7 +233,7 @@ def kit_runner(kit: Kit, source: EventSource, mode: Mode, goals_per_event: int) 
                     outcomes = record_many(batch)
                 return outcomes[-1]
 
-        elapsed, last = _timed(work)
+        elapsed, last = timed(work)
         _check_outcome(last, goals_per_event)
         return elapsed
 
@@ -313,7 +302,7 @@ def floor_runner(engine: sa.Engine, rows: FloorRows, mode: Mode) -> Runner:
                         with conn.begin():
                             conn.execute(insert, batch)
 
-            return _timed(work)[0]
+            return timed(work)[0]
 
     return run
 
@@ -323,15 +312,6 @@ def floor_engine(backend: Backend, tmp: Path) -> sa.Engine:
     engine = _sqlite_engine(sa.make_url(url), "FULL", create=True)
     metadata.create_all(engine, tables=[journal])
     return engine
-
-
-def sqlite_settings(engine: sa.Engine) -> str:
-    """The durability settings a connection of ``engine`` runs with."""
-    with engine.connect() as conn:
-        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar_one()
-        sync = conn.exec_driver_sql("PRAGMA synchronous").scalar_one()
-    names = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
-    return f"journal_mode={mode}, synchronous={names.get(sync, sync)}"
 
 
 def check_floor_settings(kit: Kit, engine: sa.Engine) -> str:
@@ -408,7 +388,7 @@ def bench_backend(scenario: Scenario, backend: Backend, settings: Settings) -> l
                 goals_per_event = 0
             floor_rows = FloorRows(f"floor-{scenario}", actors)
             for mode in MODES:
-                _progress(f"{scenario:<6} {backend:<7} {mode:<12}")
+                progress(f"{scenario:<6} {backend:<7} {mode:<12}")
                 source = EventSource(f"{scenario}-{mode}", actors)
                 result = measure(
                     scenario,
@@ -418,17 +398,12 @@ def bench_backend(scenario: Scenario, backend: Backend, settings: Settings) -> l
                     floor_runner(engine, floor_rows, mode),
                     settings,
                 )
-                _progress(f" {result.events_per_s:>10,.0f} ev/s (x{result.ratio:.2f})\n")
+                progress(f" {result.events_per_s:>10,.0f} ev/s (x{result.ratio:.2f})\n")
                 results.append(attrs.evolve(result, durability=durability))
         finally:
             kit.close()
             engine.dispose()
     return results
-
-
-def _progress(text: str) -> None:
-    sys.stderr.write(text)
-    sys.stderr.flush()
 
 
 def environment(settings: Settings, quick: bool) -> dict[str, Any]:

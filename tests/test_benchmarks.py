@@ -32,3 +32,20 @@ def test_ingest_benchmark_reports_every_figure_beside_its_floor() -> None:
         assert r["ratio"] > 0
     sqlite = [r for r in results if r["backend"] == "sqlite"]
     assert {r["durability"] for r in sqlite} == {"journal_mode=wal, synchronous=FULL"}
+
+
+def test_audit_benchmark_reports_append_and_verify_beside_their_floors() -> None:
+    script = SCRIPT.with_name("audit.py")
+    run = subprocess.run(
+        [sys.executable, str(script), "--quick", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert {r["mode"] for r in report["append"]} == {"single", "batch"}
+    for row in [*report["append"], report["verify"]]:
+        assert row["entries_per_s"] > 0
+        assert row["floor_entries_per_s"] > 0
+        assert row["ratio"] > 0

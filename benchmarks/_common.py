@@ -1,0 +1,41 @@
+"""Helpers shared by the benchmarks (imported as ``_common`` when a script runs)."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import sqlalchemy as sa
+
+__all__ = ["progress", "sqlite_settings", "timed"]
+
+T = TypeVar("T")
+
+
+def timed(work: Callable[[], T]) -> tuple[float, T]:
+    """Seconds ``work`` takes, and its result."""
+    # Collect, then freeze what survives: the clock then sees only the collections the
+    # work itself causes, not scans of everything the process (and the store) holds.
+    gc.collect()
+    gc.freeze()
+    start = time.perf_counter()
+    result = work()
+    return time.perf_counter() - start, result
+
+
+def sqlite_settings(engine: sa.Engine) -> str:
+    """The durability settings a connection of ``engine`` runs with."""
+    with engine.connect() as conn:
+        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar_one()
+        sync = conn.exec_driver_sql("PRAGMA synchronous").scalar_one()
+    names = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
+    return f"journal_mode={mode}, synchronous={names.get(sync, sync)}"
+
+
+def progress(text: str) -> None:
+    """Show progress on standard error."""
+    sys.stderr.write(text)
+    sys.stderr.flush()
