@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
-__all__ = ["progress", "sqlite_settings", "timed"]
+__all__ = ["progress", "size_run", "sqlite_settings", "timed"]
 
 T = TypeVar("T")
 
@@ -39,3 +40,18 @@ def progress(text: str) -> None:
     """Show progress on standard error."""
     sys.stderr.write(text)
     sys.stderr.flush()
+
+
+def size_run(
+    run: Callable[[int], float], unit: int, *, seconds: float, warmup: float, most: int
+) -> int:
+    """Warm ``run(n)`` up, then pick a count (a multiple of ``unit``) lasting ``seconds``."""
+    n, elapsed = unit, 0.0
+    while True:
+        elapsed = run(n)
+        if elapsed >= warmup or n >= most:
+            break
+        n = min(n * 2, most)
+    wanted = seconds * n / max(elapsed, 1e-9)
+    units = max(1, math.ceil(wanted / unit))
+    return min(units * unit, max(unit, most // unit * unit))

@@ -77,7 +77,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 import sqlalchemy as sa
-from _common import progress, sqlite_settings, timed
+from _common import progress, size_run, sqlite_settings, timed
 
 import motivekit
 from motivekit import Event, Kit
@@ -424,20 +424,6 @@ def journal_only_runner(store: SqlStore, sealed: Sealed, mode: Mode) -> Runner:
     return run
 
 
-def size_run(run: Runner, source: EventSource, mode: Mode, settings: Settings) -> int:
-    """Warm ``run`` up, then pick a count (a multiple of the unit) lasting ``settings.seconds``."""
-    unit = _unit(mode)
-    n, elapsed = unit, 0.0
-    while True:
-        elapsed = run(source.drafts(n))
-        if elapsed >= settings.warmup_seconds or n >= settings.max_events:
-            break
-        n = min(n * 2, settings.max_events)
-    wanted = settings.seconds * n / max(elapsed, 1e-9)
-    units = max(1, math.ceil(wanted / unit))
-    return min(units * unit, max(unit, settings.max_events // unit * unit))
-
-
 def measure_append(
     mode: Mode,
     append: Runner,
@@ -447,7 +433,13 @@ def measure_append(
     durability: str,
 ) -> AppendResult:
     source = EventSource(f"append-{mode}")
-    n = size_run(append, source, mode, settings)
+    n = size_run(
+        lambda k: append(source.drafts(k)),
+        _unit(mode),
+        seconds=settings.seconds,
+        warmup=settings.warmup_seconds,
+        most=settings.max_events,
+    )
     warmup = source.drafts(_unit(mode) * (1 if mode == "batch" else 50))
     floor(warmup)
     journal_only(warmup)

@@ -54,8 +54,8 @@ Usage: ``python benchmarks/ingest.py [--quick] [--json]``.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
-import math
 import platform
 import sqlite3
 import statistics
@@ -68,7 +68,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 import sqlalchemy as sa
-from _common import progress, sqlite_settings, timed
+from _common import progress, size_run, sqlite_settings, timed
 
 import motivekit
 from motivekit import Event, Kit, Outcome
@@ -330,19 +330,6 @@ def add_goals(kit: Kit, users: Sequence[str]) -> None:
         kit.goals.create(user, "Review every month", {"event": KIND, "count": 20, "per": "month"})
 
 
-def size_run(run: Runner, unit: int, settings: Settings) -> int:
-    """Warm ``run`` up, then pick a count (a multiple of ``unit``) lasting ``settings.seconds``."""
-    n, elapsed = unit, 0.0
-    while True:
-        elapsed = run(n)
-        if elapsed >= settings.warmup_seconds or n >= settings.max_events:
-            break
-        n = min(n * 2, settings.max_events)
-    wanted = settings.seconds * n / max(elapsed, 1e-9)
-    units = max(1, math.ceil(wanted / unit))
-    return min(units * unit, max(unit, settings.max_events // unit * unit))
-
-
 def measure(
     scenario: Scenario,
     backend: Backend,
@@ -352,8 +339,14 @@ def measure(
     settings: Settings,
 ) -> Result:
     unit = 1 if mode == "record" else BATCH
-    n = size_run(store_run, unit, settings)
-    floor_n = size_run(floor_run, unit, settings)
+    sized = functools.partial(
+        size_run,
+        unit=unit,
+        seconds=settings.seconds,
+        warmup=settings.warmup_seconds,
+        most=settings.max_events,
+    )
+    n, floor_n = sized(store_run), sized(floor_run)
     runs, floor_runs = [], []
     for _ in range(settings.reps):
         runs.append(store_run(n))
