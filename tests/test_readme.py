@@ -48,3 +48,24 @@ def test_quickstart_runs_verbatim_and_a_second_process_sees_its_state(tmp_path: 
     )
     assert again.returncode == 0, again.stderr
     assert again.stdout == "duplicate: True\n0 of 2, reached: False\nnow 0 of 3\n"
+
+
+def test_the_audit_commands_run_verbatim_after_the_quickstart(tmp_path: Path) -> None:
+    code, _ = quickstart()
+    env = {k: v for k, v in os.environ.items() if k != "MOTIVEKIT_URL"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True)
+    section = README.read_text(encoding="utf-8").split("## The audit log in four commands", 1)[1]
+    (block,) = re.findall(r"```console\n(.*?)```", section.split("\n## ", 1)[0], re.S)
+    commands = [line[2:] for line in block.splitlines() if line.startswith("$ ")]
+    assert len(commands) == 4
+    run = subprocess.run(
+        ["bash", "-e", "-c", "\n".join(commands)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "ok: 4 entries, 1 checkpoint verified, latest signed size 4\n" in run.stdout
+    assert run.stdout.endswith("ok: entry 2 is in example.com/motivekit at size 4\n")
