@@ -25,9 +25,11 @@ from motivekit import (
     Kit,
     NoteVerifier,
     ProofBundle,
+    TamperedEntry,
     UnknownKey,
     verify_bundle,
 )
+from motivekit._entries import Draft
 from motivekit.audit import verify_consistency, verify_inclusion
 from motivekit.audit._merkle import append_leaves
 
@@ -424,3 +426,20 @@ def test_signers_sharing_a_state_file_take_turns(tmp_path: Path, clock: FakeCloc
     assert kits[0].audit.verify().size == 30
     for kit in kits:
         kit.close()
+
+
+def test_strict_verification_also_checks_canonical_form(
+    key: Ed25519Signer, clock: FakeClock
+) -> None:
+    with Kit.open("memory://", clock=clock, signers=[key], checkpoint_every=None) as kit:
+        record(kit, 2)
+        # A writer bug: an entry logged (and signed) with a space in it.
+        odd = Draft("erasure", "privacy.forget", None, clock.now, '{"at": "x"', "", None, None)
+        with kit.store.writing() as session:
+            kit.audit._writer.append(session, [odd])
+        kit.audit.checkpoint()
+        assert kit.audit.verify().size == 3  # tamper evidence holds: it is what was signed
+        with pytest.raises(
+            TamperedEntry, match="entry 3: its bytes are not a canonical journal entry"
+        ):
+            kit.audit.verify(strict=True)

@@ -81,6 +81,7 @@ def log(tmp_path: Path) -> Log:
 
 def test_an_intact_log_verifies_and_pins_its_latest_checkpoint(log: Log) -> None:
     assert log.state.read_text().startswith("example.com/log\n300\n")
+    assert log.verify("--strict")[0] == 0
     log.grow(300, 10)
     assert log.verify("--state", str(log.state))[0] == 0
     assert log.state.read_text().startswith("example.com/log\n310\n")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from motivekit import Event, TamperedEntry
 from motivekit._canonical import MAX_SAFE_INTEGER, canonical_bytes
 from motivekit._entries import command_draft, erasure_draft, event_draft, seal
-from motivekit.audit._verify import _logged
+from motivekit.audit._verify import _located, _logged
 
 text = st.text(st.characters(codec="utf-8"), max_size=12)
 values = st.recursive(
@@ -90,6 +90,7 @@ def test_fast_canonical_check_agrees_with_the_slow_one(
         seal(erasure_draft(at, 0, seq), seq),
     ):
         assert _logged(seq, entry.raw) == slow_path(entry.raw)
+        assert _located(seq, entry.raw) == slow_path(entry.raw)
 
 
 @pytest.mark.parametrize(

@@ -205,12 +205,14 @@ class Audit:
         *,
         state: str | os.PathLike[str] | None = None,
         origin: str | None = None,
+        strict: bool = False,
         progress: Progress | None = None,
     ) -> VerifyReport:
         """Verify the whole log (see :func:`motivekit.audit.verify_log`).
 
         ``verifiers`` default to this Kit's own signers' keys; an auditor passes the keys
-        they trust. ``origin``, when given, is the log every checkpoint must name. With
+        they trust. ``origin``, when given, is the log every checkpoint must name;
+        ``strict`` also checks every entry's canonical form. With
         ``state``, the file's pinned checkpoint must be extended by the log (truncation and
         restored backups are caught); on success the pin moves forward to the newest
         verified checkpoint, never backwards.
@@ -220,7 +222,7 @@ class Audit:
             raise ConfigError("verify needs at least one trusted verifier key")
         path = None if state is None else Path(state)
         pinned = None if path is None else _read_pin(path)
-        report = verify_log(self._store, keys, pinned, progress, origin=origin)
+        report = verify_log(self._store, keys, pinned, progress, origin=origin, strict=strict)
         latest = report.latest
         newer = latest is not None and (
             pinned is None or latest.checkpoint.size > pinned.checkpoint.size

@@ -124,20 +124,41 @@ def _logged(seq: int, raw: bytes) -> tuple[object, object]:
     return payload.get("seq"), payload.get("personal")
 
 
+def _located(seq: int, raw: bytes) -> tuple[object, object]:
+    """The ``seq`` and ``personal`` of an entry the journal wrote, found by position.
+
+    In canonical JSON a string never holds a raw ``"``, so ``,"seq":`` and
+    ``,"personal":"`` occur only as top-level keys. Bytes of another shape take the full
+    check (:func:`_logged`).
+    """
+    at = raw.rfind(b',"seq":')
+    end = raw.find(b",", at + 7)
+    if at < 0 or end < 0 or not raw[at + 7 : end].isdigit():
+        return _logged(seq, raw)
+    found = raw.find(b',"personal":"')
+    personal = None if found < 0 else raw[found + 13 : found + 77].decode("ascii", "replace")
+    return int(raw[at + 7 : end]), personal
+
+
 def _check_entry(
-    seq: int, raw: bytes, stored_leaf: bytes, personal: bytes | None, expected: int
+    seq: int,
+    raw: bytes,
+    stored_leaf: bytes,
+    personal: bytes | None,
+    expected: int,
+    strict: bool = False,
 ) -> bytes:
     """Check one stored entry; return its leaf hash."""
     if seq != expected:
         raise MissingEntry(f"entry {expected} is missing: the next stored entry is {seq}")
-    logged_seq, logged_personal = _logged(seq, raw)
+    leaf = sha256(b"\x00" + raw).digest()  # leaf_hash, inlined: called for every entry
+    if leaf != stored_leaf:
+        raise TamperedEntry(f"entry {seq}: its bytes do not match its logged leaf hash")
+    logged_seq, logged_personal = (_logged if strict else _located)(seq, raw)
     if logged_seq != seq:
         raise ReorderedEntries(
             f"the entry stored at position {seq} was logged as entry {logged_seq}"
         )
-    leaf = sha256(b"\x00" + raw).digest()  # leaf_hash, inlined: called for every entry
-    if leaf != stored_leaf:
-        raise TamperedEntry(f"entry {seq}: its bytes do not match its logged leaf hash")
     if personal is not None and sha256(personal).hexdigest() != logged_personal:
         raise TamperedEntry(f"entry {seq}: its personal part does not match its commitment")
     return leaf
@@ -160,6 +181,7 @@ def verify_log(
     progress: Progress | None = None,
     *,
     origin: str | None = None,
+    strict: bool = False,
 ) -> VerifyReport:
     """Verify the log in ``store``; raise the matching :class:`AuditError` on any failure.
 
@@ -168,7 +190,9 @@ def verify_log(
     checkpoint and at the head, and compares the stored tree nodes. With ``pinned`` (a
     checkpoint verified earlier and kept outside the database) it also proves that the log
     still extends it: this is what catches a truncated log or a restored backup. All
-    checkpoints must name one origin (``origin``, when given).
+    checkpoints must name one origin (``origin``, when given). ``strict`` also checks that
+    every entry is in exactly the canonical form the journal writes (a data-quality check
+    on top of tamper evidence; about a quarter slower).
     """
     with store.reading() as session:
         stored = [SignedCheckpoint.parse(c.note) for c in session.checkpoints()]
@@ -196,7 +220,7 @@ def verify_log(
             if not batch:
                 break
             for seq, raw, stored_leaf, personal in batch:
-                node = _check_entry(seq, raw, stored_leaf, personal, size + 1)
+                node = _check_entry(seq, raw, stored_leaf, personal, size + 1, strict)
                 level, index = 0, size
                 while (size >> level) & 1:
                     node = sha256(b"\x01" + stack.pop() + node).digest()  # node_hash, inlined

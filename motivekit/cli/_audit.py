@@ -186,19 +186,25 @@ def checkpoint(url: str, key_file: Path | None, signer_state: Path | None, origi
     help="A pinned checkpoint: the log must extend it; moved forward after success.",
 )
 @_expected_origin
+@click.option("--strict", is_flag=True, help="Also check every entry's canonical form.")
 def verify(
     url: str,
     keys: tuple[str, ...],
     keys_file: Path | None,
     state: Path | None,
     expected_origin: str | None,
+    strict: bool,
 ) -> None:
     """Rehash every entry and check every checkpoint and signature."""
     with _reported():
         verifiers = _verifiers(keys, keys_file)
         with Kit.open(url, migrate=False) as kit:
             report = kit.audit.verify(
-                verifiers, state=state, origin=expected_origin, progress=_progress()
+                verifiers,
+                state=state,
+                origin=expected_origin,
+                strict=strict,
+                progress=_progress(),
             )
     noun = "checkpoint" if report.checkpoints == 1 else "checkpoints"
     click.echo(
