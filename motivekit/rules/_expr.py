@@ -1,0 +1,263 @@
+"""A small, safe expression language for conditions and values in the design file.
+
+``event.data.lines >= 10 and event.actor != owner`` is parsed once, at load time, with
+Python's own parser and then checked against a whitelist; it is never passed to ``eval``.
+What is allowed:
+
+* names given by the context (``event``, ``owner`` …) and ``true``/``false``/``null``
+  (Python's ``True``/``False``/``None`` too), numbers and strings, lists of literals;
+* attribute access ``a.b`` on names (reads a key of a mapping; never an ``_``-prefixed
+  name) and subscripts with a literal, ``a["b"]`` / ``a[0]``;
+* ``and``, ``or``, ``not``; comparisons ``== != < <= > >= in``/``not in``;
+  ``+ - * / %`` and unary ``-``;
+* ``x if condition else y``.
+
+Anything else (calls, lambdas, comprehensions, dunder attributes …) is an
+:class:`ExpressionError` that names the column. Evaluating never raises: a missing key is
+``null``, and an operation on values of the wrong types gives ``null`` (a comparison gives
+``false``), so a rule that does not apply simply does not fire.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+import attrs
+
+__all__ = ["MAX_DEPTH", "MAX_LENGTH", "Expression", "ExpressionError", "compile_expression"]
+
+MAX_LENGTH = 500
+MAX_DEPTH = 20
+
+Evaluator = Callable[[Mapping[str, Any]], Any]
+_LITERAL_NAMES = {"true": True, "false": False, "null": None}
+
+_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+_ARITHMETIC: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Mod: operator.mod,
+}
+
+
+class ExpressionError(ValueError):
+    """An expression is outside the language; ``column`` is 1-based within the text."""
+
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+@attrs.frozen
+class Expression:
+    """A parsed expression: ``text`` as written, evaluated with :meth:`evaluate`."""
+
+    text: str
+    names: frozenset[str]
+    """The context names it reads (``event``, ``owner`` …)."""
+    _run: Evaluator = attrs.field(repr=False, eq=False)
+
+    def evaluate(self, context: Mapping[str, Any]) -> Any:
+        """The value in ``context`` (never raises for data it was not written for)."""
+        return self._run(context)
+
+
+def compile_expression(text: str, allowed_names: Collection[str]) -> Expression:
+    """Parse and check ``text``; :class:`ExpressionError` if it is not in the language."""
+    if not isinstance(text, str) or not text.strip():
+        raise ExpressionError("an expression must be a non-empty string", 1)
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
+            MAX_LENGTH + 1,
+        )
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"not a valid expression: {exc.msg}", exc.offset or 1) from None
+    offset = len(text) - len(text.lstrip())
+    compiler = _Compiler(frozenset(allowed_names), offset)
+    run = compiler.compile(tree.body, 0)
+    return Expression(text, frozenset(compiler.names), run)
+
+
+class _Compiler:
+    def __init__(self, allowed: frozenset[str], offset: int) -> None:
+        self.allowed = allowed
+        self.offset = offset
+        self.names: set[str] = set()
+
+    def fail(self, node: ast.AST, message: str) -> ExpressionError:
+        return ExpressionError(message, getattr(node, "col_offset", 0) + self.offset + 1)
+
+    def compile(self, node: ast.expr, depth: int) -> Evaluator:
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"the expression nests more than {MAX_DEPTH} levels deep")
+        method = getattr(self, _HANDLERS.get(type(node), ""), None)
+        if method is None:
+            raise self.fail(node, f"{_describe(node)} is not allowed in expressions")
+        run: Evaluator = method(node, depth + 1)
+        return run
+
+    def _constant(self, node: ast.Constant, depth: int) -> Evaluator:
+        value = node.value
+        if not isinstance(value, (str, int, float, bool, type(None))):
+            raise self.fail(node, f"the literal {value!r} is not allowed")
+        return lambda _: value
+
+    def _name(self, node: ast.Name, depth: int) -> Evaluator:
+        name = node.id
+        if name in _LITERAL_NAMES:
+            literal = _LITERAL_NAMES[name]
+            return lambda _: literal
+        if name in ("True", "False", "None"):  # parsed as Constant; kept for clarity
+            raise self.fail(node, f"unexpected name {name!r}")
+        if name not in self.allowed:
+            known = ", ".join(sorted(self.allowed)) or "none"
+            raise self.fail(node, f"unknown name {name!r}; available here: {known}")
+        self.names.add(name)
+        return lambda context: context.get(name)
+
+    def _attribute(self, node: ast.Attribute, depth: int) -> Evaluator:
+        if node.attr.startswith("_"):
+            raise self.fail(
+                node, f"attribute {node.attr!r} is not allowed (names may not start with _)"
+            )
+        inner = self.compile(node.value, depth)
+        key = node.attr
+        return lambda context: _lookup(inner(context), key)
+
+    def _subscript(self, node: ast.Subscript, depth: int) -> Evaluator:
+        index = node.slice
+        if not isinstance(index, ast.Constant) or not isinstance(index.value, (str, int)):
+            raise self.fail(index, "only a literal string or integer may go inside [ ]")
+        if isinstance(index.value, str) and index.value.startswith("_"):
+            raise self.fail(
+                index, f"key {index.value!r} is not allowed (names may not start with _)"
+            )
+        inner = self.compile(node.value, depth)
+        key = index.value
+        return lambda context: _lookup(inner(context), key)
+
+    def _bool_op(self, node: ast.BoolOp, depth: int) -> Evaluator:
+        parts = [self.compile(v, depth) for v in node.values]
+        if isinstance(node.op, ast.And):
+            return lambda context: all(_truthy(p(context)) for p in parts)
+        return lambda context: any(_truthy(p(context)) for p in parts)
+
+    def _unary_op(self, node: ast.UnaryOp, depth: int) -> Evaluator:
+        inner = self.compile(node.operand, depth)
+        if isinstance(node.op, ast.Not):
+            return lambda context: not _truthy(inner(context))
+        if isinstance(node.op, ast.USub):
+            return lambda context: _safe(operator.neg, inner(context))
+        raise self.fail(node, f"the operator {type(node.op).__name__} is not allowed")
+
+    def _bin_op(self, node: ast.BinOp, depth: int) -> Evaluator:
+        op = _ARITHMETIC.get(type(node.op))
+        if op is None:
+            raise self.fail(node, f"the operator {type(node.op).__name__} is not allowed")
+        left, right = self.compile(node.left, depth), self.compile(node.right, depth)
+        return lambda context: _safe(op, left(context), right(context))
+
+    def _compare(self, node: ast.Compare, depth: int) -> Evaluator:
+        ops = []
+        for op in node.ops:
+            fn = _COMPARE.get(type(op))
+            if fn is None:
+                raise self.fail(node, f"the comparison {type(op).__name__} is not allowed")
+            ops.append(fn)
+        operands = [self.compile(node.left, depth)] + [
+            self.compile(c, depth) for c in node.comparators
+        ]
+
+        def run(context: Mapping[str, Any]) -> bool:
+            values = [o(context) for o in operands]
+            for fn, a, b in zip(ops, values, values[1:], strict=False):
+                if (a is None or b is None) and fn not in (operator.eq, operator.ne):
+                    return False
+                result = _safe(fn, a, b)
+                if result is not True:
+                    return False
+            return True
+
+        return run
+
+    def _if_exp(self, node: ast.IfExp, depth: int) -> Evaluator:
+        test = self.compile(node.test, depth)
+        body, orelse = self.compile(node.body, depth), self.compile(node.orelse, depth)
+        return lambda context: body(context) if _truthy(test(context)) else orelse(context)
+
+    def _list(self, node: ast.List, depth: int) -> Evaluator:
+        items = [self.compile(e, depth) for e in node.elts]
+        return lambda context: [i(context) for i in items]
+
+    _tuple = _list
+
+
+_HANDLERS: dict[type[ast.AST], str] = {
+    ast.Constant: "_constant",
+    ast.Name: "_name",
+    ast.Attribute: "_attribute",
+    ast.Subscript: "_subscript",
+    ast.BoolOp: "_bool_op",
+    ast.UnaryOp: "_unary_op",
+    ast.BinOp: "_bin_op",
+    ast.Compare: "_compare",
+    ast.IfExp: "_if_exp",
+    ast.List: "_list",
+    ast.Tuple: "_tuple",
+}
+
+
+def _describe(node: ast.AST) -> str:
+    names = {
+        "Call": "a function call",
+        "Lambda": "a lambda",
+        "ListComp": "a comprehension",
+        "SetComp": "a comprehension",
+        "DictComp": "a comprehension",
+        "GeneratorExp": "a generator",
+        "NamedExpr": "an assignment (:=)",
+        "Await": "await",
+        "Starred": "unpacking (*)",
+        "JoinedStr": "an f-string",
+        "Dict": "a dict literal",
+        "Set": "a set literal",
+    }
+    return names.get(type(node).__name__, type(node).__name__)
+
+
+def _lookup(value: Any, key: str | int) -> Any:
+    if isinstance(value, Mapping):
+        return value.get(key)
+    if isinstance(value, list) and isinstance(key, int) and -len(value) <= key < len(value):
+        return value[key]
+    return None
+
+
+def _truthy(value: Any) -> bool:
+    return bool(value)
+
+
+def _safe(fn: Callable[..., Any], *args: Any) -> Any:
+    if any(isinstance(a, bool) for a in args) and fn in _ARITHMETIC.values():
+        return None
+    try:
+        return fn(*args)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
