@@ -66,6 +66,7 @@ from motivekit.goals import (
     Progress,
     Visibility,
 )
+from motivekit.rules import Problem, Rules, RulesError, load_rules
 
 __version__ = "0.1.0.dev0"
 
@@ -109,9 +110,12 @@ __all__ = [
     "Per",
     "Plan",
     "Privacy",
+    "Problem",
     "Progress",
     "ProofBundle",
     "ReorderedEntries",
+    "Rules",
+    "RulesError",
     "SchemaOutOfDate",
     "SignedCheckpoint",
     "Signer",
@@ -123,5 +127,6 @@ __all__ = [
     "VerifyReport",
     "Visibility",
     "__version__",
+    "load_rules",
     "verify_bundle",
 ]

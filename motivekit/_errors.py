@@ -17,6 +17,7 @@ All of them derive from :class:`MotivekitError`, so a host app can catch one typ
     ├── StoreError              the storage backend failed or is not usable
     │   └── SchemaOutOfDate     the database schema is older than this motivekit
     ├── ConfigError             the Kit was configured wrongly (bad URL, bad option)
+    │   └── RulesError          a design file has problems (motivekit.rules; lists them all)
     └── AuditError              the audit log does not verify (each has its own exit code)
         ├── TamperedEntry       an entry's bytes differ from what was logged
         ├── MissingEntry        an entry is gone (a gap, or the log was truncated or rolled back)

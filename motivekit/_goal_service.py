@@ -14,6 +14,7 @@ from motivekit._entries import command_draft
 from motivekit._errors import (
     ConsentRequired,
     InvalidGoal,
+    NotPermitted,
     UnknownGoal,
     UnknownTemplate,
 )
@@ -60,12 +61,16 @@ class Goals:
         defaults: Mapping[Mechanic, bool],
         rules_version: int,
         templates: Iterable[GoalTemplate] = (),
+        *,
+        allow_custom: bool = True,
     ) -> None:
         self._store = store
         self._writer = writer
         self._clock = clock
         self._defaults = defaults
         self._rules = rules_version
+        self.allow_custom = allow_custom
+        """Whether people may write goals of their own (the design file decides)."""
         self._templates: dict[str, GoalTemplate] = {}
         for template in templates:
             self.offer(template)
@@ -109,6 +114,11 @@ class Goals:
         tz: str = "UTC",
     ) -> Goal:
         """Create a goal of the owner's own making."""
+        if not self.allow_custom:
+            raise NotPermitted(
+                "this app offers goals from its menu only (goals.allow_custom is false in "
+                "its design file); adopt one with kit.goals.adopt(owner, template_id)"
+            )
         args = self._personal(owner, title, Measure.coerce(measure), why, plan, visibility, tz)
         return self._create(owner, args)
 

@@ -20,6 +20,7 @@ from motivekit.audit._checkpoint import GuardedSigner
 from motivekit.audit._log import LogWriter
 from motivekit.audit._note import Signer
 from motivekit.goals._model import GoalTemplate
+from motivekit.rules import Rules, load_rules
 from motivekit.store import Store, open_store
 from motivekit.store._protocol import StoredEntry
 
@@ -39,15 +40,29 @@ def _user(value: object, field: str) -> str:
     return check_name(value, field, InvalidConsent, "pass the person's user id")
 
 
+def _load(rules: Rules | str | os.PathLike[str] | None) -> Rules | None:
+    if rules is None or isinstance(rules, Rules):
+        return rules
+    if not isinstance(rules, (str, os.PathLike)):
+        raise ConfigError(f"rules must be a file path or Rules, got {type(rules).__name__}")
+    return load_rules(rules)
+
+
 class ConsentBook:
     """``kit.consent``: each person's own on/off choice per mechanic."""
 
     def __init__(
-        self, store: Store, writer: LogWriter, clock: Clock, defaults: Mapping[Mechanic, bool]
+        self,
+        store: Store,
+        writer: LogWriter,
+        clock: Clock,
+        defaults: Mapping[Mechanic, bool],
+        rules_version: int = 0,
     ) -> None:
         self._store = store
         self._writer = writer
         self._clock = clock
+        self._rules = rules_version
         self.defaults: Mapping[Mechanic, bool] = defaults
 
     def get(self, user: str) -> Consent:
@@ -70,7 +85,7 @@ class ConsentBook:
         with self._writer.transaction() as session:
             choices = session.consents([user]).get(user, {})
             if choices.get(m.value) is not enabled:
-                draft = command_draft("consent.set", by, dict(args), at, RULES_VERSION)
+                draft = command_draft("consent.set", by, dict(args), at, self._rules)
                 self._writer.append(session, [draft])
                 session.set_consent(user, m.value, enabled, at)
                 choices[m.value] = enabled
@@ -147,6 +162,7 @@ class Kit:
         signers: Iterable[Signer | GuardedSigner] = (),
         checkpoint_every: int | None = 1000,
         checkpoint_interval: float | None = None,
+        rules: Rules | str | os.PathLike[str] | None = None,
     ) -> None:
         if (
             isinstance(max_event_bytes, bool)
@@ -158,13 +174,24 @@ class Kit:
             raise ConfigError("clock must be a callable returning an aware datetime")
         self.store = store
         self._clock: Clock = clock or system_clock
+        self.rules: Rules | None = _load(rules)
+        """The checked design file the Kit runs under (None: rules registered in code)."""
+        version = RULES_VERSION if self.rules is None else self.rules.version
+        if self.rules is not None:
+            templates = [*self.rules.goal_templates(), *templates]
         defaults = _consent_defaults(consent_defaults)
         writer = LogWriter(store)
-        self._recorder = Recorder(
-            store, writer, self._clock, defaults, RULES_VERSION, max_event_bytes
+        self._recorder = Recorder(store, writer, self._clock, defaults, version, max_event_bytes)
+        self.goals = Goals(
+            store,
+            writer,
+            self._clock,
+            defaults,
+            version,
+            templates,
+            allow_custom=True if self.rules is None else self.rules.design.goals.allow_custom,
         )
-        self.goals = Goals(store, writer, self._clock, defaults, RULES_VERSION, templates)
-        self.consent = ConsentBook(store, writer, self._clock, defaults)
+        self.consent = ConsentBook(store, writer, self._clock, defaults, version)
         self.journal = Journal(store)
         self.audit = Audit(
             store,
@@ -175,7 +202,7 @@ class Kit:
             every=checkpoint_every,
             interval=checkpoint_interval,
         )
-        self.privacy = Privacy(store, writer, self._clock, RULES_VERSION)
+        self.privacy = Privacy(store, writer, self._clock, version)
         writer.after_commit = self.audit.after_write
 
     @classmethod
@@ -193,6 +220,7 @@ class Kit:
         signers: Iterable[Signer | GuardedSigner] = (),
         checkpoint_every: int | None = 1000,
         checkpoint_interval: float | None = None,
+        rules: Rules | str | os.PathLike[str] | None = None,
     ) -> Kit:
         """Open a Kit on ``url``.
 
@@ -209,6 +237,10 @@ class Kit:
         ``"example.com/motivekit/acme"``); with ``signers``, a checkpoint is signed after
         every ``checkpoint_every`` entries and/or ``checkpoint_interval`` seconds (checked
         after each write), and on demand with ``kit.audit.checkpoint()``.
+
+        ``rules`` is a design file (``motivation.yaml``, checked on load: a
+        :class:`RulesError` lists every problem) or a loaded :class:`Rules`; its goal menu
+        is offered and its version is recorded on every journal entry.
         """
         if url is None:
             url = os.environ.get("MOTIVEKIT_URL") or DEFAULT_URL
@@ -228,6 +260,7 @@ class Kit:
                 signers=signers,
                 checkpoint_every=checkpoint_every,
                 checkpoint_interval=checkpoint_interval,
+                rules=rules,
             )
         except BaseException:
             store.close()

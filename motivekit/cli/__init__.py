@@ -13,6 +13,7 @@ from motivekit._errors import MotivekitError
 from motivekit._kit import Kit
 from motivekit.cli._audit import audit
 from motivekit.cli._options import url_option
+from motivekit.cli._rules import rules
 from motivekit.store import SqlStore
 from motivekit.store._migrate import head_revision
 
@@ -40,6 +41,7 @@ def main() -> None:
 
 
 main.add_command(audit)
+main.add_command(rules)
 
 
 @main.group()
