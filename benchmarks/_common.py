@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import math
+import platform
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -11,7 +13,9 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
-__all__ = ["progress", "size_run", "sqlite_settings", "timed"]
+import motivekit
+
+__all__ = ["progress", "size_run", "sqlite_settings", "timed", "versions"]
 
 T = TypeVar("T")
 
@@ -55,3 +59,14 @@ def size_run(
     wanted = seconds * n / max(elapsed, 1e-9)
     units = max(1, math.ceil(wanted / unit))
     return min(units * unit, max(unit, most // unit * unit))
+
+
+def versions() -> dict[str, str]:
+    """What the figures were measured with."""
+    return {
+        "motivekit": motivekit.__version__,
+        "python": platform.python_version(),
+        "sqlalchemy": sa.__version__,
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+    }

@@ -64,8 +64,6 @@ import argparse
 import hashlib
 import json
 import math
-import platform
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -77,9 +75,8 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 import sqlalchemy as sa
-from _common import progress, size_run, sqlite_settings, timed
+from _common import progress, size_run, sqlite_settings, timed, versions
 
-import motivekit
 from motivekit import Event, Kit
 from motivekit._entries import Draft, event_draft, seal
 from motivekit._kit import DEFAULT_MAX_EVENT_BYTES, RULES_VERSION
@@ -600,11 +597,7 @@ def count_tiles(engine: sa.Engine, where: str) -> Tiles:
 
 def environment(settings: Settings, quick: bool) -> dict[str, Any]:
     return {
-        "motivekit": motivekit.__version__,
-        "python": platform.python_version(),
-        "sqlalchemy": sa.__version__,
-        "sqlite": sqlite3.sqlite_version,
-        "platform": platform.platform(),
+        **versions(),
         "quick": quick,
         "seconds_per_run": settings.seconds,
         "reps": settings.reps,

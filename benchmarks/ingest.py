@@ -56,8 +56,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import platform
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -68,9 +66,8 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 import sqlalchemy as sa
-from _common import progress, size_run, sqlite_settings, timed
+from _common import progress, size_run, sqlite_settings, timed, versions
 
-import motivekit
 from motivekit import Event, Kit, Outcome
 from motivekit._entries import event_draft, seal
 from motivekit._kit import DEFAULT_MAX_EVENT_BYTES, RULES_VERSION
@@ -401,11 +398,7 @@ def bench_backend(scenario: Scenario, backend: Backend, settings: Settings) -> l
 
 def environment(settings: Settings, quick: bool) -> dict[str, Any]:
     return {
-        "motivekit": motivekit.__version__,
-        "python": platform.python_version(),
-        "sqlalchemy": sa.__version__,
-        "sqlite": sqlite3.sqlite_version,
-        "platform": platform.platform(),
+        **versions(),
         "quick": quick,
         "seconds_per_run": settings.seconds,
         "reps": settings.reps,

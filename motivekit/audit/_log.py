@@ -113,11 +113,6 @@ class LogWriter:
         with self._lock:
             return None if self._head is None else self._head[0]
 
-    def forget_head(self) -> None:
-        """Make the next append read the head from the store."""
-        with self._lock:
-            self._head = None
-
 
 def head_root(session: Session) -> tuple[int, bytes]:
     """The log's size and root hash."""
