@@ -156,7 +156,7 @@ class Goals:
             measure,
             adjustments.get("why"),
             adjustments.get("plan"),
-            adjustments.get("visibility", "private"),
+            adjustments.get("visibility", template.visibility),
             adjustments.get("tz", "UTC"),
         )
         args["template"] = template.id

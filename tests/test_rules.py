@@ -59,7 +59,7 @@ def test_defaults_and_no_surprise_booleans() -> None:
         (
             "version: 1\ncolour: blue\n",
             [
-                "motivation.yaml:2:1: colour: unknown key 'colour'; allowed here: version, goals, tracks, impact, missions, nudges"
+                "motivation.yaml:2:1: colour: unknown key 'colour'; allowed here: version, goals, tracks, impact, missions, nudges, rewards, leaderboards, lint"
             ],
         ),
         ("goals: {}\n", ["motivation.yaml:1:1: version: is required but missing"]),
@@ -207,6 +207,6 @@ def test_rules_check_cli(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{broken}:2:19: nudges.default: must be one of 'on', 'off', got str 'maybe'",
-        f"{broken}:3:1: colour: unknown key 'colour'; allowed here: version, goals, tracks, impact, missions, nudges",
+        f"{broken}:3:1: colour: unknown key 'colour'; allowed here: version, goals, tracks, impact, missions, nudges, rewards, leaderboards, lint",
         f"2 problems in {broken}",
     ]

@@ -232,6 +232,8 @@ class GoalTemplate:
     adjustable: frozenset[str]
     """Which measure fields adopters may change: a subset of ``{"count", "per"}``."""
     description: str | None
+    visibility: Visibility
+    """Who sees an adopted goal unless the adopter chooses otherwise (they always may)."""
 
     def __init__(
         self,
@@ -240,6 +242,7 @@ class GoalTemplate:
         measure: Measure | Mapping[str, Any],
         adjustable: Collection[str] = ("count", "per"),
         description: str | None = None,
+        visibility: Visibility = "private",
     ) -> None:
         object.__setattr__(
             self, "id", check_name(id, "GoalTemplate.id", InvalidGoal, "e.g. 'weekly-reviews'")
@@ -254,6 +257,7 @@ class GoalTemplate:
         object.__setattr__(
             self, "description", check_text(description, "GoalTemplate.description", required=False)
         )
+        object.__setattr__(self, "visibility", check_visibility(visibility))
 
 
 @attrs.frozen

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
+from datetime import date
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin
@@ -73,6 +74,15 @@ class Rules:
     """Where it was read from (a file name)."""
     expressions: dict[Path_, Expression] = attrs.field(repr=False)
     """Every compiled expression, by its path in the file."""
+    positions: dict[Path_, tuple[int, int]] = attrs.field(repr=False, factory=dict, eq=False)
+    """1-based (line, column) of every node of the file, by its path."""
+
+    def where(self, path: Path_) -> tuple[int, int]:
+        """(line, column) of ``path`` in the file, or of its nearest parent that exists."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.positions:
+                return self.positions[path[:end]]
+        return 1, 1
 
     @property
     def version(self) -> int:
@@ -93,6 +103,7 @@ class Rules:
                 },
                 adjustable=g.adjustable,
                 description=g.description,
+                visibility=g.visibility,
             )
             for g in self.design.goals.menu
         ]
@@ -202,6 +213,26 @@ def _position(root: Any, path: Path_, at_key: bool = False) -> tuple[int, int]:
     return where[0] + 1, where[1] + 1
 
 
+def _positions(root: Any) -> dict[Path_, tuple[int, int]]:
+    """Every node's 1-based (line, column) by path (for findings made after loading)."""
+    found: dict[Path_, tuple[int, int]] = {(): (1, 1)}
+
+    def walk(node: Any, path: Path_) -> None:
+        if isinstance(node, CommentedMap):
+            for key, value in node.items():
+                line, column = node.lc.value(key)
+                found[(*path, key)] = (line + 1, column + 1)
+                walk(value, (*path, key))
+        elif isinstance(node, CommentedSeq):
+            for i, value in enumerate(node):
+                line, column = node.lc.item(i)
+                found[(*path, i)] = (line + 1, column + 1)
+                walk(value, (*path, i))
+
+    walk(root, ())
+    return found
+
+
 def _dotted(path: Path_) -> str:
     out = ""
     for step in path:
@@ -248,6 +279,68 @@ def _semantic(design: Design) -> Iterator[tuple[Path_, str]]:
             )
     if design.nudges.max_per_week < 0:
         yield ("nudges", "max_per_week"), "must be 0 or more"
+    for i, goal in enumerate(design.goals.menu):
+        if goal.deadline is not None and not _is_date(goal.deadline):
+            yield ("goals", "menu", i, "deadline"), "must be a date written YYYY-MM-DD"
+    yield from _unique([b.id for b in design.leaderboards], ("leaderboards",))
+    if design.lint.max_nudges_per_week < 0:
+        yield ("lint", "max_nudges_per_week"), "must be 0 or more"
+    for i, silence in enumerate(design.lint.silence):
+        if not silence.reason.strip():
+            yield (
+                ("lint", "silence", i, "reason"),
+                "say why this rule is silenced (reviewers read the reason)",
+            )
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+UNSUPPORTED_HINT = "see 'motivekit rules lint' and docs/designing.md"
+
+
+def unsupported(design: Design) -> Iterator[tuple[Path_, str]]:
+    """Controlling mechanics the file can describe (so designs brought from points engines
+    are reviewed, not just rejected) but motivekit will not run."""
+    for i, goal in enumerate(design.goals.menu):
+        here: Path_ = ("goals", "menu", i)
+        if goal.assigned:
+            yield (
+                (*here, "assigned"),
+                "motivekit never creates a goal for someone: goals are offered and adopted "
+                f"(set assigned: false; {UNSUPPORTED_HINT})",
+            )
+        if goal.deadline is not None:
+            yield (
+                (*here, "deadline"),
+                "motivekit does not run fixed deadlines; a cadence (measure.per) the adopter "
+                f"may adjust gives a rhythm instead ({UNSUPPORTED_HINT})",
+            )
+        if goal.streak is not None:
+            yield (
+                (*here, "streak"),
+                "motivekit does not run streaks; progress is never taken away "
+                f"({UNSUPPORTED_HINT})",
+            )
+    for i, _ in enumerate(design.rewards):
+        yield (
+            ("rewards", i),
+            f"motivekit does not give points or badges for doing a task ({UNSUPPORTED_HINT})",
+        )
+    for i, _ in enumerate(design.leaderboards):
+        yield (("leaderboards", i), f"motivekit does not rank people ({UNSUPPORTED_HINT})")
+    for i, mission in enumerate(design.missions):
+        if mission.show == "ranking":
+            yield (
+                ("missions", i, "show"),
+                f"motivekit does not rank mission members; use own-part or contributors "
+                f"({UNSUPPORTED_HINT})",
+            )
 
 
 def _track(track: Track, here: Path_) -> Iterator[tuple[Path_, str]]:
@@ -294,6 +387,7 @@ EXPRESSIONS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("tracks", "evidence"): ("when", "outcome", "difficulty"),
     ("impact", "contributions"): ("id", "builds_on", "referred_by"),
     ("impact", "beneficiary_events"): ("credits", "beneficiary"),
+    ("rewards",): ("when",),
 }
 """Where expressions live: (section, list) → the expression fields of each item."""
 
@@ -310,6 +404,7 @@ def _expressions(root: Any) -> Iterator[tuple[Path_, str]]:
                     ("tracks", t, "evidence"),
                     EXPRESSIONS[("tracks", "evidence")],
                 )
+    yield from _items(root.get("rewards"), ("rewards",), EXPRESSIONS[("rewards",)])
     impact = root.get("impact")
     if isinstance(impact, dict):
         for section in ("contributions", "beneficiary_events"):
@@ -330,10 +425,15 @@ def _items(items: Any, path: Path_, fields: tuple[str, ...]) -> Iterator[tuple[P
 # -- the loader -------------------------------------------------------------------------------
 
 
-def load_rules(source: str | os.PathLike[str], *, text: str | None = None) -> Rules:
+def load_rules(
+    source: str | os.PathLike[str], *, text: str | None = None, runnable: bool = True
+) -> Rules:
     """Read and check a design file; :class:`RulesError` lists every problem in it.
 
     ``source`` is the file to read (or, with ``text``, the name to report it under).
+    With ``runnable=False`` a well-formed file loads even when it describes mechanics
+    motivekit will not run (assigned goals, rewards, rankings …), so the linter can
+    review it.
     """
     name = os.fspath(source)
     if text is None:
@@ -378,10 +478,12 @@ def load_rules(source: str | os.PathLike[str], *, text: str | None = None) -> Ru
         problems += [problem(p, m, k) for p, m, k in _structure_problems(exc, ())]
     if design is not None:
         problems += [problem(p, m) for p, m in _semantic(design)]
+        if runnable:
+            problems += [problem(p, m) for p, m in unsupported(design)]
     if problems or design is None:
         raise RulesError(sorted(problems, key=lambda p: (p.line, p.column)))
     try:
-        rules = Rules(design, name, expressions)
+        rules = Rules(design, name, expressions, _positions(root))
         rules.goal_templates()
     except InvalidGoal as exc:  # pragma: no cover - the checks above come first
         raise RulesError([Problem(name, 1, 1, "goals", str(exc))]) from None

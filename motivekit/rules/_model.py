@@ -24,17 +24,23 @@ __all__ = [
     "Evidence",
     "GoalsSection",
     "ImpactSection",
+    "Leaderboard",
     "Level",
+    "LintSettings",
     "MeasureSpec",
     "MenuGoal",
     "Mission",
     "MissionTarget",
     "NudgesSection",
+    "Reward",
+    "Silence",
+    "Streak",
     "Track",
     "TrackModel",
 ]
 
 Scalar = str | int | bool | None
+Visibility = Literal["private", "shared", "public"]
 
 
 @attrs.frozen
@@ -48,6 +54,16 @@ class MeasureSpec:
 
 
 @attrs.frozen
+class Streak:
+    """A run of consecutive periods in which a goal was met (not run by motivekit)."""
+
+    reset_on_miss: bool = True
+    """Whether one missed period sets the run back to zero."""
+    repairs_per_month: int = 0
+    """Missed periods per month that do not break the run."""
+
+
+@attrs.frozen
 class MenuGoal:
     """A goal offered on the menu; people adopt it by their own choice."""
 
@@ -55,7 +71,17 @@ class MenuGoal:
     title: str
     measure: MeasureSpec
     adjustable: list[Literal["count", "per"]] = attrs.field(factory=lambda: ["count", "per"])
+    """What adopters may change in the measure (title, why, plan, visibility and time zone
+    are always theirs)."""
     description: str | None = None
+    visibility: Visibility = "private"
+    """Who sees an adopted goal unless the adopter chooses otherwise (they always may)."""
+    assigned: bool = False
+    """True would create the goal for everyone without asking; motivekit refuses to run it."""
+    deadline: str | None = None
+    """A fixed end date (YYYY-MM-DD) for everyone; motivekit does not run deadlines."""
+    streak: Streak | None = None
+    """Streak counting for the goal; motivekit does not run streaks."""
 
 
 @attrs.frozen
@@ -205,6 +231,9 @@ class Mission:
     title: str
     target: MissionTarget
     milestones: list[int] = attrs.field(factory=list)
+    show: Literal["own-part", "contributors", "ranking"] = "own-part"
+    """What each member sees besides the group's progress: their own part, everyone's
+    parts (unordered), or a ranking of members (which motivekit does not run)."""
 
 
 @attrs.frozen
@@ -213,6 +242,47 @@ class NudgesSection:
 
     default: Literal["on", "off"] = "off"
     max_per_week: int = 2
+
+
+@attrs.frozen
+class Reward:
+    """A reward given for doing something (points, badges); motivekit does not run rewards."""
+
+    on: str
+    give: str
+    """What is given, e.g. ``10 points`` or ``badge: reviewer``."""
+    when: str | None = None
+    """Expression: only events for which it is true are rewarded."""
+
+
+@attrs.frozen
+class Leaderboard:
+    """A ranking of people by a count of events; motivekit does not run leaderboards."""
+
+    id: str
+    title: str
+    ranks: str
+    """The event kind people are ranked by."""
+    visibility: Visibility = "public"
+
+
+@attrs.frozen
+class Silence:
+    """Silence one lint rule, saying why (reviewers read the reason)."""
+
+    rule: str
+    reason: str
+    at: str | None = None
+    """Only findings at this path (or under it), e.g. ``goals.menu[0]``; default: all."""
+
+
+@attrs.frozen
+class LintSettings:
+    """Settings for ``motivekit rules lint``."""
+
+    max_nudges_per_week: int = 2
+    """Above this many nudges a week, the linter warns."""
+    silence: list[Silence] = attrs.field(factory=list)
 
 
 @attrs.frozen
@@ -225,3 +295,6 @@ class Design:
     impact: ImpactSection = attrs.field(factory=ImpactSection)
     missions: list[Mission] = attrs.field(factory=list)
     nudges: NudgesSection = attrs.field(factory=NudgesSection)
+    rewards: list[Reward] = attrs.field(factory=list)
+    leaderboards: list[Leaderboard] = attrs.field(factory=list)
+    lint: LintSettings = attrs.field(factory=LintSettings)
