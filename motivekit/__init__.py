@@ -32,6 +32,7 @@ from motivekit._errors import (
     NotFound,
     NotPermitted,
     ReorderedEntries,
+    RulesVersionError,
     SchemaOutOfDate,
     StoreError,
     TamperedEntry,
@@ -39,9 +40,12 @@ from motivekit._errors import (
     UnknownKey,
     UnknownTemplate,
 )
+from motivekit._explain import Explanation
+from motivekit._fold import Step
 from motivekit._goal_service import Goals
 from motivekit._kit import ConsentBook, Journal, Kit
 from motivekit._model import Event, GoalChange, JournalEntry, Outcome
+from motivekit._replay import GoalDiff, PersonDiff, ReplayReport
 from motivekit.audit import (
     Audit,
     Checkpoint,
@@ -82,8 +86,10 @@ __all__ = [
     "Ed25519Signer",
     "Erasure",
     "Event",
+    "Explanation",
     "Goal",
     "GoalChange",
+    "GoalDiff",
     "GoalStatus",
     "GoalTemplate",
     "Goals",
@@ -108,17 +114,21 @@ __all__ = [
     "NoteVerifier",
     "Outcome",
     "Per",
+    "PersonDiff",
     "Plan",
     "Privacy",
     "Problem",
     "Progress",
     "ProofBundle",
     "ReorderedEntries",
+    "ReplayReport",
     "Rules",
     "RulesError",
+    "RulesVersionError",
     "SchemaOutOfDate",
     "SignedCheckpoint",
     "Signer",
+    "Step",
     "StoreError",
     "TamperedEntry",
     "UnknownGoal",

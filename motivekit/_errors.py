@@ -17,7 +17,8 @@ All of them derive from :class:`MotivekitError`, so a host app can catch one typ
     ├── StoreError              the storage backend failed or is not usable
     │   └── SchemaOutOfDate     the database schema is older than this motivekit
     ├── ConfigError             the Kit was configured wrongly (bad URL, bad option)
-    │   └── RulesError          a design file has problems (motivekit.rules; lists them all)
+    │   ├── RulesError          a design file has problems (motivekit.rules; lists them all)
+    │   └── RulesVersionError   a rules version older than the one already replayed
     └── AuditError              the audit log does not verify (each has its own exit code)
         ├── TamperedEntry       an entry's bytes differ from what was logged
         ├── MissingEntry        an entry is gone (a gap, or the log was truncated or rolled back)
@@ -50,6 +51,7 @@ __all__ = [
     "NotFound",
     "NotPermitted",
     "ReorderedEntries",
+    "RulesVersionError",
     "SchemaOutOfDate",
     "StoreError",
     "TamperedEntry",
@@ -113,6 +115,10 @@ class SchemaOutOfDate(StoreError):
 
 class ConfigError(MotivekitError):
     """The Kit was configured with an invalid URL or option."""
+
+
+class RulesVersionError(ConfigError):
+    """A rules file's version does not move forward from the version already replayed."""
 
 
 class InvalidKey(InvalidInput):

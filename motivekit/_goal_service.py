@@ -18,6 +18,7 @@ from motivekit._errors import (
     UnknownGoal,
     UnknownTemplate,
 )
+from motivekit._fold import ADOPTED_FIELDS
 from motivekit._model import check_instant, check_name
 from motivekit._progress import period_counts
 from motivekit._time import Clock
@@ -76,6 +77,17 @@ class Goals:
             self.offer(template)
 
     # -- the menu ---------------------------------------------------------------------------
+
+    def _use(
+        self, templates: Iterable[GoalTemplate], allow_custom: bool, rules_version: int
+    ) -> None:
+        """Switch to a new menu and rules version (``kit.reload_rules``)."""
+        menu: dict[str, GoalTemplate] = {}
+        for template in templates:
+            if template.id in menu:
+                raise InvalidGoal(f"a template with id {template.id!r} is already on the menu")
+            menu[template.id] = template
+        self._templates, self.allow_custom, self._rules = menu, allow_custom, rules_version
 
     def offer(self, template: GoalTemplate) -> None:
         """Put a template on the menu. Offering never creates a goal for anyone."""
@@ -160,6 +172,8 @@ class Goals:
             adjustments.get("tz", "UTC"),
         )
         args["template"] = template.id
+        # What the adopter set themselves; the rest follows the template on replay.
+        args["chosen"] = [k for k in ADOPTED_FIELDS if k in adjustments]
         return self._create(owner, args)
 
     def pause(self, goal_id: str, *, by: str) -> Goal:

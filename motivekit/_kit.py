@@ -7,13 +7,25 @@ from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Literal, Self, cast
 
+import attrs
+
 from motivekit._consent import Consent, Mechanic, check_mechanic
 from motivekit._consent import consent_defaults as _consent_defaults
 from motivekit._entries import command_draft
-from motivekit._errors import ConfigError, InvalidConsent, InvalidInput, NotPermitted
+from motivekit._errors import (
+    ConfigError,
+    InvalidConsent,
+    InvalidInput,
+    NotPermitted,
+    RulesVersionError,
+    UnknownGoal,
+)
+from motivekit._explain import Explanation
 from motivekit._goal_service import Goals
 from motivekit._model import Event, JournalEntry, Outcome, check_name
 from motivekit._record import Recorder
+from motivekit._replay import Progress as ReplayProgress
+from motivekit._replay import Replayer, ReplayReport
 from motivekit._time import Clock, system_clock
 from motivekit.audit._audit import Audit, Privacy
 from motivekit.audit._checkpoint import GuardedSigner
@@ -177,9 +189,10 @@ class Kit:
         self.rules: Rules | None = _load(rules)
         """The checked design file the Kit runs under (None: rules registered in code)."""
         version = RULES_VERSION if self.rules is None else self.rules.version
-        if self.rules is not None:
-            templates = [*self.rules.goal_templates(), *templates]
+        self._code_templates = list(templates)
+        templates = self._menu(self.rules)
         defaults = _consent_defaults(consent_defaults)
+        self._replayer = Replayer(store, self._clock, defaults)
         writer = LogWriter(store)
         self._recorder = Recorder(store, writer, self._clock, defaults, version, max_event_bytes)
         self.goals = Goals(
@@ -278,6 +291,105 @@ class Kit:
     def record_many(self, events: Sequence[Event] | Iterable[Event]) -> list[Outcome]:
         """Record a batch of events in one transaction: all of them or, on error, none."""
         return self._recorder.record(list(events))
+
+    @property
+    def rules_version(self) -> int:
+        """The rules version recorded on new journal entries."""
+        return RULES_VERSION if self.rules is None else self.rules.version
+
+    def reload_rules(
+        self,
+        rules: Rules | str | os.PathLike[str],
+        *,
+        dry_run: bool = False,
+        progress: ReplayProgress | None = None,
+        batch: int = 200,
+    ) -> ReplayReport:
+        """Run under a new design file and rebuild everyone's projections under it.
+
+        From the call on, new entries record the new version and the new menu is offered;
+        then every person's goals and progress are rebuilt from the journal (see
+        :meth:`replay`). Goals adopted from a template follow the template's new target,
+        cadence and title except where their owner chose otherwise. The journal and the
+        audit log are only read.
+
+        ``dry_run=True`` changes nothing and reports what would change for whom. The new
+        version must not be older than one the database was already replayed under
+        (:class:`RulesVersionError`).
+        """
+        loaded = _load(rules)
+        assert loaded is not None
+        if loaded.version < self.rules_version:
+            raise RulesVersionError(
+                f"rules version {loaded.version} is older than the version this Kit runs "
+                f"under ({self.rules_version}); give the new file a higher version"
+            )
+        self._replayer.check_version(loaded.version)
+        if dry_run:
+            return self._replayer.run(
+                self._menu(loaded), loaded.version, dry_run=True, progress=progress, batch=batch
+            )
+        self.rules = loaded
+        self.goals._use(self._menu(loaded), loaded.design.goals.allow_custom, loaded.version)
+        self._recorder = attrs.evolve(self._recorder, rules_version=loaded.version)
+        self.consent._rules = loaded.version
+        self.privacy._rules = loaded.version
+        return self.replay(progress=progress, batch=batch)
+
+    def replay(
+        self,
+        *,
+        dry_run: bool = False,
+        progress: ReplayProgress | None = None,
+        batch: int = 200,
+    ) -> ReplayReport:
+        """Rebuild every person's projections from the journal under the current rules.
+
+        People are rebuilt in batches, each in its own transaction that also records how
+        far the replay came: an interrupted replay (a crash, Ctrl-C) resumes where it
+        stopped when called again. ``progress(done, total)`` is called after each batch
+        of ``batch`` people. ``dry_run=True`` changes nothing and reports what would change
+        for whom.
+        """
+        return self._replayer.run(
+            self.goals.menu, self.rules_version, dry_run=dry_run, progress=progress, batch=batch
+        )
+
+    def explain(self, user: str, thing: str) -> Explanation:
+        """Why ``user``'s goal ``thing`` (a goal id) shows the progress it does.
+
+        Lists the journal entries that created and changed the goal and every event that
+        counted towards it (or matched but did not count, and why), folded from the
+        journal under the current rules.
+        """
+        check_name(user, "user", InvalidInput, "pass the person's user id")
+        goal = self.goals.get(thing)
+        if goal.owner != user:
+            raise UnknownGoal(f"{user!r} has no goal {thing!r}; see kit.goals.list({user!r})")
+        with self.store.reading() as session:
+            folded = self._replayer.fold(session, user, self.goals.menu)
+        stored, replayed = goal, folded.goals.get(thing)
+        steps = tuple(s for s in folded.steps if s.goal == thing)
+        counted_now = sum(
+            1
+            for s in steps
+            if s.kind == "counted"
+            and s.day is not None
+            and (stored.progress.period_start is None or stored.progress.period_start <= s.day)
+            and (stored.progress.period_end is None or s.day < stored.progress.period_end)
+        )
+        stale = (
+            replayed is None
+            or replayed.measure != stored.measure
+            or replayed.status != stored.status
+            or replayed.total != stored.total
+            or counted_now != stored.progress.count
+        )
+        return Explanation(user, stored, self.rules_version, steps, stale)
+
+    def _menu(self, rules: Rules | None) -> list[GoalTemplate]:
+        from_file = [] if rules is None else rules.goal_templates()
+        return [*from_file, *self._code_templates]
 
     def close(self) -> None:
         """Release the store's connections."""

@@ -14,7 +14,7 @@ import attrs
 import pytest
 
 from motivekit.goals._model import GoalState, GoalStatus, Measure, Plan
-from motivekit.store import Session, Store, StoredCheckpoint, StoredEntry
+from motivekit.store import ReplayState, Session, Store, StoredCheckpoint, StoredEntry
 
 AT = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
@@ -279,6 +279,61 @@ class StoreContract:
                 "ada": {"goals": True, "nudges": True},
                 "lin": {"impact": False},
             }
+
+    def test_subjects_are_listed_in_order_and_paged(self, store: Store) -> None:
+        people = ["zoe", "ada", "bo", "ada", "émile", "bo"]
+        with store.writing() as s:
+            append(s, *(entry(i + 1, subject=p) for i, p in enumerate(people)))
+            append(s, entry(7, subject=None))
+        with store.reading() as s:
+            assert s.subjects(None, 10) == ["ada", "bo", "zoe", "émile"]
+            assert s.subjects(None, 2) == ["ada", "bo"]
+            assert s.subjects("bo", 10) == ["zoe", "émile"]
+            assert s.subjects("émile", 10) == []
+            assert [e.seq for e in s.subject_entries("ada")] == [2, 4]
+            assert [e.seq for e in s.subject_entries("bo")] == [3, 6]
+            assert s.subject_entries("nobody") == []
+            assert s.subject_entries("zoe") == [entry(1, subject="zoe")]
+
+    def test_subjects_leave_out_erased_people(self, store: Store) -> None:
+        with store.writing() as s:
+            append(s, entry(1, subject="ada"), entry(2, subject="bo"))
+            s.erase_personal("ada")
+        with store.reading() as s:
+            assert s.subjects(None, 10) == ["bo"]
+            assert s.subject_entries("ada") == []
+
+    def test_replay_state_round_trips_and_latest_wins(self, store: Store) -> None:
+        with store.reading() as s:
+            assert s.replay_state() is None
+        first = ReplayState(3, None, 0, AT, None)
+        with store.writing() as s:
+            s.save_replay_state(first)
+            s.save_replay_state(attrs.evolve(first, cursor="bo", people_done=2))
+        with store.reading() as s:
+            assert s.replay_state() == ReplayState(3, "bo", 2, AT, None)
+        with store.writing() as s:
+            s.save_replay_state(ReplayState(4, "ada", 1, AT, AT))
+            s.save_replay_state(attrs.evolve(first, finished_at=AT))
+        with store.reading() as s:
+            assert s.replay_state() == ReplayState(4, "ada", 1, AT, AT)
+
+    def test_goal_days_lists_every_nonzero_day(self, store: Store) -> None:
+        with store.writing() as s:
+            s.save_goal(goal("g1"))
+            s.save_goal(goal("g2"))
+            s.add_goal_counts(
+                {},
+                {
+                    ("g1", date(2026, 1, 1)): 2,
+                    ("g1", date(2026, 3, 1)): 1,
+                    ("g2", date(2026, 1, 1)): 5,
+                },
+            )
+        with store.reading() as s:
+            assert s.goal_days(["g1"]) == {("g1", date(2026, 1, 1)): 2, ("g1", date(2026, 3, 1)): 1}
+            assert s.goal_days([]) == {}
+            assert len(s.goal_days(["g1", "g2", "g3"])) == 3
 
 
 StoreFactory = Callable[[], Store]

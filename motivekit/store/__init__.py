@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from motivekit._errors import ConfigError
 from motivekit.store._memory import MemoryStore
-from motivekit.store._protocol import Session, Store, StoredCheckpoint, StoredEntry
+from motivekit.store._protocol import ReplayState, Session, Store, StoredCheckpoint, StoredEntry
 from motivekit.store._sql import SqlStore, Synchronous
 
 __all__ = [
     "MemoryStore",
+    "ReplayState",
     "Session",
     "SqlStore",
     "Store",

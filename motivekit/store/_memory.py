@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from motivekit.goals._model import GoalState, GoalStatus
-from motivekit.store._protocol import StoredCheckpoint, StoredEntry
+from motivekit.store._protocol import ReplayState, StoredCheckpoint, StoredEntry
 
 __all__ = ["MemoryStore"]
 
@@ -33,6 +33,7 @@ class _Tables:
         self.goals: dict[str, GoalState] = {}
         self.goal_days: dict[tuple[str, date], int] = {}
         self.consents: dict[str, dict[str, bool]] = {}
+        self.replays: dict[int, ReplayState] = {}
 
 
 class _MemorySession:
@@ -112,6 +113,20 @@ class _MemorySession:
     def checkpoints(self) -> list[StoredCheckpoint]:
         return [self._t.checkpoints[size] for size in sorted(self._t.checkpoints)]
 
+    def subjects(self, after: str | None, limit: int) -> list[str]:
+        found = {e.subject for e in self._t.entries if e.subject is not None}
+        return sorted(s for s in found if after is None or s > after)[:limit]
+
+    def subject_entries(self, subject: str) -> list[StoredEntry]:
+        return [e for e in self._t.entries if e.subject == subject]
+
+    def replay_state(self) -> ReplayState | None:
+        replays = self._t.replays
+        return replays[max(replays)] if replays else None
+
+    def save_replay_state(self, state: ReplayState) -> None:
+        self._put(self._t.replays, state.version, state)
+
     def entries(self, after: int, limit: int) -> list[StoredEntry]:
         return self._t.entries[max(after, 0) : max(after, 0) + limit]
 
@@ -180,6 +195,10 @@ class _MemorySession:
         span = [start + timedelta(days=i) for i in range((end - start).days)]
         days = self._t.goal_days
         return {(g, d): days[g, d] for g in goal_ids for d in span if (g, d) in days}
+
+    def goal_days(self, goal_ids: Collection[str]) -> dict[tuple[str, date], int]:
+        wanted = set(goal_ids)
+        return {k: n for k, n in self._t.goal_days.items() if k[0] in wanted and n}
 
     # consent
     def consents(self, users: Collection[str]) -> dict[str, dict[str, bool]]:

@@ -18,7 +18,7 @@ import attrs
 
 from motivekit.goals._model import GoalState
 
-__all__ = ["Session", "Store", "StoredCheckpoint", "StoredEntry"]
+__all__ = ["ReplayState", "Session", "Store", "StoredCheckpoint", "StoredEntry"]
 
 
 class StoredEntry(NamedTuple):
@@ -48,6 +48,18 @@ class StoredCheckpoint:
     size: int
     note: str
     created_at: datetime
+
+
+@attrs.frozen
+class ReplayState:
+    """How far rebuilding the projections under rules ``version`` has come."""
+
+    version: int
+    cursor: str | None
+    """The last person whose projections were rebuilt (people go in sorted order)."""
+    people_done: int
+    started_at: datetime
+    finished_at: datetime | None
 
 
 class Session(Protocol):
@@ -101,6 +113,23 @@ class Session(Protocol):
         """Delete the personal part and subject of every entry about ``subject``."""
         ...
 
+    def subjects(self, after: str | None, limit: int) -> list[str]:
+        """Up to ``limit`` distinct people the journal has entries about, in sorted order,
+        after ``after`` (None: from the start)."""
+        ...
+
+    def subject_entries(self, subject: str) -> list[StoredEntry]:
+        """Every entry about ``subject``, oldest first."""
+        ...
+
+    def replay_state(self) -> ReplayState | None:
+        """The replay with the highest rules version, or None if there never was one."""
+        ...
+
+    def save_replay_state(self, state: ReplayState) -> None:
+        """Insert or replace the replay row for ``state.version``."""
+        ...
+
     def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
         """Store a signed checkpoint (replacing one of the same size)."""
         ...
@@ -144,6 +173,10 @@ class Session(Protocol):
         self, goal_ids: Collection[str], start: date, end: date
     ) -> dict[tuple[str, date], int]:
         """The non-zero day counts of ``goal_ids`` on local days ``[start, end)``."""
+        ...
+
+    def goal_days(self, goal_ids: Collection[str]) -> dict[tuple[str, date], int]:
+        """Every non-zero day count of ``goal_ids``."""
         ...
 
     # consent

@@ -17,6 +17,7 @@ __all__ = [
     "journal",
     "log_head",
     "metadata",
+    "replays",
     "tree_tiles",
 ]
 
@@ -101,4 +102,14 @@ consents = sa.Table(
     sa.Column("mechanic", sa.String(32), primary_key=True),
     sa.Column("enabled", sa.Boolean, nullable=False),
     sa.Column("updated_at", sa.BigInteger, nullable=False),
+)
+
+replays = sa.Table(
+    PREFIX + "replays",
+    metadata,
+    sa.Column("version", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("cursor", sa.String(200), nullable=True),
+    sa.Column("people_done", sa.BigInteger, nullable=False),
+    sa.Column("started_at", sa.BigInteger, nullable=False),
+    sa.Column("finished_at", sa.BigInteger, nullable=True),
 )

@@ -26,7 +26,7 @@ from motivekit._errors import ConfigError, SchemaOutOfDate, StoreError
 from motivekit._time import from_micros, to_micros
 from motivekit.goals._model import GoalState, GoalStatus, Measure, Plan
 from motivekit.store import _migrate
-from motivekit.store._protocol import StoredCheckpoint, StoredEntry, chunked
+from motivekit.store._protocol import ReplayState, StoredCheckpoint, StoredEntry, chunked
 from motivekit.store._schema import (
     checkpoints,
     consents,
@@ -34,6 +34,7 @@ from motivekit.store._schema import (
     goals,
     journal,
     log_head,
+    replays,
     tree_tiles,
 )
 
@@ -199,6 +200,10 @@ _DAY_COUNTS = sa.select(goal_days.c.goal_id, goal_days.c.day, goal_days.c.count)
     goal_days.c.day >= sa.bindparam("start", type_=sa.Date),
     goal_days.c.day < sa.bindparam("end", type_=sa.Date),
 )
+_GOAL_DAYS = sa.select(goal_days.c.goal_id, goal_days.c.day, goal_days.c.count).where(
+    goal_days.c.goal_id.in_(_ids), goal_days.c.count != 0
+)
+_SUBJECT_ENTRIES = sa.select(journal).where(journal.c.subject == sa.bindparam("subject"))
 _CONSENTS = sa.select(consents.c.user_id, consents.c.mechanic, consents.c.enabled).where(
     consents.c.user_id.in_(_ids)
 )
@@ -324,6 +329,38 @@ class _SqlSession:
         )
         return int(erased.rowcount)
 
+    def subjects(self, after: str | None, limit: int) -> list[str]:
+        query = sa.select(journal.c.subject).where(journal.c.subject.is_not(None)).distinct()
+        if after is not None:
+            query = query.where(journal.c.subject > after)
+        query = query.order_by(journal.c.subject).limit(limit)
+        return [row[0] for row in self._conn.execute(query)]
+
+    def subject_entries(self, subject: str) -> list[StoredEntry]:
+        rows = self._conn.execute(_SUBJECT_ENTRIES.order_by(journal.c.seq), {"subject": subject})
+        return [_entry_from_row(r) for r in rows]
+
+    def replay_state(self) -> ReplayState | None:
+        query = sa.select(replays).order_by(replays.c.version.desc()).limit(1)
+        row = self._conn.execute(query).first()
+        if row is None:
+            return None
+        finished = None if row.finished_at is None else from_micros(row.finished_at)
+        return ReplayState(
+            row.version, row.cursor, row.people_done, from_micros(row.started_at), finished
+        )
+
+    def save_replay_state(self, state: ReplayState) -> None:
+        row = {
+            "cursor": state.cursor,
+            "people_done": state.people_done,
+            "started_at": to_micros(state.started_at),
+            "finished_at": None if state.finished_at is None else to_micros(state.finished_at),
+        }
+        where = replays.c.version == state.version
+        if self._conn.execute(replays.update().where(where).values(row)).rowcount == 0:
+            self._conn.execute(replays.insert().values(version=state.version, **row))
+
     def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
         self._conn.execute(checkpoints.delete().where(checkpoints.c.size == checkpoint.size))
         self._conn.execute(
@@ -405,6 +442,9 @@ class _SqlSession:
         return {(r[0], r[1]): int(r[2]) for r in rows}  # (goal_id, day, count)
 
     # consent
+    def goal_days(self, goal_ids: Collection[str]) -> dict[tuple[str, date], int]:
+        return {(r[0], r[1]): int(r[2]) for r in self._in_chunks(_GOAL_DAYS, goal_ids)}
+
     def consents(self, users: Collection[str]) -> dict[str, dict[str, bool]]:
         found: dict[str, dict[str, bool]] = {}
         for row in self._in_chunks(_CONSENTS, users):
