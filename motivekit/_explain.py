@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import attrs
 
@@ -53,7 +53,7 @@ class Explanation:
         if progress.period_start is None:
             when = "in total"
         else:
-            last = progress.period_end or progress.period_start
+            last = (progress.period_end or progress.period_start) - timedelta(days=1)
             when = f"this {progress.per} ({progress.period_start} to {last})"
         out = [
             f"{goal.title!r} ({goal.id}) of {self.person}: {progress.count} of "

@@ -22,10 +22,10 @@ from motivekit._consent import Mechanic
 from motivekit._entries import open_entry
 from motivekit._time import parse_instant
 from motivekit.goals._engine import GOAL_COMMANDS, apply_goal_command, counted_day
-from motivekit.goals._model import GoalState, GoalTemplate
+from motivekit.goals._model import GoalState, GoalTemplate, Measure
 from motivekit.store._protocol import StoredEntry
 
-__all__ = ["ADOPTED_FIELDS", "Folded", "Step", "fold_person", "template_args"]
+__all__ = ["ADOPTED_FIELDS", "Folded", "Step", "fold_person", "target", "template_args"]
 
 ADOPTED_FIELDS = ("count", "per", "title")
 """What an adopter may set that would otherwise follow the template (recorded as
@@ -127,16 +127,19 @@ def fold_person(
         if name == "consent.set":
             choices[args["mechanic"]] = args["enabled"]
         elif name == "goal.create":
-            args = template_args(args, templates)
-            goal = apply_goal_command(None, name, by, args, at, entry.seq)
+            current = template_args(args, templates)
+            goal = apply_goal_command(None, name, by, current, at, entry.seq)
             goals[goal.id] = goal
             if trace:
+                detail = _created(goal)
+                if current["measure"] != args["measure"]:
+                    recorded = Measure.coerce(args["measure"])
+                    detail += f" (the template's current target; {target(recorded)} when adopted)"
                 folded.steps.append(
-                    Step(entry.seq, goal.id, "created", at, name, rules, None, _created(goal))
+                    Step(entry.seq, goal.id, "created", at, name, rules, None, detail)
                 )
         elif name in GOAL_COMMANDS:
-            current = goals[args["goal"]]
-            goal = apply_goal_command(current, name, by, args, at)
+            goal = apply_goal_command(goals[args["goal"]], name, by, args, at)
             goals[goal.id] = goal
             if trace:
                 detail = _changed(name, args)
@@ -157,10 +160,15 @@ def _not_counted(goal: GoalState, at: datetime, allowed: bool) -> str:
 
 
 def _created(goal: GoalState) -> str:
-    measure = goal.measure
-    cadence = f" per {measure.per}" if measure.per else " in total"
     origin = f"adopted from {goal.template_id!r}" if goal.template_id else "own goal"
-    return f"{origin}: {measure.count} {measure.event}{cadence}"
+    return f"{origin}: {target(goal.measure)}"
+
+
+def target(measure: Measure) -> str:
+    """A measure in words: ``3 review.submitted per week``."""
+    where = f" where {measure.where}" if measure.where else ""
+    cadence = f" per {measure.per}" if measure.per else " in total"
+    return f"{measure.count} {measure.event}{where}{cadence}"
 
 
 def _changed(name: str, args: Mapping[str, Any]) -> str:

@@ -16,7 +16,7 @@ import attrs
 
 from motivekit._consent import Mechanic
 from motivekit._errors import InvalidInput, RulesVersionError
-from motivekit._fold import Folded, fold_person
+from motivekit._fold import Folded, fold_person, target
 from motivekit._time import Clock
 from motivekit.goals._engine import local_day, period_bounds
 from motivekit.goals._model import GoalState, GoalTemplate
@@ -92,8 +92,8 @@ class Replayer:
         if state is not None and version < state.version:
             raise RulesVersionError(
                 f"rules version {version} is older than version {state.version}, which "
-                f"this database was already replayed under; give the new file a version "
-                f"above {state.version}"
+                f"this database was already replayed under; give the new file version "
+                f"{state.version} or higher"
             )
         if state is not None and state.version == version and state.finished_at is None:
             return state
@@ -204,7 +204,7 @@ def _diff(
 def _goal_changes(before: GoalState, after: GoalState) -> list[str]:
     changes = []
     if before.measure != after.measure:
-        changes.append(f"target: {_target(before)} → {_target(after)}")
+        changes.append(f"target: {target(before.measure)} → {target(after.measure)}")
     if before.title != after.title:
         changes.append(f"title: {before.title!r} → {after.title!r}")
     if before.status != after.status:
@@ -220,13 +220,6 @@ def _goal_changes(before: GoalState, after: GoalState) -> list[str]:
     if rest:
         changes.append(f"also differs: {', '.join(rest)}")
     return changes
-
-
-def _target(goal: GoalState) -> str:
-    m = goal.measure
-    where = f" where {m.where}" if m.where else ""
-    cadence = f" per {m.per}" if m.per else " in total"
-    return f"{m.count} {m.event}{where}{cadence}"
 
 
 def _progress_change(

@@ -1,4 +1,4 @@
-"""The ``motivekit`` command line: database, goals and journal."""
+"""The ``motivekit`` command line: database, goals, journal, rules, replay, explain, audit."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from motivekit._errors import MotivekitError
 from motivekit._kit import Kit
 from motivekit.cli._audit import audit
 from motivekit.cli._options import url_option
+from motivekit.cli._replay import explain, replay
 from motivekit.cli._rules import rules
 from motivekit.store import SqlStore
 from motivekit.store._migrate import head_revision
@@ -42,6 +43,8 @@ def main() -> None:
 
 main.add_command(audit)
 main.add_command(rules)
+main.add_command(replay)
+main.add_command(explain)
 
 
 @main.group()

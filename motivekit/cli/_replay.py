@@ -1,0 +1,148 @@
+"""``motivekit replay`` and ``motivekit explain``: projections rebuilt and explained."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from motivekit._errors import MotivekitError
+from motivekit._explain import Explanation
+from motivekit._kit import Kit
+from motivekit._replay import ReplayReport
+from motivekit.cli._options import url_option
+
+__all__ = ["explain", "replay"]
+
+rules_option = click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The design file (motivation.yaml) to run under.",
+)
+
+
+@contextmanager
+def _kit(url: str, rules_file: Path | None) -> Iterator[Kit]:
+    try:
+        with Kit.open(url, migrate=False, rules=rules_file) as kit:
+            yield kit
+    except MotivekitError as exc:
+        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+
+
+@click.command()
+@url_option
+@click.option(
+    "--rules",
+    "rules_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The design file whose version and rules to replay under.",
+)
+@click.option("--dry-run", is_flag=True, help="Change nothing; show what would change for whom.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--batch", default=200, show_default=True, type=click.IntRange(1, 100_000))
+def replay(url: str, rules_file: Path, dry_run: bool, as_json: bool, batch: int) -> None:
+    """Rebuild everyone's goals and progress from the journal under a design file.
+
+    The journal and the audit log are only read. An interrupted replay resumes where it
+    stopped when run again with the same file.
+    """
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="replaying", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    with _kit(url, rules_file) as kit:
+        try:
+            report = kit.replay(dry_run=dry_run, progress=progress, batch=batch)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+    if as_json:
+        click.echo(json.dumps(_report_json(report), ensure_ascii=False, indent=2))
+    else:
+        for line in report.lines():
+            click.echo(line)
+
+
+@click.command()
+@url_option
+@rules_option
+@click.argument("user")
+@click.argument("goal")
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+def explain(url: str, rules_file: Path | None, user: str, goal: str, as_json: bool) -> None:
+    """Show the journal entries behind USER's progress on GOAL (a goal id)."""
+    with _kit(url, rules_file) as kit:
+        try:
+            why = kit.explain(user, goal)
+        except MotivekitError as exc:
+            raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+    if as_json:
+        click.echo(json.dumps(_explanation_json(why), ensure_ascii=False, indent=2))
+    else:
+        for line in why.lines():
+            click.echo(line)
+
+
+def _report_json(report: ReplayReport) -> dict[str, Any]:
+    return {
+        "version": report.version,
+        "dry_run": report.dry_run,
+        "people": report.people,
+        "resumed_after": report.resumed_after,
+        "changed": [
+            {
+                "person": p.person,
+                "goals": [
+                    {"goal": g.goal, "title": g.title, "changes": list(g.changes)} for g in p.goals
+                ],
+            }
+            for p in report.changed
+        ],
+    }
+
+
+def _explanation_json(why: Explanation) -> dict[str, Any]:
+    goal, progress = why.goal, why.goal.progress
+    return {
+        "person": why.person,
+        "rules_version": why.rules_version,
+        "stale": why.stale,
+        "goal": {
+            "id": goal.id,
+            "title": goal.title,
+            "status": goal.status.value,
+            "template": goal.template_id,
+            "measure": goal.measure.to_json(),
+            "count": progress.count,
+            "target": progress.target,
+            "period_start": None if progress.period_start is None else str(progress.period_start),
+            "period_end": None if progress.period_end is None else str(progress.period_end),
+            "total": goal.total,
+        },
+        "steps": [
+            {
+                "seq": s.seq,
+                "kind": s.kind,
+                "name": s.name,
+                "at": s.at.isoformat(),
+                "rules": s.rules,
+                "day": None if s.day is None else str(s.day),
+                "detail": s.detail,
+            }
+            for s in why.steps
+        ],
+        "progress_from": [s.seq for s in why.in_period()],
+    }
