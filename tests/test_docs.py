@@ -21,7 +21,13 @@ def clean_env() -> dict[str, str]:
 
 
 def test_there_are_pages_with_snippets() -> None:
-    assert {p.name for p in PAGES} >= {"goals.md", "concepts.md", "storage.md", "errors.md"}
+    assert {p.name for p in PAGES} >= {
+        "goals.md",
+        "concepts.md",
+        "storage.md",
+        "errors.md",
+        "rules.md",
+    }
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])

@@ -10,6 +10,7 @@ reported together, each as ``motivation.yaml:LINE:COL: path.to.field: message``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from datetime import date
 from itertools import pairwise
@@ -291,6 +292,15 @@ def _semantic(design: Design) -> Iterator[tuple[Path_, str]]:
                 ("lint", "silence", i, "reason"),
                 "say why this rule is silenced (reviewers read the reason)",
             )
+        if silence.at is not None and not SILENCE_AT.fullmatch(silence.at):
+            yield (
+                ("lint", "silence", i, "at"),
+                f"{silence.at!r} is not a dotted path like goals.menu[0] or nudges.default",
+            )
+
+
+SILENCE_AT = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[(?:0|[1-9][0-9]*)\])*", re.ASCII)
+"""A dotted path as findings give it, e.g. ``goals.menu[0].assigned``."""
 
 
 def _is_date(text: str) -> bool:

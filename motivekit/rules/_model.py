@@ -4,13 +4,19 @@ Field names are the YAML keys. Expressions stay text here and are compiled by th
 which knows where in the file each one came from. Each section's engine lands with its
 own issue (goals now; mastery, impact and missions later); the format is settled here so
 product teams can write and check whole files today.
+
+Each field carries its one-line documentation in its metadata (see :func:`doc`): the JSON
+Schema (``motivekit rules schema``) and the YAML reference (``docs/yaml-reference.md``)
+are generated from these classes.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
+
+from motivekit._model import KIND_PATTERN
 
 __all__ = [
     "Attribution",
@@ -43,258 +49,425 @@ Scalar = str | int | bool | None
 Visibility = Literal["private", "shared", "public"]
 
 
+def doc(text: str, *, expression: bool = False, **schema: Any) -> dict[str, Any]:
+    """A field's metadata: its one-line documentation, whether it is an expression, and
+    JSON Schema keywords for bounds the loader checks (``minimum=1``; ``items={...}`` for
+    the items of a list)."""
+    return {"doc": text, "expression": expression, "schema": schema}
+
+
+KIND = f"^{KIND_PATTERN.pattern}$"
+"""An event kind, as a JSON Schema pattern."""
+BETWEEN_0_AND_1: dict[str, Any] = {"exclusiveMinimum": 0, "exclusiveMaximum": 1}
+
+
 @attrs.frozen
 class MeasureSpec:
     """What a goal counts: ``count`` events of kind ``event`` per ``per`` (or in total)."""
 
-    event: str
-    count: int
-    per: Literal["day", "week", "month"] | None = None
-    where: dict[str, Scalar] = attrs.field(factory=dict)
+    event: str = attrs.field(
+        metadata=doc("The event kind counted, e.g. ``review.submitted``.", pattern=KIND)
+    )
+    count: int = attrs.field(
+        metadata=doc(
+            "How many events meet the goal in a period (or in total).",
+            minimum=1,
+            maximum=1_000_000,
+        )
+    )
+    per: Literal["day", "week", "month"] | None = attrs.field(
+        default=None, metadata=doc("The period the count starts over in; none: counted in total.")
+    )
+    where: dict[str, Scalar] = attrs.field(
+        factory=dict,
+        metadata=doc(
+            "Only events whose data has exactly these values count, e.g. ``{repo: core}``."
+        ),
+    )
 
 
 @attrs.frozen
 class Streak:
     """A run of consecutive periods in which a goal was met (not run by motivekit)."""
 
-    reset_on_miss: bool = True
-    """Whether one missed period sets the run back to zero."""
-    repairs_per_month: int = 0
-    """Missed periods per month that do not break the run."""
+    reset_on_miss: bool = attrs.field(
+        default=True, metadata=doc("Whether one missed period sets the run back to zero.")
+    )
+    repairs_per_month: int = attrs.field(
+        default=0, metadata=doc("Missed periods per month that do not break the run.")
+    )
 
 
 @attrs.frozen
 class MenuGoal:
     """A goal offered on the menu; people adopt it by their own choice."""
 
-    id: str
-    title: str
-    measure: MeasureSpec
-    adjustable: list[Literal["count", "per"]] = attrs.field(factory=lambda: ["count", "per"])
-    """What adopters may change in the measure (title, why, plan, visibility and time zone
-    are always theirs)."""
-    description: str | None = None
-    visibility: Visibility = "private"
-    """Who sees an adopted goal unless the adopter chooses otherwise (they always may)."""
-    assigned: bool = False
-    """True would create the goal for everyone without asking; motivekit refuses to run it."""
-    deadline: str | None = None
-    """A fixed end date (YYYY-MM-DD) for everyone; motivekit does not run deadlines."""
-    streak: Streak | None = None
-    """Streak counting for the goal; motivekit does not run streaks."""
+    id: str = attrs.field(metadata=doc("The goal's id on the menu, e.g. ``weekly-reviews``."))
+    title: str = attrs.field(metadata=doc("The title adopters start from (they may change it)."))
+    measure: MeasureSpec = attrs.field(metadata=doc("What the goal counts."))
+    adjustable: list[Literal["count", "per"]] = attrs.field(
+        factory=lambda: ["count", "per"],
+        metadata=doc(
+            "What adopters may change in the measure (title, why, plan, visibility and "
+            "time zone are always theirs)."
+        ),
+    )
+    description: str | None = attrs.field(
+        default=None, metadata=doc("A longer description shown with the goal on the menu.")
+    )
+    visibility: Visibility = attrs.field(
+        default="private",
+        metadata=doc(
+            "Who sees an adopted goal unless the adopter chooses otherwise (they always may)."
+        ),
+    )
+    assigned: bool = attrs.field(
+        default=False,
+        metadata=doc(
+            "True would create the goal for everyone without asking; motivekit refuses to run it."
+        ),
+    )
+    deadline: str | None = attrs.field(
+        default=None,
+        metadata=doc(
+            "A fixed end date (YYYY-MM-DD) for everyone; motivekit does not run deadlines.",
+            format="date",
+        ),
+    )
+    streak: Streak | None = attrs.field(
+        default=None, metadata=doc("Streak counting for the goal; motivekit does not run streaks.")
+    )
 
 
 @attrs.frozen
 class GoalsSection:
     """The goal menu and whether people may write their own goals."""
 
-    allow_custom: bool = True
-    menu: list[MenuGoal] = attrs.field(factory=list)
+    allow_custom: bool = attrs.field(
+        default=True, metadata=doc("Whether people may write goals of their own, not only adopt.")
+    )
+    menu: list[MenuGoal] = attrs.field(
+        factory=list, metadata=doc("The goals offered; none is given to anyone unasked.")
+    )
 
 
 @attrs.frozen
 class Evidence:
     """Which events are evidence for a track, and how each yields outcome and difficulty."""
 
-    on: str
-    outcome: str
-    """Expression: success (true/false) or a graded outcome between 0 and 1."""
-    difficulty: str | None = None
-    """Expression: the item's difficulty (a number), or its id for learned difficulty."""
-    when: str | None = None
-    """Expression: only events for which it is true count."""
+    on: str = attrs.field(metadata=doc("The event kind that is evidence.", pattern=KIND))
+    outcome: str = attrs.field(
+        metadata=doc("Success (true/false) or a graded outcome between 0 and 1.", expression=True)
+    )
+    difficulty: str | None = attrs.field(
+        default=None,
+        metadata=doc(
+            "The item's difficulty (a number), or its id for learned difficulty.",
+            expression=True,
+        ),
+    )
+    when: str | None = attrs.field(
+        default=None,
+        metadata=doc("Only events for which it is true count.", expression=True),
+    )
 
 
 @attrs.frozen
 class EloK:
     """Elo step size K(n) = a / (1 + b * n) after n pieces of evidence (Pelánek 2016)."""
 
-    a: float = 1.0
-    b: float = 0.05
+    a: float = attrs.field(default=1.0, metadata=doc("The step size before any evidence."))
+    b: float = attrs.field(default=0.05, metadata=doc("How fast the step size shrinks."))
 
 
 @attrs.frozen
 class EloModel:
     """Elo for learner and item: P = g + (1 - g) * sigmoid(theta - d)."""
 
-    guess: float = 0.0
-    k: EloK = attrs.field(factory=EloK)
+    guess: float = attrs.field(
+        default=0.0,
+        metadata=doc(
+            "g: the chance of succeeding by guessing (0 for open answers).",
+            minimum=0,
+            exclusiveMaximum=1,
+        ),
+    )
+    k: EloK = attrs.field(factory=EloK, metadata=doc("The step size K(n)."))
 
 
 @attrs.frozen
 class BktModel:
     """Bayesian Knowledge Tracing (Corbett & Anderson)."""
 
-    prior: float = 0.1
-    learn: float = 0.1
-    guess: float = 0.2
-    slip: float = 0.1
-    mastered: float = 0.95
+    prior: float = attrs.field(
+        default=0.1,
+        metadata=doc("The chance the skill is known before any evidence.", **BETWEEN_0_AND_1),
+    )
+    learn: float = attrs.field(
+        default=0.1,
+        metadata=doc("The chance of learning the skill at each opportunity.", **BETWEEN_0_AND_1),
+    )
+    guess: float = attrs.field(
+        default=0.2,
+        metadata=doc("The chance of succeeding without knowing the skill.", **BETWEEN_0_AND_1),
+    )
+    slip: float = attrs.field(
+        default=0.1,
+        metadata=doc("The chance of failing despite knowing the skill.", **BETWEEN_0_AND_1),
+    )
+    mastered: float = attrs.field(
+        default=0.95,
+        metadata=doc("The chance of knowing from which the skill is mastered.", **BETWEEN_0_AND_1),
+    )
 
 
 @attrs.frozen
 class CriteriaModel:
     """A transparent ladder: enough evidence, at enough difficulty, with enough success."""
 
-    evidence: int = 20
-    min_difficulty: float | None = None
-    at_difficulty: int = 0
-    success: float = 0.8
+    evidence: int = attrs.field(default=20, metadata=doc("How many pieces of evidence it takes."))
+    min_difficulty: float | None = attrs.field(
+        default=None, metadata=doc("The difficulty that counts as hard enough; none: any.")
+    )
+    at_difficulty: int = attrs.field(
+        default=0, metadata=doc("How many pieces of evidence must be at least that hard.")
+    )
+    success: float = attrs.field(
+        default=0.8, metadata=doc("The share of the evidence that must be successes.")
+    )
 
 
 @attrs.frozen
 class TrackModel:
     """Exactly one of the models."""
 
-    elo: EloModel | None = None
-    bkt: BktModel | None = None
-    criteria: CriteriaModel | None = None
+    elo: EloModel | None = attrs.field(default=None, metadata=doc("Elo for learner and item."))
+    bkt: BktModel | None = attrs.field(default=None, metadata=doc("Bayesian Knowledge Tracing."))
+    criteria: CriteriaModel | None = attrs.field(
+        default=None, metadata=doc("A transparent ladder of criteria.")
+    )
 
 
 @attrs.frozen
 class Level:
     """A named level of the team's ladder, reached at estimate ``at``."""
 
-    name: str
-    at: float
+    name: str = attrs.field(metadata=doc("The level's name, e.g. ``Fluent``."))
+    at: float = attrs.field(metadata=doc("The estimate at which the level is reached."))
 
 
 @attrs.frozen
 class Track:
     """A skill progression track."""
 
-    id: str
-    title: str
-    model: TrackModel
-    evidence: list[Evidence]
-    levels: list[Level] = attrs.field(factory=list)
-    challenge_band: list[float] = attrs.field(factory=lambda: [0.70, 0.85])
+    id: str = attrs.field(metadata=doc("The track's id, e.g. ``code-review``."))
+    title: str = attrs.field(metadata=doc("The track's title as people see it."))
+    model: TrackModel = attrs.field(metadata=doc("How evidence updates the estimate."))
+    evidence: list[Evidence] = attrs.field(metadata=doc("The events that are evidence."))
+    levels: list[Level] = attrs.field(
+        factory=list, metadata=doc("The team's named levels, in ascending order of ``at``.")
+    )
+    challenge_band: list[float] = attrs.field(
+        factory=lambda: [0.70, 0.85],
+        metadata=doc(
+            "``[low, high]``: the predicted success that next challenges aim for.",
+            minItems=2,
+            maxItems=2,
+            items=BETWEEN_0_AND_1,
+        ),
+    )
 
 
 @attrs.frozen
 class Contribution:
     """An event that creates a contribution owned by its actor."""
 
-    on: str
-    id: str
-    """Expression: the contribution's id."""
-    builds_on: str | None = None
-    """Expression: the id (or list of ids) of contributions it builds on."""
-    referred_by: str | None = None
-    """Expression: the person who referred the contributor."""
+    on: str = attrs.field(metadata=doc("The event kind that creates it.", pattern=KIND))
+    id: str = attrs.field(metadata=doc("The contribution's id.", expression=True))
+    builds_on: str | None = attrs.field(
+        default=None,
+        metadata=doc("The id (or list of ids) of contributions it builds on.", expression=True),
+    )
+    referred_by: str | None = attrs.field(
+        default=None,
+        metadata=doc("The person who referred the contributor.", expression=True),
+    )
 
 
 @attrs.frozen
 class BeneficiaryEvent:
     """An event showing that someone was helped by a contribution."""
 
-    on: str
-    credits: str
-    """Expression: the id of the contribution that helped."""
-    story: str
-    """How the feed tells it, e.g. ``{beneficiary} found your answer helpful``."""
-    beneficiary: str | None = None
-    """Expression: who was helped (default: the event's actor)."""
+    on: str = attrs.field(metadata=doc("The event kind that shows it.", pattern=KIND))
+    credits: str = attrs.field(
+        metadata=doc("The id of the contribution that helped.", expression=True)
+    )
+    story: str = attrs.field(
+        metadata=doc("How the feed tells it, e.g. ``{beneficiary} found your answer helpful``.")
+    )
+    beneficiary: str | None = attrs.field(
+        default=None,
+        metadata=doc("Who was helped (default: the event's actor).", expression=True),
+    )
 
 
 @attrs.frozen
 class Attribution:
     """How credit flows along build-on and referral chains: credit_k = V * (1 - rho) * rho**k."""
 
-    decay: float = 0.5
-    max_depth: int = 4
-    mode: Literal["recursive", "direct"] = "recursive"
+    decay: float = attrs.field(
+        default=0.5, metadata=doc("rho: the share passed on at each step.", **BETWEEN_0_AND_1)
+    )
+    max_depth: int = attrs.field(
+        default=4, metadata=doc("How many steps credit flows at most.", minimum=1, maximum=20)
+    )
+    mode: Literal["recursive", "direct"] = attrs.field(
+        default="recursive",
+        metadata=doc("Along whole chains, or to direct builds and referrals only."),
+    )
 
 
 @attrs.frozen
 class ImpactSection:
     """Contributions, the events that show whom they helped, and attribution."""
 
-    contributions: list[Contribution] = attrs.field(factory=list)
-    beneficiary_events: list[BeneficiaryEvent] = attrs.field(factory=list)
-    attribution: Attribution = attrs.field(factory=Attribution)
+    contributions: list[Contribution] = attrs.field(
+        factory=list, metadata=doc("The events that create contributions.")
+    )
+    beneficiary_events: list[BeneficiaryEvent] = attrs.field(
+        factory=list, metadata=doc("The events that show someone was helped.")
+    )
+    attribution: Attribution = attrs.field(
+        factory=Attribution, metadata=doc("How credit flows to earlier contributors.")
+    )
 
 
 @attrs.frozen
 class MissionTarget:
     """A mission's shared target."""
 
-    event: str
-    count: int
+    event: str = attrs.field(metadata=doc("The event kind counted.", pattern=KIND))
+    count: int = attrs.field(metadata=doc("How many events reach the target.", minimum=1))
 
 
 @attrs.frozen
 class Mission:
     """A collective purpose with milestones."""
 
-    id: str
-    title: str
-    target: MissionTarget
-    milestones: list[int] = attrs.field(factory=list)
-    show: Literal["own-part", "contributors", "ranking"] = "own-part"
-    """What each member sees besides the group's progress: their own part, everyone's
-    parts (unordered), or a ranking of members (which motivekit does not run)."""
+    id: str = attrs.field(metadata=doc("The mission's id, e.g. ``handbook``."))
+    title: str = attrs.field(metadata=doc("The mission's title as people see it."))
+    target: MissionTarget = attrs.field(metadata=doc("What the group counts towards."))
+    milestones: list[int] = attrs.field(
+        factory=list,
+        metadata=doc(
+            "Counts to celebrate on the way, ascending, at most the target.",
+            uniqueItems=True,
+            items={"minimum": 1},
+        ),
+    )
+    show: Literal["own-part", "contributors", "ranking"] = attrs.field(
+        default="own-part",
+        metadata=doc(
+            "What each member sees besides the group's progress: their own part, everyone's "
+            "parts (unordered), or a ranking of members (which motivekit does not run)."
+        ),
+    )
 
 
 @attrs.frozen
 class NudgesSection:
     """Nudges are opt-in: ``default`` is what people who never chose get."""
 
-    default: Literal["on", "off"] = "off"
-    max_per_week: int = 2
+    default: Literal["on", "off"] = attrs.field(
+        default="off", metadata=doc("Nudges for people who never chose (they always may).")
+    )
+    max_per_week: int = attrs.field(
+        default=2, metadata=doc("The most nudges anyone gets in a week.", minimum=0)
+    )
 
 
 @attrs.frozen
 class Reward:
     """A reward given for doing something (points, badges); motivekit does not run rewards."""
 
-    on: str
-    give: str
-    """What is given, e.g. ``10 points`` or ``badge: reviewer``."""
-    when: str | None = None
-    """Expression: only events for which it is true are rewarded."""
+    on: str = attrs.field(metadata=doc("The event kind rewarded."))
+    give: str = attrs.field(
+        metadata=doc("What is given, e.g. ``10 points`` or ``badge: reviewer``.")
+    )
+    when: str | None = attrs.field(
+        default=None,
+        metadata=doc("Only events for which it is true are rewarded.", expression=True),
+    )
 
 
 @attrs.frozen
 class Leaderboard:
     """A ranking of people by a count of events; motivekit does not run leaderboards."""
 
-    id: str
-    title: str
-    ranks: str
-    """The event kind people are ranked by."""
-    visibility: Visibility = "public"
+    id: str = attrs.field(metadata=doc("The leaderboard's id."))
+    title: str = attrs.field(metadata=doc("The leaderboard's title."))
+    ranks: str = attrs.field(metadata=doc("The event kind people are ranked by."))
+    visibility: Visibility = attrs.field(
+        default="public", metadata=doc("Who would see the ranking.")
+    )
 
 
 @attrs.frozen
 class Silence:
     """Silence one lint rule, saying why (reviewers read the reason)."""
 
-    rule: str
-    reason: str
-    at: str | None = None
-    """Only findings at this path (or under it), e.g. ``goals.menu[0]``; default: all."""
+    rule: str = attrs.field(metadata=doc("The lint rule silenced."))
+    reason: str = attrs.field(metadata=doc("Why it is silenced here.", pattern=r"\S"))
+    at: str | None = attrs.field(
+        default=None,
+        metadata=doc(
+            "Only findings at this path (or under it), e.g. ``goals.menu[0]``; default: all."
+        ),
+    )
 
 
 @attrs.frozen
 class LintSettings:
     """Settings for ``motivekit rules lint``."""
 
-    max_nudges_per_week: int = 2
-    """Above this many nudges a week, the linter warns."""
-    silence: list[Silence] = attrs.field(factory=list)
+    max_nudges_per_week: int = attrs.field(
+        default=2, metadata=doc("Above this many nudges a week, the linter warns.", minimum=0)
+    )
+    silence: list[Silence] = attrs.field(
+        factory=list, metadata=doc("Lint rules silenced, each with its reason.")
+    )
 
 
 @attrs.frozen
 class Design:
-    """A whole ``motivation.yaml``."""
+    """A whole ``motivation.yaml``: the goals an app offers, its skill tracks, how
+    contributions are credited, collective missions and nudges."""
 
-    version: int
-    goals: GoalsSection = attrs.field(factory=GoalsSection)
-    tracks: list[Track] = attrs.field(factory=list)
-    impact: ImpactSection = attrs.field(factory=ImpactSection)
-    missions: list[Mission] = attrs.field(factory=list)
-    nudges: NudgesSection = attrs.field(factory=NudgesSection)
-    rewards: list[Reward] = attrs.field(factory=list)
-    leaderboards: list[Leaderboard] = attrs.field(factory=list)
-    lint: LintSettings = attrs.field(factory=LintSettings)
+    version: int = attrs.field(
+        metadata=doc(
+            "The rules version, recorded on every journal entry evaluated under these rules.",
+            minimum=1,
+        )
+    )
+    goals: GoalsSection = attrs.field(
+        factory=GoalsSection, metadata=doc("Self-chosen goals: the menu.")
+    )
+    tracks: list[Track] = attrs.field(factory=list, metadata=doc("Skill progression tracks."))
+    impact: ImpactSection = attrs.field(
+        factory=ImpactSection, metadata=doc("Contribution impact: who was helped.")
+    )
+    missions: list[Mission] = attrs.field(
+        factory=list, metadata=doc("Collective missions with milestones.")
+    )
+    nudges: NudgesSection = attrs.field(
+        factory=NudgesSection, metadata=doc("Opt-in nudges and their limit.")
+    )
+    rewards: list[Reward] = attrs.field(
+        factory=list, metadata=doc("Rewards for doing something; motivekit does not run them.")
+    )
+    leaderboards: list[Leaderboard] = attrs.field(
+        factory=list, metadata=doc("Rankings of people; motivekit does not run them.")
+    )
+    lint: LintSettings = attrs.field(
+        factory=LintSettings, metadata=doc("Settings for ``motivekit rules lint``.")
+    )
