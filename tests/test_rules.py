@@ -63,6 +63,30 @@ def test_defaults_and_no_surprise_booleans() -> None:
             ],
         ),
         ("goals: {}\n", ["motivation.yaml:1:1: version: is required but missing"]),
+        (
+            "version: 1\ngoals:\n  menu: {}\n",
+            ["motivation.yaml:3:9: goals.menu: must be a list, got a mapping"],
+        ),
+        (
+            "version: 1\ntracks:\n  - {id: t, title: T, model: {elo: {}}, evidence: [], challenge_band: 'ab'}\n",
+            ["motivation.yaml:3:71: tracks[0].challenge_band: must be a list, got str 'ab'"],
+        ),
+        (
+            "version: 1\ngoals:\n  menu:\n    - {id: a, title: A, measure: {event: x, count: 1, where: [1, 2]}}\n",
+            ["motivation.yaml:4:62: goals.menu[0].measure.where: must be a mapping, got a list"],
+        ),
+        (
+            "version: 1\ngoals:\n  menu:\n    - {id: ' a ', title: A, measure: {event: x, count: 1}}\n",
+            [
+                "motivation.yaml:4:7: goals.menu[0]: GoalTemplate.id must be a non-empty string without surrounding spaces; e.g. 'weekly-reviews'"
+            ],
+        ),
+        (
+            "version: 1\ngoals:\n  menu:\n    - {id: a, title: A, measure: {event: x, count: 1, where: {'': 1}}}\n",
+            [
+                "motivation.yaml:4:7: goals.menu[0]: measure.where keys must be non-empty strings, got ''"
+            ],
+        ),
         ("- a\n- b\n", ["motivation.yaml:1:1: the file must be a mapping with a 'version' key"]),
         ("version: [1\n", None),  # a YAML syntax error: reported with its position
         (
@@ -210,3 +234,50 @@ def test_rules_check_cli(tmp_path: Path) -> None:
         f"{broken}:3:1: colour: unknown key 'colour'; allowed here: version, goals, tracks, impact, missions, nudges, rewards, leaderboards, lint",
         f"2 problems in {broken}",
     ]
+
+
+CONTROLLING = Path(__file__).parent / "fixtures" / "controlling.yaml"
+
+
+def test_check_and_kit_open_refuse_mechanics_motivekit_will_not_run() -> None:
+    with pytest.raises(RulesError) as caught:
+        load_rules(CONTROLLING)
+    where = [(p.line, p.column, p.path) for p in caught.value.problems]
+    assert where == [
+        (11, 17, "goals.menu[0].assigned"),
+        (13, 15, "goals.menu[0].streak"),
+        (17, 17, "goals.menu[1].deadline"),
+        (19, 9, "goals.menu[1].streak"),
+        (24, 11, "missions[0].show"),
+        (29, 5, "rewards[0]"),
+        (30, 5, "rewards[1]"),
+        (34, 5, "leaderboards[0]"),
+        (35, 5, "leaderboards[1]"),
+        (36, 5, "leaderboards[2]"),
+    ]
+    assert all("docs/designing.md" in p.message for p in caught.value.problems)
+    assert "motivekit never creates a goal for someone" in caught.value.problems[0].message
+    with pytest.raises(RulesError, match="does not give points or badges"):
+        Kit.open("memory://", rules=CONTROLLING)
+    # The linter still gets to read it.
+    assert load_rules(CONTROLLING, runnable=False).design.goals.menu[0].assigned
+
+
+def test_a_deadline_is_a_calendar_date() -> None:
+    text = (
+        "version: 1\ngoals:\n  menu:\n"
+        "    - {id: a, title: A, measure: {event: x, count: 1}, deadline: %s}\n"
+    )
+    for bad in ("2024-W01-1", "2026-02-30", "'2026-1-5'", "2026-13-01"):
+        with pytest.raises(RulesError, match=r"4:\d+: goals.menu\[0\].deadline: must be a date"):
+            load_rules("m.yaml", text=text % bad, runnable=False)
+    for good in ("'2026-12-31'", "2026-12-31"):
+        menu = load_rules("m.yaml", text=text % good, runnable=False).design.goals.menu
+        assert menu[0].deadline == "2026-12-31"
+    with pytest.raises(RulesError, match="deadline: must be a string, got int 20261105"):
+        load_rules("m.yaml", text=text % "20261105", runnable=False)
+    # Other ruamel users in the process still get dates.
+    from ruamel.yaml import YAML
+
+    assert str(YAML(typ="rt").load("d: 2026-12-31")["d"]) == "2026-12-31"
+    assert not isinstance(YAML(typ="rt").load("d: 2026-12-31")["d"], str)

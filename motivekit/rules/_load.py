@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import attrs
 from cattrs import Converter
+from cattrs.cols import list_structure_factory, mapping_structure_factory
 from cattrs.errors import (
     AttributeValidationNote,
     ForbiddenExtraKeysError,
@@ -26,13 +27,14 @@ from cattrs.errors import (
 )
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from motivekit._errors import ConfigError, InvalidGoal
 from motivekit._model import KIND_PATTERN
 from motivekit.goals._model import GoalTemplate
 from motivekit.rules._expr import Expression, ExpressionError, compile_expression
-from motivekit.rules._model import Design, Scalar, Track
+from motivekit.rules._model import Design, MenuGoal, Scalar, Track
 
 __all__ = ["Problem", "Rules", "RulesError", "load_rules"]
 
@@ -92,28 +94,33 @@ class Rules:
 
     def goal_templates(self) -> list[GoalTemplate]:
         """The goal menu as templates people can adopt."""
-        return [
-            GoalTemplate(
-                g.id,
-                g.title,
-                {
-                    "event": g.measure.event,
-                    "count": g.measure.count,
-                    "per": g.measure.per,
-                    "where": g.measure.where,
-                },
-                adjustable=g.adjustable,
-                description=g.description,
-                visibility=g.visibility,
-            )
-            for g in self.design.goals.menu
-        ]
+        return [self.goal_template(g) for g in self.design.goals.menu]
+
+    @staticmethod
+    def goal_template(goal: MenuGoal) -> GoalTemplate:
+        """One menu goal as a template (:class:`InvalidGoal` if the engine rejects it)."""
+        measure = goal.measure
+        return GoalTemplate(
+            goal.id,
+            goal.title,
+            {
+                "event": measure.event,
+                "count": measure.count,
+                "per": measure.per,
+                "where": measure.where,
+            },
+            adjustable=goal.adjustable,
+            description=goal.description,
+            visibility=goal.visibility,
+        )
 
 
 # -- strict structuring -----------------------------------------------------------------------
 
 
 _LITERAL: Any = Literal
+_LIST: Any = list
+_DICT: Any = dict
 
 
 def _converter() -> Converter:
@@ -151,6 +158,30 @@ def _converter() -> Converter:
         return value
 
     converter.register_structure_hook_func(lambda t: get_origin(t) is _LITERAL, literal)
+
+    def lists(kind: Any, conv: Converter) -> Callable[[Any, Any], Any]:
+        items = list_structure_factory(kind, conv)
+
+        def hook(value: Any, _: Any) -> Any:
+            if not isinstance(value, list):
+                raise TypeError(f"must be a list, got {_shown(value)}")
+            return items(value, kind)
+
+        return hook
+
+    converter.register_structure_hook_factory(lambda t: get_origin(t) is _LIST, lists)
+
+    def mappings(kind: Any, conv: Converter) -> Callable[[Any, Any], Any]:
+        items = mapping_structure_factory(kind, conv)
+
+        def hook(value: Any, _: Any) -> Any:
+            if not isinstance(value, dict):
+                raise TypeError(f"must be a mapping, got {_shown(value)}")
+            return items(value, kind)
+
+        return hook
+
+    converter.register_structure_hook_factory(lambda t: get_origin(t) is _DICT, mappings)
     return converter
 
 
@@ -193,6 +224,24 @@ def _structure_problems(exc: BaseException, path: Path_) -> Iterator[tuple[Path_
         yield path, "is required but missing", False
         return
     yield path, str(exc), False
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip YAML 1.2 that keeps dates as the text they were written as (YAML 1.2's
+    core schema has no timestamps; ``2026-02-30`` must be a problem with a position, not a
+    crash in the date constructor). A subclass, so other users of ruamel are unaffected."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    return yaml
 
 
 # -- positions --------------------------------------------------------------------------------
@@ -304,11 +353,13 @@ SILENCE_AT = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[(?:0|[1-9][0-9]*)\])*"
 
 
 def _is_date(text: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False  # fromisoformat alone also reads week dates such as 2024-W01-1
     try:
         date.fromisoformat(text)
     except ValueError:
         return False
-    return len(text) == 10
+    return True
 
 
 UNSUPPORTED_HINT = "see 'motivekit rules lint' and docs/designing.md"
@@ -458,7 +509,7 @@ def load_rules(
         return Problem(name, line, column + shift, _dotted(path), message)
 
     try:
-        root = YAML(typ="rt").load(text)
+        root = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -492,9 +543,12 @@ def load_rules(
             problems += [problem(p, m) for p, m in unsupported(design)]
     if problems or design is None:
         raise RulesError(sorted(problems, key=lambda p: (p.line, p.column)))
-    try:
-        rules = Rules(design, name, expressions, _positions(root))
-        rules.goal_templates()
-    except InvalidGoal as exc:  # pragma: no cover - the checks above come first
-        raise RulesError([Problem(name, 1, 1, "goals", str(exc))]) from None
+    rules = Rules(design, name, expressions, _positions(root))
+    for i, goal in enumerate(design.goals.menu):
+        try:
+            rules.goal_template(goal)
+        except InvalidGoal as exc:  # what the goals engine checks beyond the format
+            problems.append(problem(("goals", "menu", i), str(exc)))
+    if problems:
+        raise RulesError(problems)
     return rules
