@@ -11,31 +11,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from motivekit import Event, Goal, GoalTemplate, InvalidEvent, Kit, NotPermitted, Progress
+from motivekit import Event, Goal, InvalidEvent, Kit, NotPermitted, Progress
 
 DB = Path(__file__).resolve().parent / "walkthrough.db"
 TZ = {"ada": "Europe/Berlin", "lin": "America/New_York"}
 
-MENU = [
-    GoalTemplate(
-        "weekly-reviews",
-        "Review pull requests",
-        {"event": "review.submitted", "count": 3, "per": "week"},
-        description="Reviewing others' code, at a pace you pick.",
-    ),
-    GoalTemplate(
-        "monthly-reading",
-        "Read research papers",
-        {"event": "paper.read", "count": 4, "per": "month"},
-        adjustable=["count"],
-    ),
-    GoalTemplate(
-        "help-newcomers",
-        "Answer newcomers' questions",
-        {"event": "answer.posted", "count": 5, "where": {"forum": "newcomers"}},
-        adjustable=[],
-    ),
-]
+DESIGN = Path(__file__).resolve().parent / "walkthrough.yaml"
+DESIGN_V2 = DESIGN.with_name("walkthrough-v2.yaml")
 
 
 def local(text: str, person: str) -> datetime:
@@ -90,7 +72,7 @@ def show(goal: Goal) -> None:
 def main() -> None:
     DB.unlink(missing_ok=True)
     clock = StoryClock(local("2026-03-26 08:00", "ada"))
-    with Kit.open(f"sqlite:///{DB}", templates=MENU, clock=clock) as kit:
+    with Kit.open(f"sqlite:///{DB}", rules=DESIGN, clock=clock) as kit:
 
         def record(event_id: str, kind: str, actor: str, when: str, **data: str) -> None:
             at = local(when, actor)
@@ -107,7 +89,9 @@ def main() -> None:
                 mark = "  ← target reached" if change.reached else ""
                 print(f"{line}  → {goal.title}: {change.count} of {change.target}, {when}{mark}")
 
-        heading("The menu: offered, never assigned")
+        heading(
+            f"The menu from {DESIGN.name} (version {kit.rules_version}): offered, never assigned"
+        )
         for t in kit.goals.menu:
             m = t.measure
             measure = f"{m.count} {m.event} {f'per {m.per}' if m.per else 'in total'}"
@@ -209,10 +193,29 @@ def main() -> None:
         event = next(e for e in reversed(tail) if e.type == "event")
         print(f"  #{event.seq} exactly as stored:\n  {event.raw.decode()}")
 
+        heading(f"The team changes its mind: {DESIGN_V2.name} renames and raises the goal")
+        size = kit.journal.size()
+        for line in kit.reload_rules(DESIGN_V2, dry_run=True).lines():
+            print(f"  dry run: {line}")
+        report = kit.reload_rules(DESIGN_V2)
+        print(f"  replayed: {report.lines()[-1]}")
+        print("  Both took the template's title, so the new title reaches them. Their targets were")
+        print("  their own choices (lin adopted with 2, ada renegotiated to 2): those stay. The")
+        print(f"  journal still holds {kit.journal.size()} entries (was {size}), byte for byte;")
+        print(f"  new entries record rules version {kit.rules_version}.")
+
+        heading("Explain: where ada's review progress comes from")
+        for line in kit.explain("ada", ada_reviews.id).lines():
+            print(f"  {line}")
+
     print(f"\nThe data stays in {DB}. Explore it from the repository root")
     print("(the CLI counts progress in today's period, not the story's):")
     print("  .venv/bin/motivekit goals list --owner ada --url sqlite:///examples/walkthrough.db")
     print("  .venv/bin/motivekit journal tail -n 5 --url sqlite:///examples/walkthrough.db")
+    print(
+        "  .venv/bin/motivekit explain --url sqlite:///examples/walkthrough.db "
+        f"--rules examples/{DESIGN_V2.name} ada <goal id>"
+    )
 
 
 if __name__ == "__main__":

@@ -238,12 +238,14 @@ def _progress_change(
 
     label, old = current(before, days_before)
     _, new = current(after, days_after)
+    out = []
+    if (old, before.measure.count) != (new, after.measure.count):
+        out.append(f"{label}: {old}/{before.measure.count} → {new}/{after.measure.count}")
     changed_days = sum(
         1
         for d in days_before.keys() | days_after.keys()
         if days_before.get(d, 0) != days_after.get(d, 0)
     )
-    out = [f"{label}: {old}/{before.measure.count} → {new}/{after.measure.count}"]
     if changed_days:
         out.append(f"progress differs on {changed_days} day(s)")
     return out

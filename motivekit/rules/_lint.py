@@ -15,7 +15,7 @@ from typing import Literal, TypeAlias
 
 import attrs
 
-from motivekit.rules._load import Path_, Rules, _dotted
+from motivekit.rules._load import Path_, Rules, dotted_path
 from motivekit.rules._model import MenuGoal, Silence
 
 __all__ = [
@@ -252,7 +252,7 @@ def lint(rules: Rules) -> list[Finding]:
             rules.source,
             line,
             column,
-            _dotted(path),
+            dotted_path(path),
             message,
             rule.reason,
             rule.source,

@@ -283,7 +283,8 @@ def _positions(root: Any) -> dict[Path_, tuple[int, int]]:
     return found
 
 
-def _dotted(path: Path_) -> str:
+def dotted_path(path: Path_) -> str:
+    """``("goals", "menu", 0, "id")`` as ``goals.menu[0].id``."""
     out = ""
     for step in path:
         out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
@@ -506,7 +507,7 @@ def load_rules(
 
     def problem(path: Path_, message: str, at_key: bool = False, shift: int = 0) -> Problem:
         line, column = _position(root, path, at_key)
-        return Problem(name, line, column + shift, _dotted(path), message)
+        return Problem(name, line, column + shift, dotted_path(path), message)
 
     try:
         root = _yaml().load(text)
@@ -531,7 +532,8 @@ def load_rules(
             line, column = _position(root, path)
             opening = lines[line - 1][column - 1 : column] if line <= len(lines) else ""
             inside = column + (1 if opening in ("'", '"') else 0)  # the text's first column
-            problems.append(Problem(name, line, inside + exc.column - 1, _dotted(path), str(exc)))
+            column = inside + exc.column - 1
+            problems.append(Problem(name, line, column, dotted_path(path), str(exc)))
     design: Design | None = None
     try:
         design = _CONVERTER.structure(root, Design)
