@@ -6,6 +6,7 @@ import hashlib
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -413,3 +414,50 @@ def test_memory_store_replays_too(clock: FakeClock) -> None:
         week_of_reviews(kit, clock)
         report = kit.reload_rules(rules(2, count=4))
         assert [p.person for p in report.changed] == ["ada", "cy"]
+
+
+def _record_during_replay(
+    url: str, design_text: str, people: int, rounds: int, started: str
+) -> None:
+    kit = Kit.open(url, rules=load_rules("motivation.yaml", text=design_text))
+    for r in range(rounds):
+        kit.record_many(
+            Event(f"live-{r}-{p}", "review.submitted", f"p{p:03}") for p in range(people)
+        )
+        Path(started).touch()
+        time.sleep(0.01)
+    kit.close()
+
+
+def test_events_recorded_while_another_process_replays_are_all_counted(tmp_path: Path) -> None:
+    import multiprocessing
+
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    people = 60
+    with Kit.open(url, rules=rules(1)) as kit:
+        for p in range(people):
+            kit.goals.adopt(f"p{p:03}", "weekly-reviews")
+            kit.record(Event(f"before-{p}", "review.submitted", f"p{p:03}"))
+    started = tmp_path / "writer-started"
+    context = multiprocessing.get_context("spawn")
+    writer = context.Process(
+        target=_record_during_replay, args=(url, design(2, count=6), people, 20, str(started))
+    )
+    writer.start()
+
+    def wait_for_the_writer(done: int, total: int) -> None:
+        deadline = time.monotonic() + 60
+        while done == 4 and not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    with Kit.open(url, rules=rules(1)) as kit:
+        report = kit.reload_rules(rules(2, count=6), batch=4, progress=wait_for_the_writer)
+        assert report.people == people
+        assert started.exists()  # the writer was writing while the replay still ran
+    writer.join(timeout=120)
+    assert writer.exitcode == 0
+    with Kit.open(url, rules=rules(2, count=6)) as kit:
+        goals = [g for p in range(people) for g in kit.goals.list(f"p{p:03}")]
+        assert {g.measure.count for g in goals} == {6}
+        assert {g.total for g in goals} == {21}  # one before, twenty while replaying
+        assert kit.replay().changed == ()  # the projections are exactly the journal's fold
