@@ -172,9 +172,8 @@ class Replayer:
             return None
         if write:
             session.delete_goals(person)
-            for goal in sorted(folded.goals.values(), key=lambda g: g.created_seq):
-                session.save_goal(goal)
-            session.add_goal_counts({}, folded.days)
+            session.insert_goals(sorted(folded.goals.values(), key=lambda g: g.created_seq))
+            session.add_goal_counts({}, {k: n for k, n in folded.days.items() if n})
         return PersonDiff(person, tuple(diffs))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -32,9 +33,14 @@ def format_instant(instant: datetime) -> str:
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+
+
 def parse_instant(text: str) -> datetime:
-    """Inverse of :func:`format_instant`."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    """Inverse of :func:`format_instant`; ``ValueError`` for any other text."""
+    if not _INSTANT.fullmatch(text):
+        raise ValueError(f"{text!r} is not an instant like 2026-11-21T20:27:38.000123Z")
+    return datetime.fromisoformat(text)  # strptime is ~50x slower; Z reads as UTC (3.11+)
 
 
 def to_micros(instant: datetime) -> int:

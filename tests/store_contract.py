@@ -335,5 +335,17 @@ class StoreContract:
             assert s.goal_days([]) == {}
             assert len(s.goal_days(["g1", "g2", "g3"])) == 3
 
+    def test_insert_goals_adds_new_goals_in_one_go(self, store: Store) -> None:
+        with store.writing() as s:
+            s.insert_goals([goal("g1", total=4), goal("g2", owner="bo", created_seq=7)])
+            s.insert_goals([])
+        with store.reading() as s:
+            assert s.goal("g1") == goal("g1", total=4)
+            assert [g.id for g in s.goals("bo")] == ["g2"]
+        with pytest.raises(Exception), store.writing() as s:  # noqa: B017, PT011
+            s.insert_goals([goal("g3"), goal("g1")])  # g1 exists: nothing is written
+        with store.reading() as s:
+            assert s.goal("g3") is None
+
 
 StoreFactory = Callable[[], Store]

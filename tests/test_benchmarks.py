@@ -49,3 +49,28 @@ def test_audit_benchmark_reports_append_and_verify_beside_their_floors() -> None
         assert row["entries_per_s"] > 0
         assert row["floor_entries_per_s"] > 0
         assert row["ratio"] > 0
+
+
+def test_replay_benchmark_reports_every_replay_beside_its_floor() -> None:
+    script = SCRIPT.with_name("replay.py")
+    run = subprocess.run(
+        [sys.executable, str(script), "--quick", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    db = report["database"]
+    assert report["environment"]["durability"] == "journal_mode=wal, synchronous=FULL"
+    results = {r["measure"]: r for r in report["results"]}
+    assert set(results) == {"dry_run", "replay", "unchanged"}
+    assert {r["measure"] for r in report["references"]} == {"floor", "scan"}
+    for row in [*report["results"], *report["references"]]:
+        assert (row["people"], row["entries"]) == (db["people"], db["entries"])
+        assert row["people_per_s"] > 0
+        assert row["entries_per_s"] > 0
+        assert row["ratio"] > 0
+        assert len(row["runs_s"]) == 3
+    assert results["dry_run"]["changed"] == results["replay"]["changed"] > 0
+    assert results["unchanged"]["changed"] == 0

@@ -168,6 +168,12 @@ class _MemorySession:
     def save_goal(self, goal: GoalState) -> None:
         self._put(self._t.goals, goal.id, goal)
 
+    def insert_goals(self, new: Sequence[GoalState]) -> None:
+        for goal in new:
+            if goal.id in self._t.goals:
+                raise RuntimeError(f"goal {goal.id!r} already exists")
+            self._put(self._t.goals, goal.id, goal)
+
     def delete_goals(self, owner: str) -> int:
         doomed = [g.id for g in self._t.goals.values() if g.owner == owner]
         for goal_id in doomed:

@@ -159,6 +159,10 @@ class Session(Protocol):
         """Insert or replace a goal's state (its ``total`` included)."""
         ...
 
+    def insert_goals(self, new: Sequence[GoalState]) -> None:
+        """Insert goals that do not exist yet (in one statement where the store can)."""
+        ...
+
     def delete_goals(self, owner: str) -> int:
         """Delete every goal of ``owner`` with its day counts; return how many."""
         ...

@@ -203,7 +203,20 @@ _DAY_COUNTS = sa.select(goal_days.c.goal_id, goal_days.c.day, goal_days.c.count)
 _GOAL_DAYS = sa.select(goal_days.c.goal_id, goal_days.c.day, goal_days.c.count).where(
     goal_days.c.goal_id.in_(_ids), goal_days.c.count != 0
 )
-_SUBJECT_ENTRIES = sa.select(journal).where(journal.c.subject == sa.bindparam("subject"))
+_SUBJECT_ENTRIES = (
+    sa.select(journal).where(journal.c.subject == sa.bindparam("subject")).order_by(journal.c.seq)
+)
+_OWNER_GOALS = (
+    sa.select(goals).where(goals.c.owner == sa.bindparam("owner")).order_by(goals.c.created_seq)
+)
+_UPDATE_GOAL = goals.update().where(goals.c.id == sa.bindparam("b_id"))
+_INSERT_GOAL = goals.insert()
+_DELETE_GOAL_DAYS = goal_days.delete().where(
+    goal_days.c.goal_id.in_(
+        sa.select(goals.c.id).where(goals.c.owner == sa.bindparam("owner")).scalar_subquery()
+    )
+)
+_DELETE_GOALS = goals.delete().where(goals.c.owner == sa.bindparam("owner"))
 _CONSENTS = sa.select(consents.c.user_id, consents.c.mechanic, consents.c.enabled).where(
     consents.c.user_id.in_(_ids)
 )
@@ -337,7 +350,7 @@ class _SqlSession:
         return [row[0] for row in self._conn.execute(query)]
 
     def subject_entries(self, subject: str) -> list[StoredEntry]:
-        rows = self._conn.execute(_SUBJECT_ENTRIES.order_by(journal.c.seq), {"subject": subject})
+        rows = self._conn.execute(_SUBJECT_ENTRIES, {"subject": subject})
         return [_entry_from_row(r) for r in rows]
 
     def replay_state(self) -> ReplayState | None:
@@ -402,6 +415,8 @@ class _SqlSession:
         return None if row is None else _goal_from_row(row)
 
     def goals(self, owner: str | None = None, status: str | None = None) -> list[GoalState]:
+        if owner is not None and status is None:
+            return [_goal_from_row(r) for r in self._conn.execute(_OWNER_GOALS, {"owner": owner})]
         query = sa.select(goals).order_by(goals.c.created_seq)
         if owner is not None:
             query = query.where(goals.c.owner == owner)
@@ -417,14 +432,16 @@ class _SqlSession:
 
     def save_goal(self, goal: GoalState) -> None:
         row = _goal_row(goal)
-        updated = self._conn.execute(goals.update().where(goals.c.id == goal.id).values(row))
-        if updated.rowcount == 0:
-            self._conn.execute(goals.insert().values(row))
+        if self._conn.execute(_UPDATE_GOAL, {"b_id": goal.id, **row}).rowcount == 0:
+            self._conn.execute(_INSERT_GOAL, row)
+
+    def insert_goals(self, new: Sequence[GoalState]) -> None:
+        if new:
+            self._conn.execute(_INSERT_GOAL, [_goal_row(g) for g in new])
 
     def delete_goals(self, owner: str) -> int:
-        owned = sa.select(goals.c.id).where(goals.c.owner == owner).scalar_subquery()
-        self._conn.execute(goal_days.delete().where(goal_days.c.goal_id.in_(owned)))
-        return int(self._conn.execute(goals.delete().where(goals.c.owner == owner)).rowcount)
+        self._conn.execute(_DELETE_GOAL_DAYS, {"owner": owner})
+        return int(self._conn.execute(_DELETE_GOALS, {"owner": owner}).rowcount)
 
     def add_goal_counts(
         self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
@@ -594,8 +611,13 @@ class SqlStore:
             try:
                 with conn.begin():
                     yield _SqlSession(conn)
+            except sa.exc.IntegrityError:
+                raise  # a refused row: the transaction rolled back, the connection is fine
             except (sa.exc.DBAPIError, StoreError):
-                conn.invalidate()  # after a database error, start afresh next time
+                # After a database error, start afresh next time; an in-memory database
+                # lives in its one connection, so it is kept.
+                if not isinstance(self.engine.pool, StaticPool):
+                    conn.invalidate()
                 raise
 
     @contextmanager
