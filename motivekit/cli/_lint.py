@@ -43,10 +43,7 @@ def lint(file: Path, output: str, fail_on: str) -> None:
     try:
         loaded = load_rules(file, runnable=False)
     except RulesError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        noun = "problem" if len(exc.problems) == 1 else "problems"
-        click.echo(f"{len(exc.problems)} {noun} in {file} (it must load to be linted)", err=True)
+        click.echo(f"{exc.report(file)} (it must load to be linted)", err=True)
         sys.exit(2)
     findings = lint_rules(loaded)
     tally = counts(findings)

@@ -28,10 +28,7 @@ def check(file: Path) -> None:
     try:
         loaded = load_rules(file)
     except RulesError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        noun = "problem" if len(exc.problems) == 1 else "problems"
-        click.echo(f"{len(exc.problems)} {noun} in {file}", err=True)
+        click.echo(exc.report(file), err=True)
         sys.exit(1)
     design = loaded.design
     counts = ", ".join(

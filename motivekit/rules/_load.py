@@ -67,6 +67,13 @@ class RulesError(ConfigError):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def report(self, file: object) -> str:
+        """Every problem on its own line, then how many there are in ``file``."""
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        return "\n".join(
+            [*(str(p) for p in self.problems), f"{len(self.problems)} {noun} in {file}"]
+        )
+
 
 @attrs.frozen
 class Rules:
@@ -119,8 +126,6 @@ class Rules:
 
 
 _LITERAL: Any = Literal
-_LIST: Any = list
-_DICT: Any = dict
 
 
 def _converter() -> Converter:
@@ -159,29 +164,24 @@ def _converter() -> Converter:
 
     converter.register_structure_hook_func(lambda t: get_origin(t) is _LITERAL, literal)
 
-    def lists(kind: Any, conv: Converter) -> Callable[[Any, Any], Any]:
-        items = list_structure_factory(kind, conv)
+    def checked(container: Any, name: str, factory: Any) -> None:
+        """Structure ``container[...]`` types with cattrs' own factory, but only from a
+        value of that container (cattrs alone reads a mapping's keys as a list)."""
 
-        def hook(value: Any, _: Any) -> Any:
-            if not isinstance(value, list):
-                raise TypeError(f"must be a list, got {_shown(value)}")
-            return items(value, kind)
+        def make(kind: Any, conv: Converter) -> Callable[[Any, Any], Any]:
+            items = factory(kind, conv)
 
-        return hook
+            def hook(value: Any, _: Any) -> Any:
+                if not isinstance(value, container):
+                    raise TypeError(f"must be {name}, got {_shown(value)}")
+                return items(value, kind)
 
-    converter.register_structure_hook_factory(lambda t: get_origin(t) is _LIST, lists)
+            return hook
 
-    def mappings(kind: Any, conv: Converter) -> Callable[[Any, Any], Any]:
-        items = mapping_structure_factory(kind, conv)
+        converter.register_structure_hook_factory(lambda t: get_origin(t) is container, make)
 
-        def hook(value: Any, _: Any) -> Any:
-            if not isinstance(value, dict):
-                raise TypeError(f"must be a mapping, got {_shown(value)}")
-            return items(value, kind)
-
-        return hook
-
-    converter.register_structure_hook_factory(lambda t: get_origin(t) is _DICT, mappings)
+    checked(list, "a list", list_structure_factory)
+    checked(dict, "a mapping", mapping_structure_factory)
     return converter
 
 
