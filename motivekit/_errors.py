@@ -7,6 +7,8 @@ All of them derive from :class:`MotivekitError`, so a host app can catch one typ
     │   ├── InvalidEvent        an Event that cannot be recorded
     │   ├── InvalidGoal         a goal, measure, template or adjustment that is not valid
     │   ├── InvalidConsent      an unknown mechanic or a malformed consent change
+    │   ├── InvalidTrack        a skill track's model parameters, levels or challenge band
+    │   ├── InvalidEvidence     mastery evidence with a bad outcome or difficulty
     │   └── InvalidKey          a malformed signing or verifier key, or a bad key file
     ├── NotFound                (also LookupError)
     │   ├── UnknownGoal         no goal with that id
@@ -39,12 +41,14 @@ __all__ = [
     "ConfigError",
     "ConsentRequired",
     "InvalidConsent",
+    "InvalidEvidence",
     "InvalidEvent",
     "InconsistentCheckpoints",
     "InvalidGoal",
     "InvalidInput",
     "InvalidKey",
     "InvalidProof",
+    "InvalidTrack",
     "InvalidTransition",
     "MissingEntry",
     "MotivekitError",
@@ -119,6 +123,14 @@ class ConfigError(MotivekitError):
 
 class RulesVersionError(ConfigError):
     """A rules file's version does not move forward from the version already replayed."""
+
+
+class InvalidTrack(InvalidInput):
+    """A skill track's model parameters, levels or challenge band are not valid."""
+
+
+class InvalidEvidence(InvalidInput):
+    """A piece of mastery evidence (outcome or difficulty) is not valid."""
 
 
 class InvalidKey(InvalidInput):
