@@ -113,6 +113,8 @@ class Replayer:
             raise InvalidInput(f"batch must be a whole number >= 1, got {batch!r}")
         menu = {t.id: t for t in templates}
         resume = self.check_version(version)
+        if dry_run:
+            resume = None  # a dry run always compares everyone
         now = self._clock()
         state = resume or ReplayState(version, None, 0, now, None)
         people = self._people(state.cursor)

@@ -237,6 +237,10 @@ def test_an_interrupted_replay_resumes_where_it_stopped(
     assert (state.cursor, state.people_done) == ("p1", 6)
     assert state.finished_at is None
 
+    preview = kit.replay(batch=3, dry_run=True)
+    assert preview.people == 10  # a dry run compares everyone, even mid-replay
+    assert preview.resumed_after is None
+    assert [p.person for p in preview.changed] == ["p2", "p3", "p4", "p5"]
     report = kit.replay(batch=3)
     assert report.resumed_after == "p1"
     assert report.people == 4
