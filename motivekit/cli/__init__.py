@@ -4,35 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import click
 
-from motivekit._errors import MotivekitError
-from motivekit._kit import Kit
 from motivekit.cli._audit import audit
-from motivekit.cli._options import url_option
+from motivekit.cli._options import opened, reported, url_option
 from motivekit.cli._replay import explain, replay
 from motivekit.cli._rules import rules
 from motivekit.store import SqlStore
 from motivekit.store._migrate import head_revision
 
 __all__ = ["main"]
-
-
-@contextmanager
-def _reported() -> Iterator[None]:
-    try:
-        yield
-    except MotivekitError as exc:
-        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
-
-
-@contextmanager
-def _kit(url: str) -> Iterator[Kit]:
-    with _reported(), Kit.open(url, migrate=False) as kit:
-        yield kit
 
 
 @click.group()
@@ -58,7 +40,7 @@ def db_upgrade(url: str) -> None:
     """Create or upgrade motivekit's tables to the newest schema."""
     if url == "memory://":
         raise click.ClickException("memory:// keeps nothing on disk; there is no schema to upgrade")
-    with _reported():
+    with reported():
         store = SqlStore(url, migrate=True)  # opening upgrades
         store.close()
     before, head = store.revision_at_open, head_revision()
@@ -79,7 +61,7 @@ def goals() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def goals_list(url: str, owner: str, as_json: bool) -> None:
     """List a person's goals with their progress this period."""
-    with _kit(url) as kit, _reported():
+    with opened(url) as kit, reported():
         found = kit.goals.list(owner)
     if not found:
         click.echo(f"{owner} has no goals", err=as_json)
@@ -120,7 +102,7 @@ def journal() -> None:
 @click.option("-n", "count", default=10, show_default=True, type=click.IntRange(1, 10_000))
 def journal_tail(url: str, count: int) -> None:
     """Print the newest journal entries as their exact canonical bytes."""
-    with _kit(url) as kit, _reported():
+    with opened(url) as kit, reported():
         entries = kit.journal.tail(count)
     out = sys.stdout.buffer
     for entry in entries:

@@ -1,12 +1,35 @@
-"""Options shared by the ``motivekit`` commands."""
+"""Options and helpers shared by the ``motivekit`` commands."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 
-from motivekit._kit import DEFAULT_URL
+from motivekit._errors import MotivekitError
+from motivekit._kit import DEFAULT_URL, Kit
 
-__all__ = ["url_option"]
+__all__ = ["opened", "reported", "url_option"]
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn a motivekit error into ``Error: <class>: <message>`` and exit status 1."""
+    try:
+        yield
+    except MotivekitError as exc:
+        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+
+
+@contextmanager
+def opened(url: str, rules: str | os.PathLike[str] | None = None) -> Iterator[Kit]:
+    """A Kit on ``url`` that never creates or upgrades the schema (a mistyped ``--url``
+    leaves no empty file behind); errors are reported as by :func:`reported`."""
+    with reported(), Kit.open(url, migrate=False, rules=rules) as kit:
+        yield kit
+
 
 url_option = click.option(
     "--url",

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
-from motivekit._errors import MotivekitError
 from motivekit._explain import Explanation
-from motivekit._kit import Kit
 from motivekit._replay import ReplayReport
-from motivekit.cli._options import url_option
+from motivekit.cli._options import opened, url_option
 
 __all__ = ["explain", "replay"]
 
@@ -25,15 +21,6 @@ rules_option = click.option(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The design file (motivation.yaml) to run under.",
 )
-
-
-@contextmanager
-def _kit(url: str, rules_file: Path | None) -> Iterator[Kit]:
-    try:
-        with Kit.open(url, migrate=False, rules=rules_file) as kit:
-            yield kit
-    except MotivekitError as exc:
-        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
 
 
 @click.command()
@@ -63,7 +50,7 @@ def replay(url: str, rules_file: Path, dry_run: bool, as_json: bool, batch: int)
             bar.__enter__()
         bar.update(done - bar.pos)
 
-    with _kit(url, rules_file) as kit:
+    with opened(url, rules_file) as kit:
         try:
             report = kit.replay(dry_run=dry_run, progress=progress, batch=batch)
         finally:
@@ -84,11 +71,8 @@ def replay(url: str, rules_file: Path, dry_run: bool, as_json: bool, batch: int)
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
 def explain(url: str, rules_file: Path | None, user: str, goal: str, as_json: bool) -> None:
     """Show the journal entries behind USER's progress on GOAL (a goal id)."""
-    with _kit(url, rules_file) as kit:
-        try:
-            why = kit.explain(user, goal)
-        except MotivekitError as exc:
-            raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+    with opened(url, rules_file) as kit:
+        why = kit.explain(user, goal)
     if as_json:
         click.echo(json.dumps(_explanation_json(why), ensure_ascii=False, indent=2))
     else:
