@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import attrs
 
 from motivekit._fold import Step
-from motivekit.goals._engine import period_bounds
 from motivekit.goals._model import Goal
 
 __all__ = ["Explanation"]
@@ -28,8 +27,8 @@ class Explanation:
     """The rules version the explanation (and the goal's projection) is computed under."""
     steps: tuple[Step, ...]
     stale: bool
-    """True when the stored progress differs from the journal under these rules (the
-    database needs ``motivekit replay``); the steps show what the journal says."""
+    """True when the stored goal or its progress differs from the journal under these
+    rules (the database needs ``motivekit replay``); the steps show what the journal says."""
 
     def counted(self, start: date | None = None, end: date | None = None) -> list[Step]:
         """The steps that each added one unit of progress, on local days [start, end)."""
@@ -59,13 +58,12 @@ class Explanation:
             f"{goal.title!r} ({goal.id}) of {self.person}: {progress.count} of "
             f"{progress.target} {when}; rules version {self.rules_version}",
         ]
+        this_period = set(self.in_period()) if progress.period_start is not None else set()
         for step in self.steps:
             stamp = step.at.strftime("%Y-%m-%d %H:%M:%S")
             head = f"  #{step.seq} {stamp} {step.name} (rules v{step.rules})"
             if step.kind == "counted":
-                bounds = period_bounds(goal.measure.per, step.day) if step.day else None
-                now = bounds is not None and bounds[0] == progress.period_start
-                tail = f"+1 on {step.day}" + (" (this period)" if now else "")
+                tail = f"+1 on {step.day}" + (" (this period)" if step in this_period else "")
                 out.append(f"{head}: {tail}")
             elif step.kind == "not counted":
                 out.append(f"{head}: not counted, {step.detail}")

@@ -366,26 +366,8 @@ class Kit:
         goal = self.goals.get(thing)
         if goal.owner != user:
             raise UnknownGoal(f"{user!r} has no goal {thing!r}; see kit.goals.list({user!r})")
-        with self.store.reading() as session:
-            folded = self._replayer.fold(session, user, self.goals.menu)
-        stored, replayed = goal, folded.goals.get(thing)
-        steps = tuple(s for s in folded.steps if s.goal == thing)
-        counted_now = sum(
-            1
-            for s in steps
-            if s.kind == "counted"
-            and s.day is not None
-            and (stored.progress.period_start is None or stored.progress.period_start <= s.day)
-            and (stored.progress.period_end is None or s.day < stored.progress.period_end)
-        )
-        stale = (
-            replayed is None
-            or replayed.measure != stored.measure
-            or replayed.status != stored.status
-            or replayed.total != stored.total
-            or counted_now != stored.progress.count
-        )
-        return Explanation(user, stored, self.rules_version, steps, stale)
+        steps, differs = self._replayer.trace(user, thing, self.goals.menu, self._clock())
+        return Explanation(user, goal, self.rules_version, steps, stale=differs is not None)
 
     def _menu(self, rules: Rules | None) -> list[GoalTemplate]:
         from_file = [] if rules is None else rules.goal_templates()

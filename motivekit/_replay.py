@@ -16,7 +16,7 @@ import attrs
 
 from motivekit._consent import Mechanic
 from motivekit._errors import InvalidInput, RulesVersionError
-from motivekit._fold import Folded, fold_person, target
+from motivekit._fold import Folded, Step, fold_person, target
 from motivekit._time import Clock
 from motivekit.goals._engine import local_day, period_bounds
 from motivekit.goals._model import GoalState, GoalTemplate
@@ -143,11 +143,17 @@ class Replayer:
         resumed_after = None if resume is None else resume.cursor
         return ReplayReport(version, dry_run, done, resumed_after, tuple(changed))
 
-    def fold(self, session: Session, person: str, templates: Iterable[GoalTemplate]) -> Folded:
-        """One person's projections folded from the journal, with the trace kept."""
+    def trace(
+        self, person: str, goal_id: str, templates: Iterable[GoalTemplate], now: datetime
+    ) -> tuple[tuple[Step, ...], GoalDiff | None]:
+        """The steps that shaped one goal, folded from the journal, and how the stored goal
+        differs from that fold (None: it does not), read in one snapshot."""
         menu = {t.id: t for t in templates}
-        entries = session.subject_entries(person)
-        return fold_person(entries, menu, self._defaults, trace=True)
+        with self._store.reading() as session:
+            folded = fold_person(session.subject_entries(person), menu, self._defaults, trace=True)
+            stored, days = session.goal(goal_id), session.goal_days([goal_id])
+        steps = tuple(s for s in folded.steps if s.goal == goal_id)
+        return steps, _goal_diff(goal_id, stored, days, folded, now)
 
     def _people(self, after: str | None) -> list[str]:
         people: list[str] = []
@@ -185,21 +191,33 @@ def _diff(
     folded: Folded,
     now: datetime,
 ) -> list[GoalDiff]:
-    diffs = []
-    for goal_id in sorted(stored.keys() | folded.goals.keys()):
-        before, after = stored.get(goal_id), folded.goals.get(goal_id)
-        if before is None or after is None:
-            title = (before or after).title  # type: ignore[union-attr]
-            what = "rebuilt from the journal" if before is None else "not in the journal"
-            diffs.append(GoalDiff(goal_id, title, (what,)))
-            continue
-        changes = _goal_changes(before, after)
-        days_before = {d: n for (g, d), n in stored_days.items() if g == goal_id}
-        days_after = {d: n for (g, d), n in folded.days.items() if g == goal_id and n}
-        if changes or days_before != days_after:
-            changes += _progress_change(before, after, days_before, days_after, now)
-            diffs.append(GoalDiff(goal_id, after.title, tuple(changes)))
-    return diffs
+    return [
+        diff
+        for goal_id in sorted(stored.keys() | folded.goals.keys())
+        if (diff := _goal_diff(goal_id, stored.get(goal_id), stored_days, folded, now))
+    ]
+
+
+def _goal_diff(
+    goal_id: str,
+    before: GoalState | None,
+    stored_days: Mapping[tuple[str, date], int],
+    folded: Folded,
+    now: datetime,
+) -> GoalDiff | None:
+    """How the stored goal ``goal_id`` differs from the fold (None: not at all)."""
+    after = folded.goals.get(goal_id)
+    if before is None or after is None:
+        title = (before or after).title  # type: ignore[union-attr]
+        what = "rebuilt from the journal" if before is None else "not in the journal"
+        return GoalDiff(goal_id, title, (what,))
+    changes = _goal_changes(before, after)
+    days_before = {d: n for (g, d), n in stored_days.items() if g == goal_id}
+    days_after = {d: n for (g, d), n in folded.days.items() if g == goal_id and n}
+    if not changes and days_before == days_after:
+        return None
+    changes += _progress_change(before, after, days_before, days_after, now)
+    return GoalDiff(goal_id, after.title, tuple(changes))
 
 
 def _goal_changes(before: GoalState, after: GoalState) -> list[str]:
