@@ -6,6 +6,7 @@ import gc
 import math
 import platform
 import sqlite3
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -70,3 +71,24 @@ def versions() -> dict[str, str]:
         "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(),
     }
+
+
+class MedianRuns:
+    """Mixed into a result holding ``runs_s`` and ``floor_runs_s`` (seconds per repetition,
+    of the measured work and of its floor): the medians and their ratio."""
+
+    runs_s: tuple[float, ...]
+    floor_runs_s: tuple[float, ...]
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(self.runs_s)
+
+    @property
+    def floor_seconds(self) -> float:
+        return statistics.median(self.floor_runs_s)
+
+    @property
+    def ratio(self) -> float:
+        """Time over the floor's time (the same work)."""
+        return self.seconds / self.floor_seconds

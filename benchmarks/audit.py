@@ -75,7 +75,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 import sqlalchemy as sa
-from _common import progress, size_run, sqlite_settings, timed, versions
+from _common import MedianRuns, progress, size_run, sqlite_settings, timed, versions
 
 from motivekit import Event, Kit
 from motivekit._entries import Draft, event_draft, seal
@@ -196,7 +196,7 @@ class AppendResult:
 
 
 @attrs.frozen
-class VerifyResult:
+class VerifyResult(MedianRuns):
     entries: int
     entry_bytes: int
     """Total size of the entries' leaf bytes."""
@@ -207,14 +207,6 @@ class VerifyResult:
     build_s: float
     """Time to record the log (record_many, 1,000 per call, and the checkpoints)."""
     durability: str
-
-    @property
-    def seconds(self) -> float:
-        return statistics.median(self.runs_s)
-
-    @property
-    def floor_seconds(self) -> float:
-        return statistics.median(self.floor_runs_s)
 
     @property
     def entries_per_s(self) -> float:
@@ -231,10 +223,6 @@ class VerifyResult:
     @property
     def floor_mb_per_s(self) -> float:
         return self.entry_bytes / self.floor_seconds / 1e6
-
-    @property
-    def ratio(self) -> float:
-        return self.seconds / self.floor_seconds
 
     @property
     def target(self) -> str:

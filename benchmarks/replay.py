@@ -59,7 +59,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import statistics
 import sys
 import tempfile
 import textwrap
@@ -71,7 +70,7 @@ from typing import Any, Literal
 
 import attrs
 import sqlalchemy as sa
-from _common import progress, sqlite_settings, timed, versions
+from _common import MedianRuns, progress, sqlite_settings, timed, versions
 
 from motivekit import Event, Kit, ReplayReport, load_rules
 from motivekit._entries import open_entry
@@ -237,7 +236,7 @@ def build(path: Path, settings: Settings) -> Database:
 
 
 @attrs.frozen
-class Result:
+class Result(MedianRuns):
     measure: Measure
     people: int
     entries: int
@@ -246,25 +245,12 @@ class Result:
     floor_runs_s: tuple[float, ...]
 
     @property
-    def seconds(self) -> float:
-        return statistics.median(self.runs_s)
-
-    @property
-    def floor_seconds(self) -> float:
-        return statistics.median(self.floor_runs_s)
-
-    @property
     def people_per_s(self) -> float:
         return self.people / self.seconds
 
     @property
     def entries_per_s(self) -> float:
         return self.entries / self.seconds
-
-    @property
-    def ratio(self) -> float:
-        """Time over the floor's time (the same people and entries)."""
-        return self.seconds / self.floor_seconds
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -281,7 +267,7 @@ class Result:
 
 
 @attrs.frozen
-class Reference:
+class Reference(MedianRuns):
     """The floor or the full scan: what reading the journal costs."""
 
     name: str
@@ -290,14 +276,6 @@ class Reference:
     entries: int
     runs_s: tuple[float, ...]
     floor_runs_s: tuple[float, ...]
-
-    @property
-    def seconds(self) -> float:
-        return statistics.median(self.runs_s)
-
-    @property
-    def ratio(self) -> float:
-        return self.seconds / statistics.median(self.floor_runs_s)
 
     def to_json(self) -> dict[str, Any]:
         return {
