@@ -41,13 +41,16 @@ from motivekit._errors import (
     UnknownGoal,
     UnknownKey,
     UnknownTemplate,
+    UnknownTrack,
 )
 from motivekit._explain import Explanation
 from motivekit._fold import Step
 from motivekit._goal_service import Goals
 from motivekit._kit import ConsentBook, Journal, Kit
-from motivekit._model import Event, GoalChange, JournalEntry, Outcome
-from motivekit._replay import GoalDiff, PersonDiff, ReplayReport
+from motivekit._mastery_fold import SkillStep
+from motivekit._mastery_service import Mastery, Skill, SkillExplanation
+from motivekit._model import Event, GoalChange, JournalEntry, Outcome, SkillChange
+from motivekit._replay import GoalDiff, PersonDiff, ReplayReport, SkillDiff
 from motivekit.audit import (
     Audit,
     Checkpoint,
@@ -72,7 +75,7 @@ from motivekit.goals import (
     Progress,
     Visibility,
 )
-from motivekit.rules import Problem, Rules, RulesError, load_rules
+from motivekit.rules import Problem, Rules, RulesError, Track, load_rules
 
 __version__ = "0.1.0.dev0"
 
@@ -109,6 +112,7 @@ __all__ = [
     "Journal",
     "JournalEntry",
     "Kit",
+    "Mastery",
     "Measure",
     "Mechanic",
     "MissingEntry",
@@ -132,12 +136,19 @@ __all__ = [
     "SchemaOutOfDate",
     "SignedCheckpoint",
     "Signer",
+    "Skill",
+    "SkillChange",
+    "SkillDiff",
+    "SkillExplanation",
+    "SkillStep",
     "Step",
     "StoreError",
     "TamperedEntry",
+    "Track",
     "UnknownGoal",
     "UnknownKey",
     "UnknownTemplate",
+    "UnknownTrack",
     "VerifyReport",
     "Visibility",
     "__version__",

@@ -12,7 +12,8 @@ All of them derive from :class:`MotivekitError`, so a host app can catch one typ
     │   └── InvalidKey          a malformed signing or verifier key, or a bad key file
     ├── NotFound                (also LookupError)
     │   ├── UnknownGoal         no goal with that id
-    │   └── UnknownTemplate     no goal template with that id
+    │   ├── UnknownTemplate     no goal template with that id
+    │   └── UnknownTrack        no skill track with that id
     ├── NotPermitted            the actor may not do this
     │   └── ConsentRequired     the person has switched this mechanic off
     ├── InvalidTransition       the goal's state does not allow this (e.g. resume a released goal)
@@ -62,6 +63,7 @@ __all__ = [
     "UnknownGoal",
     "UnknownKey",
     "UnknownTemplate",
+    "UnknownTrack",
 ]
 
 
@@ -95,6 +97,10 @@ class UnknownGoal(NotFound):
 
 class UnknownTemplate(NotFound):
     """No goal template has the given id."""
+
+
+class UnknownTrack(NotFound):
+    """No skill track has the given id."""
 
 
 class NotPermitted(MotivekitError):

@@ -22,6 +22,7 @@ from motivekit._errors import (
 )
 from motivekit._explain import Explanation
 from motivekit._goal_service import Goals
+from motivekit._mastery_service import Mastery
 from motivekit._model import Event, JournalEntry, Outcome, check_name
 from motivekit._record import Recorder
 from motivekit._replay import Progress as ReplayProgress
@@ -32,7 +33,8 @@ from motivekit.audit._checkpoint import GuardedSigner
 from motivekit.audit._log import LogWriter
 from motivekit.audit._note import Signer
 from motivekit.goals._model import GoalTemplate
-from motivekit.rules import Rules, load_rules
+from motivekit.mastery._track import SkillTrack, check_tracks
+from motivekit.rules import Rules, Track, check_track, load_rules
 from motivekit.store import Store, open_store
 from motivekit.store._protocol import StoredEntry
 
@@ -46,6 +48,17 @@ DEFAULT_ORIGIN = "motivekit"
 """The default checkpoint origin; give each deployment (and tenant) its own."""
 RULES_VERSION = 0
 """Rules registered in code; YAML rules files carry their own version."""
+
+
+def _code_tracks(tracks: Iterable[Track]) -> list[SkillTrack]:
+    out = []
+    for i, track in enumerate(tracks):
+        if not isinstance(track, Track):
+            raise ConfigError(
+                f"tracks[{i}] is a {type(track).__name__}; pass motivekit.rules.Track objects"
+            )
+        out.append(SkillTrack.from_spec(track, check_track(track, i)))
+    return out
 
 
 def _user(value: object, field: str) -> str:
@@ -153,6 +166,8 @@ class Kit:
 
     goals: Goals
     """Self-chosen goals (:class:`motivekit.Goals`)."""
+    mastery: Mastery
+    """Skill tracks: states, next challenges, people's own bands (:class:`motivekit.Mastery`)."""
     consent: ConsentBook
     """Per-person consent per mechanic."""
     journal: Journal
@@ -175,6 +190,7 @@ class Kit:
         checkpoint_every: int | None = 1000,
         checkpoint_interval: float | None = None,
         rules: Rules | str | os.PathLike[str] | None = None,
+        tracks: Iterable[Track] = (),
     ) -> None:
         if (
             isinstance(max_event_bytes, bool)
@@ -190,11 +206,15 @@ class Kit:
         """The checked design file the Kit runs under (None: rules registered in code)."""
         version = RULES_VERSION if self.rules is None else self.rules.version
         self._code_templates = list(templates)
+        self._code_tracks = _code_tracks(tracks)
         templates = self._menu(self.rules)
+        skill_tracks = self._skill_tracks(self.rules)
         defaults = _consent_defaults(consent_defaults)
         self._replayer = Replayer(store, self._clock, defaults)
         writer = LogWriter(store)
-        self._recorder = Recorder(store, writer, self._clock, defaults, version, max_event_bytes)
+        self._recorder = Recorder(
+            store, writer, self._clock, defaults, version, max_event_bytes, tuple(skill_tracks)
+        )
         self.goals = Goals(
             store,
             writer,
@@ -203,6 +223,9 @@ class Kit:
             version,
             templates,
             allow_custom=True if self.rules is None else self.rules.design.goals.allow_custom,
+        )
+        self.mastery = Mastery(
+            store, writer, self._clock, defaults, version, skill_tracks, self._replayer
         )
         self.consent = ConsentBook(store, writer, self._clock, defaults, version)
         self.journal = Journal(store)
@@ -234,6 +257,7 @@ class Kit:
         checkpoint_every: int | None = 1000,
         checkpoint_interval: float | None = None,
         rules: Rules | str | os.PathLike[str] | None = None,
+        tracks: Iterable[Track] = (),
     ) -> Kit:
         """Open a Kit on ``url``.
 
@@ -253,7 +277,9 @@ class Kit:
 
         ``rules`` is a design file (``motivation.yaml``, checked on load: a
         :class:`RulesError` lists every problem) or a loaded :class:`Rules`; its goal menu
-        is offered and its version is recorded on every journal entry.
+        is offered, its tracks run and its version is recorded on every journal entry.
+        ``tracks`` adds skill tracks defined in code (:class:`motivekit.rules.Track`,
+        checked like the file's: :class:`InvalidTrack` names every problem).
         """
         if url is None:
             url = os.environ.get("MOTIVEKIT_URL") or DEFAULT_URL
@@ -274,6 +300,7 @@ class Kit:
                 checkpoint_every=checkpoint_every,
                 checkpoint_interval=checkpoint_interval,
                 rules=rules,
+                tracks=tracks,
             )
         except BaseException:
             store.close()
@@ -325,16 +352,34 @@ class Kit:
                 f"under ({self.rules_version}); give the new file a higher version"
             )
         self._replayer.check_version(loaded.version)
+        tracks = self._skill_tracks(loaded)
         if dry_run:
             return self._replayer.run(
-                self._menu(loaded), loaded.version, dry_run=True, progress=progress, batch=batch
+                self._menu(loaded),
+                tracks,
+                loaded.version,
+                previous=self.mastery.tracks,
+                dry_run=True,
+                progress=progress,
+                batch=batch,
             )
+        previous = self.mastery.tracks
         self.rules = loaded
         self.goals._use(self._menu(loaded), loaded.design.goals.allow_custom, loaded.version)
-        self._recorder = attrs.evolve(self._recorder, rules_version=loaded.version)
+        self.mastery._use(tracks, loaded.version)
+        self._recorder = attrs.evolve(
+            self._recorder, rules_version=loaded.version, tracks=tuple(tracks)
+        )
         self.consent._rules = loaded.version
         self.privacy._rules = loaded.version
-        return self.replay(progress=progress, batch=batch)
+        return self._replayer.run(
+            self.goals.menu,
+            tracks,
+            loaded.version,
+            previous=previous,
+            progress=progress,
+            batch=batch,
+        )
 
     def replay(
         self,
@@ -352,7 +397,12 @@ class Kit:
         for whom.
         """
         return self._replayer.run(
-            self.goals.menu, self.rules_version, dry_run=dry_run, progress=progress, batch=batch
+            self.goals.menu,
+            self.mastery.tracks,
+            self.rules_version,
+            dry_run=dry_run,
+            progress=progress,
+            batch=batch,
         )
 
     def explain(self, user: str, thing: str) -> Explanation:
@@ -372,6 +422,19 @@ class Kit:
     def _menu(self, rules: Rules | None) -> list[GoalTemplate]:
         from_file = [] if rules is None else rules.goal_templates()
         return [*from_file, *self._code_templates]
+
+    def _skill_tracks(self, rules: Rules | None) -> list[SkillTrack]:
+        from_file = (
+            []
+            if rules is None
+            else [
+                SkillTrack.from_spec(track, rules.track_expressions(i))
+                for i, track in enumerate(rules.design.tracks)
+            ]
+        )
+        tracks = [*from_file, *self._code_tracks]
+        check_tracks(tracks)
+        return tracks
 
     def close(self) -> None:
         """Release the store's connections."""

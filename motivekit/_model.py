@@ -12,7 +12,7 @@ import attrs
 from motivekit._canonical import JSONValue, check_json, is_encodable, loads
 from motivekit._errors import InvalidEvent
 
-__all__ = ["Event", "GoalChange", "JournalEntry", "Outcome"]
+__all__ = ["Event", "GoalChange", "JournalEntry", "Outcome", "SkillChange"]
 
 KIND_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}")
 """Event kinds: ``review.submitted``, ``answer:marked_helpful`` ... up to 128 characters."""
@@ -163,6 +163,23 @@ class GoalChange:
 
 
 @attrs.frozen
+class SkillChange:
+    """How one event, as evidence, moved one person's skill on one track."""
+
+    track: str
+    user: str
+    evidence: int
+    """Pieces of evidence on the track now."""
+    estimate: float
+    """The model's 0..1 estimate now (see :class:`motivekit.mastery.SkillModel`)."""
+    level: str | None
+    """The level reached; None below the first or before the track's ``min_evidence``."""
+    feedback: tuple[str, ...]
+    """Informational sentences, e.g. ``You now solve about 4 in 5 medium reviews``; only
+    gains are announced, and nothing before ``min_evidence``."""
+
+
+@attrs.frozen
 class Outcome:
     """What recording one event did."""
 
@@ -172,11 +189,18 @@ class Outcome:
     seq: int | None
     """The journal sequence number of the entry (the earlier one for a duplicate)."""
     goal_changes: tuple[GoalChange, ...] = ()
+    skill_changes: tuple[SkillChange, ...] = ()
+    """Skill tracks the event was evidence for (empty while a replay rebuilds skills)."""
 
     @property
     def changed(self) -> bool:
-        """Whether any goal's progress moved."""
-        return bool(self.goal_changes)
+        """Whether any goal's progress or any skill moved."""
+        return bool(self.goal_changes or self.skill_changes)
+
+    @property
+    def feedback(self) -> tuple[str, ...]:
+        """Every feedback sentence of :attr:`skill_changes`, in order."""
+        return tuple(s for change in self.skill_changes for s in change.feedback)
 
 
 @attrs.frozen

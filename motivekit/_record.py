@@ -1,4 +1,4 @@
-"""The record pipeline: validate → dedupe → match goals → journal + projections, atomically."""
+"""The record pipeline: validate → dedupe → goals and skills → journal + projections, atomically."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ import attrs
 from motivekit._consent import Mechanic
 from motivekit._entries import Draft, event_draft
 from motivekit._errors import InvalidEvent
-from motivekit._model import Event, GoalChange, Outcome
+from motivekit._mastery_fold import EvidenceEvent, SkillFold
+from motivekit._model import Event, GoalChange, Outcome, SkillChange
 from motivekit._progress import Period, period_counts
 from motivekit._time import Clock
 from motivekit.audit._log import LogWriter
 from motivekit.goals._engine import counted_day, period_bounds
 from motivekit.goals._model import GoalState
+from motivekit.mastery._track import SkillTrack
 from motivekit.store._protocol import Session, Store
 
 __all__ = ["Recorder"]
@@ -32,6 +34,12 @@ class Recorder:
     defaults: Mapping[Mechanic, bool]
     rules_version: int
     max_event_bytes: int
+    tracks: tuple[SkillTrack, ...] = ()
+    evidence_kinds: frozenset[str] = attrs.field(init=False)
+
+    @evidence_kinds.default
+    def _kinds(self) -> frozenset[str]:
+        return frozenset(kind for track in self.tracks for kind in track.kinds)
 
     def record(self, events: Sequence[Event]) -> list[Outcome]:
         """Record ``events`` in one transaction and say what each one changed."""
@@ -48,10 +56,19 @@ class Recorder:
             stored = self.writer.append(session, [drafts[i] for i in fresh])
             seqs = {i: entry.seq for i, entry in zip(fresh, stored, strict=True)}
             changes = self._fold_goals(session, events, fresh, recorded_at)
+            skills = self._fold_skills(session, events, seqs, recorded_at)
         outcomes = []
         for i, event in enumerate(events):
             if i in seqs:
-                outcomes.append(Outcome(event.id, False, seqs[i], tuple(changes.get(i, ()))))
+                outcomes.append(
+                    Outcome(
+                        event.id,
+                        False,
+                        seqs[i],
+                        tuple(changes.get(i, ())),
+                        tuple(skills.get(i, ())),
+                    )
+                )
             else:
                 seq = known.get(event.id) or seqs[first_index[event.id]]
                 outcomes.append(Outcome(event.id, True, seq))
@@ -68,6 +85,37 @@ class Recorder:
                 )
             drafts.append(event_draft(event, recorded_at, self.rules_version, self.max_event_bytes))
         return drafts
+
+    def _fold_skills(
+        self, session: Session, events: Sequence[Event], seqs: Mapping[int, int], now: datetime
+    ) -> dict[int, list[SkillChange]]:
+        evidence = [
+            (i, event)
+            for i, event in enumerate(events)
+            if i in seqs and event.kind in self.evidence_kinds
+        ]
+        if not evidence:
+            return {}
+        replay = session.replay_state()
+        if replay is not None and replay.finished_at is None and replay.mastery_seq is not None:
+            return {}  # a replay is rebuilding skill states: it folds these entries too
+        default = self.defaults[Mechanic.MASTERY]
+        choices = session.consents({event.actor for _, event in evidence})
+        fold = SkillFold(self.tracks)
+        read = []
+        for i, event in evidence:
+            if not choices.get(event.actor, {}).get(Mechanic.MASTERY.value, default):
+                continue
+            ev = EvidenceEvent(seqs[i], event.kind, event.actor, event.at or now, event.data)
+            read += [(i, ev, track, reading) for track, reading in fold.readings(ev)]
+        fold.load(session, [(ev, track, reading) for _, ev, track, reading in read])
+        changes: dict[int, list[SkillChange]] = defaultdict(list)
+        for i, ev, track, reading in read:
+            change = fold.apply(ev, track, reading)
+            if change is not None:
+                changes[i].append(change)
+        fold.save(session)
+        return changes
 
     def _fold_goals(
         self, session: Session, events: Sequence[Event], fresh: Sequence[int], now: datetime

@@ -9,7 +9,7 @@ their entries, which makes doing one twice harmless.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 import attrs
@@ -17,17 +17,29 @@ import attrs
 from motivekit._consent import Mechanic
 from motivekit._errors import InvalidInput, RulesVersionError
 from motivekit._fold import Folded, Step, fold_person, target
+from motivekit._mastery_fold import (
+    ConsentTrail,
+    SkillFold,
+    SkillStep,
+    decode,
+    fold_entries,
+    learner_of,
+)
 from motivekit._time import Clock
 from motivekit.goals._engine import local_day, period_bounds
 from motivekit.goals._model import GoalState, GoalTemplate
-from motivekit.store._protocol import ReplayState, Session, Store
+from motivekit.mastery._track import SkillTrack
+from motivekit.store._protocol import ReplayState, Session, Store, StoredSkill
 
-__all__ = ["GoalDiff", "PersonDiff", "ReplayReport", "Replayer"]
+__all__ = ["GoalDiff", "PersonDiff", "ReplayReport", "Replayer", "SkillDiff"]
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each batch of people."""
 
 _PAGE = 10_000
+_ENTRIES = 5_000
+"""Journal entries folded per transaction when skill states are rebuilt."""
+_Skills = tuple[Mapping[tuple[str, str], StoredSkill], Mapping[tuple[str, str], StoredSkill]]
 
 
 @attrs.frozen
@@ -41,11 +53,22 @@ class GoalDiff:
 
 
 @attrs.frozen
+class SkillDiff:
+    """How one person's skill on one track differs under the new rules."""
+
+    track: str
+    title: str
+    changes: tuple[str, ...]
+    """Each change in words, e.g. ``level: Practising → Fluent``."""
+
+
+@attrs.frozen
 class PersonDiff:
     """What changes for one person."""
 
     person: str
     goals: tuple[GoalDiff, ...]
+    skills: tuple[SkillDiff, ...] = ()
 
 
 @attrs.frozen
@@ -69,6 +92,9 @@ class ReplayReport:
             for goal in person.goals:
                 for change in goal.changes:
                     out.append(f"{person.person}: {goal.title} ({goal.goal}): {change}")
+            for skill in person.skills:
+                for change in skill.changes:
+                    out.append(f"{person.person}: {skill.title} (track {skill.track}): {change}")
         resumed = f", resumed after {self.resumed_after!r}" if self.resumed_after else ""
         out.append(
             f"rules version {self.version}: {self.people} people replayed{resumed}; "
@@ -102,8 +128,10 @@ class Replayer:
     def run(
         self,
         templates: Iterable[GoalTemplate],
+        tracks: Sequence[SkillTrack],
         version: int,
         *,
+        previous: Sequence[SkillTrack] | None = None,
         dry_run: bool = False,
         progress: Progress | None = None,
         batch: int = 200,
@@ -137,11 +165,105 @@ class Replayer:
             done += len(chunk)
             if progress is not None:
                 progress(done, len(people))
-        if not dry_run:
-            with self._store.writing() as session:
-                session.save_replay_state(attrs.evolve(state, finished_at=self._clock()))
+        if dry_run:
+            before, after = self._compare_skills(tracks)
+        else:
+            before, after = self._rebuild_skills(tracks, state)
+        skills = _skill_diffs(before, after, tracks, tracks if previous is None else previous)
         resumed_after = None if resume is None else resume.cursor
-        return ReplayReport(version, dry_run, done, resumed_after, tuple(changed))
+        return ReplayReport(version, dry_run, done, resumed_after, _merge(changed, skills))
+
+    # -- skills -----------------------------------------------------------------------------
+
+    def _rebuild_skills(self, tracks: Sequence[SkillTrack], state: ReplayState) -> _Skills:
+        """Rebuild every skill and item state from the journal, in journal order.
+
+        The tables are cleared, then refilled a batch of entries per transaction, each also
+        moving ``mastery_seq``; the batch that reaches the end of the journal marks the
+        replay finished in the same transaction. Until then the live pipeline leaves skill
+        states to this fold (every new entry is in the journal it reads), so nothing is
+        applied twice or missed.
+        """
+        consent = ConsentTrail(self._defaults[Mechanic.MASTERY])
+        before: dict[tuple[str, str], StoredSkill] | None = None
+        if state.mastery_seq is None:
+            before = self._all_skills()
+            with self._store.writing() as session:
+                session.clear_mastery()
+                state = attrs.evolve(state, mastery_seq=0)
+                session.save_replay_state(state)
+        else:  # resuming: who had switched mastery off, as of where the fold stopped
+            self._consent_until(consent, state.mastery_seq)
+        after = state.mastery_seq or 0
+        while True:
+            with self._store.writing() as session:
+                entries = session.entries(after, _ENTRIES) if tracks else []
+                fold = SkillFold(tracks)
+                fold_entries(fold, entries, consent, session)
+                fold.save(session)
+                after = entries[-1].seq if entries else after
+                done = len(entries) < _ENTRIES
+                state = attrs.evolve(
+                    state, mastery_seq=after, finished_at=self._clock() if done else None
+                )
+                session.save_replay_state(state)
+            if done:
+                break
+        if before is None:  # resumed: what was stored before is gone
+            return {}, {}
+        return before, self._all_skills()
+
+    def _compare_skills(self, tracks: Sequence[SkillTrack]) -> _Skills:
+        """The stored skill states, and the states a rebuild would give (in memory)."""
+        fold = SkillFold(tracks)
+        consent = ConsentTrail(self._defaults[Mechanic.MASTERY])
+        with self._store.reading() as session:
+            after = 0
+            while tracks and (entries := session.entries(after, _ENTRIES)):
+                fold_entries(fold, entries, consent)
+                after = entries[-1].seq
+            stored = _skills_in(session)
+        return stored, fold.skills
+
+    def _consent_until(self, consent: ConsentTrail, seq: int) -> None:
+        with self._store.reading() as session:
+            after = 0
+            while after < seq and (entries := session.entries(after, _ENTRIES)):
+                for entry in entries:
+                    if entry.seq > seq:
+                        break
+                    if entry.type == "command" and entry.name == "consent.set":
+                        choice = decode(entry)
+                        if isinstance(choice, tuple):
+                            consent.note(choice)
+                after = entries[-1].seq
+
+    def _all_skills(self) -> dict[tuple[str, str], StoredSkill]:
+        with self._store.reading() as session:
+            return _skills_in(session)
+
+    def trace_skill(
+        self, person: str, track: SkillTrack
+    ) -> tuple[tuple[SkillStep, ...], StoredSkill | None, bool]:
+        """The evidence that shaped one person's skill, folded from the journal, the
+        folded state, and whether the stored state differs from it (one snapshot).
+
+        A track that learns item difficulties is folded over everyone's entries (they
+        move the items); other tracks over the person's own entries.
+        """
+        fold = SkillFold([track], trace=(person, track.id))
+        consent = ConsentTrail(self._defaults[Mechanic.MASTERY])
+        with self._store.reading() as session:
+            if track.learns_items:
+                after = 0
+                while entries := session.entries(after, _ENTRIES):
+                    fold_entries(fold, entries, consent)
+                    after = entries[-1].seq
+            else:
+                fold_entries(fold, session.subject_entries(person), consent)
+            stored = session.skills([(person, track.id)]).get((person, track.id))
+        folded = fold.skills.get((person, track.id))
+        return tuple(fold.steps), folded, _skill_changes(stored, folded, track) != []
 
     def trace(
         self, person: str, goal_id: str, templates: Iterable[GoalTemplate], now: datetime
@@ -183,6 +305,82 @@ class Replayer:
             session.insert_goals(sorted(folded.goals.values(), key=lambda g: g.created_seq))
             session.add_goal_counts({}, {k: n for k, n in folded.days.items() if n})
         return PersonDiff(person, tuple(diffs))
+
+
+def _skills_in(session: Session) -> dict[tuple[str, str], StoredSkill]:
+    found: dict[tuple[str, str], StoredSkill] = {}
+    after: tuple[str, str] | None = None
+    while page := session.all_skills(after, _PAGE):
+        found.update(((s.user, s.track), s) for s in page)
+        after = page[-1].user, page[-1].track
+    return found
+
+
+def _skill_diffs(
+    before: Mapping[tuple[str, str], StoredSkill],
+    after: Mapping[tuple[str, str], StoredSkill],
+    tracks: Sequence[SkillTrack],
+    previous: Sequence[SkillTrack],
+) -> dict[str, list[SkillDiff]]:
+    """Per person, how their skills differ: stored (read under the ``previous`` tracks)
+    against rebuilt (under ``tracks``)."""
+    now = {t.id: t for t in tracks}
+    was = {t.id: t for t in previous}
+    out: dict[str, list[SkillDiff]] = {}
+    for key in sorted(before.keys() | after.keys()):
+        user, track_id = key
+        track = now.get(track_id)
+        if track is None:
+            diff = SkillDiff(track_id, track_id, ("removed: the track is no longer in the rules",))
+        else:
+            old_track = was.get(track_id, track)
+            changes = _skill_changes(before.get(key), after.get(key), track, old_track)
+            if not changes:
+                continue
+            diff = SkillDiff(track_id, track.title, tuple(changes))
+        out.setdefault(user, []).append(diff)
+    return out
+
+
+def _skill_changes(
+    before: StoredSkill | None,
+    after: StoredSkill | None,
+    track: SkillTrack,
+    previous: SkillTrack | None = None,
+) -> list[str]:
+    """How a stored skill (read under ``previous``, default ``track``) differs from a
+    folded one under ``track``, in words ([] when they mean the same)."""
+    old_track = previous or track
+    if before is None and after is None:
+        return []
+    if before is None:
+        return ["rebuilt from the journal"]
+    if after is None:
+        return ["no evidence in the journal under these rules"]
+    old, new = learner_of(old_track, before), learner_of(track, after)
+    changes = []
+    level_before, level_after = old_track.level(old), track.level(new)
+    if level_before != level_after:
+        changes.append(f"level: {level_before or 'none yet'} → {level_after or 'none yet'}")
+    est_before, est_after = old_track.model.estimate(old), track.model.estimate(new)
+    if f"{est_before:.2f}" != f"{est_after:.2f}":
+        changes.append(f"estimate: {est_before:.2f} → {est_after:.2f}")
+    if before.evidence != after.evidence:
+        changes.append(f"evidence: {before.evidence} → {after.evidence}")
+    if not changes and before != after:
+        changes.append("the estimate differs in its last digits")
+    return changes
+
+
+def _merge(
+    goals: Sequence[PersonDiff], skills: Mapping[str, Sequence[SkillDiff]]
+) -> tuple[PersonDiff, ...]:
+    people = {p.person: p for p in goals}
+    for person, diffs in skills.items():
+        known = people.get(person)
+        goal_diffs = () if known is None else known.goals
+        people[person] = PersonDiff(person, goal_diffs, tuple(diffs))
+    return tuple(people[p] for p in sorted(people))
 
 
 def _diff(

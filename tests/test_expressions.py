@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from motivekit.rules._expr import MAX_DEPTH, ExpressionError, compile_expression
+from motivekit.rules._expr import (
+    KINDS,
+    MAX_DEPTH,
+    MAX_LENGTH,
+    ExpressionError,
+    compile_expression,
+    describe_kinds,
+    kind_of,
+)
 
 NAMES = ("event", "owner")
 EVENT = {
@@ -111,3 +119,109 @@ def test_evaluating_never_raises(data: Any) -> None:
         "event.data[0] in event.data",
     ):
         compile_expression(text, NAMES).evaluate({"event": {"data": data}, "owner": data})
+
+
+# -- the kinds of value an expression can give ------------------------------------------------
+
+ANY = set(KINDS)
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("1", {"number"}),
+        ("-2.5", {"number"}),
+        ("'hard'", {"string"}),
+        ("true", {"boolean"}),
+        ("False", {"boolean"}),
+        ("null", {"null"}),
+        ("None", {"null"}),
+        ("[1, 'a']", {"list"}),
+        ("(1, 2)", {"list"}),
+        ("event", ANY),
+        ("owner", ANY),
+        ("event.data.x", ANY),
+        ("event.data['x'][0]", ANY),
+        ("[1, 2][0]", ANY),  # subscripts are not followed
+        ("event.data.x > 3", {"boolean"}),
+        ("1 < 2 < 3", {"boolean"}),
+        ("not event.data.x", {"boolean"}),
+        ("event.data.x and 3", {"boolean"}),  # and/or give true/false, not an operand
+        ("event.data.x or 'a'", {"boolean"}),
+        ("'a' + 'b'", {"string"}),
+        ("[1] + [2]", {"list"}),
+        ("1 + 2", {"number", "null"}),  # numbers may meet a division by zero or an overflow
+        ("1 / 0", {"number", "null"}),
+        ("'a' + 1", {"null"}),
+        ("true + 1", {"null"}),
+        ("'ab' * 2", {"string", "null"}),
+        ("2 * [0]", {"list", "null"}),
+        ("'%s!' % event.data.x", {"string", "null"}),
+        ("'%s!' % true", {"null"}),
+        ("event.data.x + 1", {"number", "null"}),
+        ("event.data.x + event.data.y", {"number", "string", "list", "null"}),
+        ("event.data.x - 1", {"number", "null"}),
+        ("event.data.x * 2", {"number", "string", "list", "null"}),
+        ("-event.data.x", {"number", "null"}),
+        ("-true", {"number"}),
+        ("-'a'", {"null"}),
+        ("3 if event.data.x else 'x'", {"number", "string"}),
+        ("3 if event.data.x else event.data.y", ANY),
+    ],
+)
+def test_kinds_are_known_before_running(text: str, kinds: set[str]) -> None:
+    assert compile_expression(text, NAMES).kinds == kinds
+
+
+def test_kinds_in_words() -> None:
+    assert describe_kinds({"string"}) == "a string"
+    assert describe_kinds({"null", "string", "boolean"}) == "true/false or a string or null"
+    assert describe_kinds(KINDS) == "any kind of value"
+
+
+LEAF_TEXTS = st.one_of(
+    st.integers(-12, 12).map(str),
+    st.sampled_from(["0.5", "-1.5", "1e308", "1e999", "1" + "0" * 310]),  # > the largest float
+    st.sampled_from(["''", "'ab'", "'%s'", "'%d'", "'%s%s'"]),
+    st.sampled_from(["true", "false", "null", "True", "None"]),
+    st.sampled_from(["event.data.x", "event.data.y", "event.data.xs", "event.data.m", "owner"]),
+)
+"""Literals and reads (huge values included; no repeat count big enough to exhaust memory)."""
+
+
+def _combine(parts: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    def binary(op: str) -> st.SearchStrategy[str]:
+        return st.tuples(parts, parts).map(lambda ab: f"({ab[0]} {op} {ab[1]})")
+
+    return st.one_of(
+        *(binary(op) for op in ("+", "-", "*", "/", "%", "and", "or", "==", "<", "in")),
+        parts.map(lambda a: f"(-{a})"),
+        parts.map(lambda a: f"(not {a})"),
+        st.tuples(parts, parts, parts).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
+        st.lists(parts, max_size=2).map(lambda xs: "[" + ", ".join(xs) + "]"),
+    )
+
+
+EXPRESSIONS = st.recursive(LEAF_TEXTS, _combine, max_leaves=6).filter(
+    lambda text: len(text) <= MAX_LENGTH
+)
+DATA = st.fixed_dictionaries(
+    {},
+    optional={
+        "x": json_like,
+        "y": json_like,
+        "xs": st.lists(st.integers(-3, 3) | st.text(max_size=2), max_size=3),
+        "m": st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    },
+)
+
+
+@given(EXPRESSIONS, DATA)
+def test_a_value_is_always_of_a_kind_its_expression_said(text: str, data: Any) -> None:
+    expression = compile_expression(text, NAMES)
+    result = expression.evaluate({"event": {"data": data}, "owner": data.get("x")})
+    kind = kind_of(result)
+    if kind is None:  # a mapping read from the data: only an expression that can give anything
+        assert expression.kinds == KINDS, (text, result)
+    else:
+        assert kind in expression.kinds, (text, result, expression.kinds)

@@ -56,3 +56,43 @@ def test_migrations_leave_foreign_tables_alone(tmp_path: Path) -> None:
             conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "hostapp1"
         )
     engine.dispose()
+
+
+def test_mastery_revision_upgrades_and_downgrades_keeping_replays(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    engine = sa.create_engine(url)
+    mastery = {PREFIX + "skills", PREFIX + "skill_items", PREFIX + "skill_bands"}
+    replay_row = "INSERT INTO motivekit_replays VALUES (7, 'bo', 2, 1000, NULL)"
+    try:
+        with engine.begin() as conn:
+            _migrate.upgrade(conn, "0002")
+            assert _migrate.current_revision(conn) == "0002"
+            assert not mastery & set(sa.inspect(conn).get_table_names())
+            conn.exec_driver_sql(replay_row)
+        with engine.begin() as conn:
+            _migrate.upgrade(conn)
+            assert _migrate.current_revision(conn) == _migrate.head_revision() == "0003"
+            assert mastery <= set(sa.inspect(conn).get_table_names())
+            rows = conn.exec_driver_sql(
+                "SELECT version, cursor, mastery_seq FROM motivekit_replays"
+            )
+            assert rows.all() == [(7, "bo", None)]
+            conn.exec_driver_sql("UPDATE motivekit_replays SET mastery_seq = 9")
+        with engine.begin() as conn:
+            command.downgrade(_migrate._config(conn), "0002")
+            assert _migrate.current_revision(conn) == "0002"
+            assert not mastery & set(sa.inspect(conn).get_table_names())
+            columns = [c["name"] for c in sa.inspect(conn).get_columns(PREFIX + "replays")]
+            assert columns == ["version", "cursor", "people_done", "started_at", "finished_at"]
+            rows = conn.exec_driver_sql("SELECT * FROM motivekit_replays")
+            assert rows.all() == [(7, "bo", 2, 1000, None)]
+    finally:
+        engine.dispose()
+    store = SqlStore(url)  # and a store opened on it migrates it again
+    try:
+        with store.reading() as s:
+            state = s.replay_state()
+        assert state is not None
+        assert (state.version, state.cursor, state.mastery_seq) == (7, "bo", None)
+    finally:
+        store.close()

@@ -7,8 +7,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from motivekit import Event, Kit, NotPermitted, RulesError, load_rules
+from motivekit import Event, InvalidTrack, Kit, NotPermitted, RulesError, load_rules
 from motivekit.cli import main
+from motivekit.rules import (
+    EloModel,
+    Evidence,
+    Level,
+    Retention,
+    Scale,
+    Track,
+    TrackModel,
+    check_track,
+)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "motivation.yaml"
 
@@ -33,6 +43,14 @@ def test_the_example_design_loads() -> None:
     assert design.nudges.default == "off"  # YAML 1.2: `off` is a string, never False
     when = rules.expressions["tracks", 0, "evidence", 0, "when"]
     assert when.evaluate({"event": {"data": {"lines": 12}}}) is True
+    track = design.tracks[0]
+    assert track.scale == Scale(typical=3, step=1, typical_tasks="medium reviews")
+    assert (track.min_evidence, track.retention) == (5, None)
+    assert rules.track_expressions(0) == {
+        ("evidence", 0, field): rules.expressions["tracks", 0, "evidence", 0, field]
+        for field in ("when", "outcome", "difficulty")
+    }
+    assert rules.track_expressions(1) == {}
 
 
 def test_defaults_and_no_surprise_booleans() -> None:
@@ -182,13 +200,398 @@ impact:
         "motivation.yaml:5:61: goals.menu[1].measure.count: must be from 1 to 1,000,000",
         "motivation.yaml:9:12: tracks[0].model: choose exactly one model of elo, bkt, criteria (got 2)",
         "motivation.yaml:11:27: tracks[0].evidence[0].outcome: a function call is not allowed in expressions",
-        "motivation.yaml:12:13: tracks[0].levels: must be in ascending order of 'at'",
+        "motivation.yaml:12:61: tracks[0].levels[1].at: must be above 0.8 (level 'Fluent' before it): levels go in ascending order of 'at'",
         "motivation.yaml:13:21: tracks[0].challenge_band: must be [low, high] with 0 < low < high < 1, e.g. [0.70, 0.85]",
         "motivation.yaml:15:66: missions[0].milestones: must be in ascending order",
         "motivation.yaml:15:66: missions[0].milestones: each must be above 0 and at most the target (10)",
         "motivation.yaml:17:24: impact.attribution.decay: must be between 0 and 1 (exclusive)",
         "motivation.yaml:17:40: impact.attribution.max_depth: must be from 1 to 20",
     ]
+
+
+EVIDENCE = """version: 1
+tracks:
+  - id: review
+    title: Review
+    model: {elo: {}}
+    evidence:
+      - on: review.submitted
+        outcome: {outcome}
+        {key}: {value}
+"""
+DIFFICULTY = (
+    "must give a number (the team's difficulty scale), but this expression gives {}; "
+    "for an item's id use 'item'"
+)
+OUTCOME = "must give true/false or a number from 0 to 1, but this expression gives {}"
+ITEM = "must give the item's id (a string or a number), but this expression gives {}"
+
+
+def evidence(key: str, value: str, outcome: str = '"event.data.ok"') -> str:
+    return EVIDENCE.replace("{outcome}", outcome).replace("{key}", key).replace("{value}", value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        (
+            "difficulty",
+            "\"'hard'\"",
+            "9:22: tracks[0].evidence[0].difficulty: " + DIFFICULTY.format("a string"),
+        ),
+        (
+            "difficulty",
+            '"event.data.x > 3"',
+            "9:22: tracks[0].evidence[0].difficulty: " + DIFFICULTY.format("true/false"),
+        ),
+        (
+            "difficulty",
+            "\"'a' + 'b'\"",
+            "9:22: tracks[0].evidence[0].difficulty: " + DIFFICULTY.format("a string"),
+        ),
+        (
+            "difficulty",
+            "event.data.x > 3",
+            "9:21: tracks[0].evidence[0].difficulty: " + DIFFICULTY.format("true/false"),
+        ),
+        (
+            "difficulty",
+            "'  null'",
+            "9:24: tracks[0].evidence[0].difficulty: " + DIFFICULTY.format("null"),
+        ),
+        (
+            "difficulty",
+            "\"-'x'\"",
+            "9:22: tracks[0].evidence[0].difficulty: " + DIFFICULTY.format("null"),
+        ),
+        (
+            "item",
+            '"event.data.x > 3"',
+            "9:16: tracks[0].evidence[0].item: " + ITEM.format("true/false"),
+        ),
+        (
+            "item",
+            '"[event.data.a, 1]"',
+            "9:16: tracks[0].evidence[0].item: " + ITEM.format("a list"),
+        ),
+        (
+            "item",
+            '"not event.data.a or []"',
+            "9:16: tracks[0].evidence[0].item: " + ITEM.format("true/false"),
+        ),
+        (
+            "when",
+            '"event.data.x f"',
+            "9:29: tracks[0].evidence[0].when: not a valid expression: invalid syntax",
+        ),
+    ],
+)
+def test_evidence_expressions_must_give_what_their_key_needs(
+    key: str, value: str, message: str
+) -> None:
+    assert problems(evidence(key, value)) == ["motivation.yaml:" + message]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "message"),
+    [
+        ("\"'yes'\"", "8:19: tracks[0].evidence[0].outcome: " + OUTCOME.format("a string")),
+        ('"[1]"', "8:19: tracks[0].evidence[0].outcome: " + OUTCOME.format("a list")),
+        ('"null"', "8:19: tracks[0].evidence[0].outcome: " + OUTCOME.format("null")),
+        (
+            "\"event.data.verdict + '!'\"",
+            "8:19: tracks[0].evidence[0].outcome: " + OUTCOME.format("a string or null"),
+        ),
+        ('"1.5"', "8:19: tracks[0].evidence[0].outcome: " + OUTCOME.format("1.5")),
+        ("' -0.5'", "8:20: tracks[0].evidence[0].outcome: " + OUTCOME.format("-0.5")),
+        ("'100'", "8:19: tracks[0].evidence[0].outcome: " + OUTCOME.format("100")),
+        ("1.5", "8:18: tracks[0].evidence[0].outcome: must be a string, got float 1.5"),
+    ],
+)
+def test_an_outcome_is_true_false_or_a_number_from_0_to_1(outcome: str, message: str) -> None:
+    assert problems(evidence("when", '"true"', outcome)) == ["motivation.yaml:" + message]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("difficulty", '"event.data.complexity"'),
+        ("difficulty", '"3"'),
+        ("difficulty", '"-1.5"'),
+        ("difficulty", '"event.data.lines / 100"'),
+        ("difficulty", "\"2 if event.data.big else 'x'\""),  # may be a number: checked as it runs
+        ("item", '"event.data.exercise"'),
+        ("item", '"42"'),
+        ("item", "\"'quiz-' + event.data.id\""),
+        ("when", '"event.data.lines"'),
+    ],
+)
+def test_evidence_expressions_that_may_give_the_right_kind_load(key: str, value: str) -> None:
+    for outcome in ('"event.data.ok"', '"true"', '"0"', '"1"', '"0.5"', '"event.data.score / 100"'):
+        rules = load_rules("motivation.yaml", text=evidence(key, value, outcome))
+        assert ("tracks", 0, "evidence", 0, key) in rules.expressions
+
+
+def test_difficulty_and_item_together() -> None:
+    rules = load_rules(
+        "motivation.yaml", text=evidence("item", '"event.data.id"') + '        difficulty: "2"\n'
+    )
+    assert set(rules.track_expressions(0)) == {
+        ("evidence", 0, "outcome"),
+        ("evidence", 0, "item"),
+        ("evidence", 0, "difficulty"),
+    }
+    assert rules.design.tracks[0].evidence[0].item == "event.data.id"
+
+
+TRACK_WITH = """version: 1
+tracks:
+  - id: review
+    title: Review
+    model: {elo: {}}
+    evidence: [{on: review.submitted, outcome: "event.data.ok"}]
+    {key}: {value}
+"""
+
+
+def track_with(key: str, value: str) -> str:
+    if key == "model":
+        return TRACK_WITH.replace("{elo: {}}", value).replace("    {key}: {value}\n", "")
+    return TRACK_WITH.replace("{key}", key).replace("{value}", value)
+
+
+BAND = "must be [low, high] with 0 < low < high < 1, e.g. [0.70, 0.85]"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        (
+            "model",
+            "{glicko: {}}",
+            [
+                "5:13: tracks[0].model.glicko: unknown key 'glicko'; allowed here: elo, bkt, criteria"
+            ],
+        ),
+        (
+            "model",
+            "{}",
+            ["5:12: tracks[0].model: choose exactly one model of elo, bkt, criteria (got 0)"],
+        ),
+        ("challenge_band", "[0, 0.8]", [f"7:21: tracks[0].challenge_band: {BAND}"]),
+        ("challenge_band", "[0.9, 0.7]", [f"7:21: tracks[0].challenge_band: {BAND}"]),
+        ("challenge_band", "[0.7, 1.2]", [f"7:21: tracks[0].challenge_band: {BAND}"]),
+        ("challenge_band", "[0.7, 0.8, 0.9]", [f"7:21: tracks[0].challenge_band: {BAND}"]),
+        (
+            "levels",
+            "[{name: A, at: 0.2}, {name: B, at: 0.6}, {name: C, at: 0.4}, {name: D, at: 0.5}]",
+            [
+                "7:68: tracks[0].levels[2].at: must be above 0.6 (level 'B' before it): levels go in ascending order of 'at'"
+            ],
+        ),
+        (
+            "levels",
+            "[{name: A, at: 0.5}, {name: B, at: 0.5}]",
+            [
+                "7:48: tracks[0].levels[1].at: must be above 0.5 (level 'A' before it): levels go in ascending order of 'at'"
+            ],
+        ),
+        (
+            "levels",
+            "[{name: A, at: -0.1}, {name: B, at: 1.5}, {name: B, at: .nan}]",
+            [
+                "7:28: tracks[0].levels[0].at: must be from 0 to 1 (every model's estimate is)",
+                "7:49: tracks[0].levels[1].at: must be from 0 to 1 (every model's estimate is)",
+                "7:62: tracks[0].levels[2].name: name 'B' is used twice",
+                "7:69: tracks[0].levels[2].at: must be from 0 to 1 (every model's estimate is)",
+            ],
+        ),
+        (
+            "scale",
+            "{step: 0}",
+            ["7:19: tracks[0].scale.step: must be above 0 (the difficulty of one logit step)"],
+        ),
+        (
+            "scale",
+            "{step: -1.5}",
+            ["7:19: tracks[0].scale.step: must be above 0 (the difficulty of one logit step)"],
+        ),
+        ("scale", "{typical: .inf}", ["7:22: tracks[0].scale.typical: must be a finite number"]),
+        (
+            "scale",
+            "{typical_tasks: ''}",
+            [
+                "7:28: tracks[0].scale.typical_tasks: name the typical tasks feedback speaks of, e.g. 'medium reviews'"
+            ],
+        ),
+        (
+            "scale",
+            "{typical_tasks: '  '}",
+            [
+                "7:28: tracks[0].scale.typical_tasks: name the typical tasks feedback speaks of, e.g. 'medium reviews'"
+            ],
+        ),
+        (
+            "scale",
+            "{typical: hard}",
+            ["7:22: tracks[0].scale.typical: must be a number, got str 'hard'"],
+        ),
+        (
+            "scale",
+            "{steps: 2}",
+            [
+                "7:13: tracks[0].scale.steps: unknown key 'steps'; allowed here: typical, step, typical_tasks"
+            ],
+        ),
+        ("min_evidence", "0", ["7:19: tracks[0].min_evidence: must be at least 1"]),
+        (
+            "min_evidence",
+            "2.5",
+            ["7:19: tracks[0].min_evidence: must be a whole number, got float 2.5"],
+        ),
+        (
+            "retention",
+            "{half_life_days: 10, cap_days: 5}",
+            ["7:47: tracks[0].retention.cap_days: must be at least half_life_days (10)"],
+        ),
+        (
+            "retention",
+            "{half_life_days: 0, cap_days: 40000, refresh_below: 1}",
+            [
+                "7:33: tracks[0].retention.half_life_days: must be a number of days above 0 and at most 36,500",
+                "7:46: tracks[0].retention.cap_days: must be a number of days above 0 and at most 36,500",
+                "7:68: tracks[0].retention.refresh_below: must be between 0 and 1 (exclusive)",
+            ],
+        ),
+        (
+            "retention",
+            "{refresh_below: 0}",
+            ["7:32: tracks[0].retention.refresh_below: must be between 0 and 1 (exclusive)"],
+        ),
+    ],
+)
+def test_bad_track_definitions(key: str, value: str, expected: list[str]) -> None:
+    assert problems(track_with(key, value)) == ["motivation.yaml:" + e for e in expected]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("challenge_band", "[0.01, 0.99]"),
+        ("levels", "[{name: A, at: 0}, {name: B, at: 1}]"),
+        ("scale", "{typical: -3, step: 0.25, typical_tasks: hard katas}"),
+        ("min_evidence", "1"),
+        ("retention", "{}"),
+        ("retention", "{half_life_days: 2, cap_days: 2, refresh_below: 0.9}"),
+        ("retention", "{half_life_days: 36500, cap_days: 36500}"),
+    ],
+)
+def test_track_definitions_at_the_bounds_load(key: str, value: str) -> None:
+    load_rules("motivation.yaml", text=track_with(key, value))
+
+
+def good_track(**changes: object) -> Track:
+    fields: dict[str, object] = {
+        "id": "code-review",
+        "title": "Code review",
+        "model": TrackModel(elo=EloModel()),
+        "evidence": [
+            Evidence(
+                "review.submitted",
+                "event.data.approved",
+                difficulty="event.data.complexity",
+                item="event.data.pr",
+                when="event.data.lines >= 10",
+            )
+        ],
+        "levels": [Level("Exploring", 0.0), Level("Fluent", 0.8)],
+        "scale": Scale(typical=3, typical_tasks="medium reviews"),
+        "retention": Retention(half_life_days=2),
+    }
+    return Track(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def test_check_track_returns_the_compiled_expressions_by_path_within_the_track() -> None:
+    expressions = check_track(good_track())
+    assert {path: e.text for path, e in expressions.items()} == {
+        ("evidence", 0, "outcome"): "event.data.approved",
+        ("evidence", 0, "difficulty"): "event.data.complexity",
+        ("evidence", 0, "item"): "event.data.pr",
+        ("evidence", 0, "when"): "event.data.lines >= 10",
+    }
+    context = {"event": {"data": {"lines": 12, "approved": True}}}
+    assert expressions["evidence", 0, "when"].evaluate(context) is True
+    # The same as the loader's, for the same track written in a file.
+    rules = load_rules(
+        "motivation.yaml",
+        text="""version: 1
+tracks:
+  - id: code-review
+    title: Code review
+    model: {elo: {}}
+    evidence:
+      - on: review.submitted
+        outcome: event.data.approved
+        difficulty: event.data.complexity
+        item: event.data.pr
+        when: event.data.lines >= 10
+""",
+    )
+    from_file = rules.track_expressions(0)
+    assert {p: (e.text, e.kinds) for p, e in from_file.items()} == {
+        p: (e.text, e.kinds) for p, e in expressions.items()
+    }
+
+
+def test_check_track_names_every_problem_like_the_loader() -> None:
+    bad = good_track(
+        model=TrackModel(),
+        evidence=[
+            Evidence("review submitted", "'yes'", difficulty="'hard'", item="event.data.x > 3"),
+            Evidence("review.submitted", "event.f()"),
+        ],
+        levels=[Level("Fluent", 0.8), Level("Exploring", 0.1)],
+        challenge_band=[0.9, 0.2],
+        scale=Scale(step=0),
+        min_evidence=0,
+        retention=Retention(half_life_days=10, cap_days=5),
+    )
+    with pytest.raises(InvalidTrack) as caught:
+        check_track(bad, 2)
+    assert str(caught.value).splitlines() == [
+        "tracks[2].model: choose exactly one model of elo, bkt, criteria (got 0)",
+        "tracks[2].evidence[0].on: 'review submitted' is not an event kind (letters, digits and . _ : / -)",
+        "tracks[2].evidence[0].outcome: " + OUTCOME.format("a string"),
+        "tracks[2].evidence[0].difficulty: " + DIFFICULTY.format("a string"),
+        "tracks[2].evidence[0].item: " + ITEM.format("true/false"),
+        "tracks[2].evidence[1].outcome: a function call is not allowed in expressions",
+        "tracks[2].levels[1].at: must be above 0.8 (level 'Fluent' before it): levels go in ascending order of 'at'",
+        "tracks[2].challenge_band: " + BAND,
+        "tracks[2].scale.step: must be above 0 (the difficulty of one logit step)",
+        "tracks[2].min_evidence: must be at least 1",
+        "tracks[2].retention.cap_days: must be at least half_life_days (10)",
+    ]
+
+
+def test_check_track_checks_types_as_strictly_as_a_file() -> None:
+    bad = good_track(
+        evidence=[Evidence("review.submitted", True)],  # type: ignore[arg-type]
+        levels=[Level("Fluent", "high")],  # type: ignore[arg-type]
+        min_evidence=2.0,
+    )
+    with pytest.raises(InvalidTrack) as caught:
+        check_track(bad)
+    assert str(caught.value).splitlines() == [
+        "tracks[0].evidence[0].outcome: must be a string, got true",
+        "tracks[0].levels[0].at: must be a number, got str 'high'",
+        "tracks[0].min_evidence: must be a whole number, got float 2.0",
+    ]
+    # An int where a float goes is fine; a list must be a list, as in a file.
+    assert check_track(good_track(levels=[Level("A", 0)], min_evidence=1))
+    with pytest.raises(
+        InvalidTrack, match=r"^tracks\[0\].challenge_band: must be a list, got tuple"
+    ):
+        check_track(good_track(challenge_band=(0.6, 0.8)))
 
 
 def test_huge_nesting_is_reported_not_crashed() -> None:

@@ -130,7 +130,7 @@ def test_it_is_a_valid_draft_2020_12_schema() -> None:
 
 def test_every_class_is_a_def_and_every_field_is_described() -> None:
     found = list(classes())
-    assert len(found) == 24
+    assert len(found) == 26
     assert set(SCHEMA["$defs"]) == {cls.__name__ for cls in found[1:]}
     for cls in found:
         obj = object_schema(cls)
@@ -249,7 +249,10 @@ tracks:
   - id: elo
     title: Elo
     model: {elo: {guess: 0.25, k: {a: 2, b: 0.1}}}
-    evidence: [{on: quiz.answered, outcome: "event.data.correct"}]
+    evidence: [{on: quiz.answered, outcome: "event.data.correct", item: "event.data.quiz"}]
+    scale: {typical: 3, step: 0.5, typical_tasks: medium quizzes}
+    min_evidence: 3
+    retention: {half_life_days: 2, cap_days: 100, refresh_below: 0.6}
   - id: bkt
     title: BKT
     model: {bkt: {prior: 0.2, learn: 0.3, guess: 0.1, slip: 0.05, mastered: 0.9}}
@@ -371,6 +374,14 @@ BROKEN = {
     "tracks.1.model.bkt.slip=0": ["tracks.1.model.bkt.slip: exclusiveMinimum"],
     "tracks.1.challenge_band=[0.7]": ["tracks.1.challenge_band: minItems"],
     "tracks.1.challenge_band=[0.7, 1]": ["tracks.1.challenge_band.1: exclusiveMaximum"],
+    "tracks.1.levels.0.at=-0.5": ["tracks.1.levels.0.at: minimum"],
+    "tracks.1.levels.1.at=1.5": ["tracks.1.levels.1.at: maximum"],
+    "tracks.0.scale.step=0": ["tracks.0.scale.step: exclusiveMinimum"],
+    'tracks.0.scale.typical_tasks=" "': ["tracks.0.scale.typical_tasks: pattern"],
+    "tracks.0.min_evidence=0": ["tracks.0.min_evidence: minimum"],
+    "tracks.0.retention.half_life_days=0": ["tracks.0.retention.half_life_days: exclusiveMinimum"],
+    "tracks.0.retention.cap_days=36501": ["tracks.0.retention.cap_days: maximum"],
+    "tracks.0.retention.refresh_below=1": ["tracks.0.retention.refresh_below: exclusiveMaximum"],
     'tracks.0.evidence.0.when="' + "x" * 501 + '"': ["tracks.0.evidence.0.when: maxLength"],
     "impact.attribution.decay=1": ["impact.attribution.decay: exclusiveMaximum"],
     "impact.attribution.max_depth=21": ["impact.attribution.max_depth: maximum"],
@@ -400,6 +411,12 @@ EDGES = [
     "tracks.0.model.elo.guess=0",
     "tracks.0.model.elo.guess=0.999",
     "tracks.1.challenge_band=[0.01, 0.99]",
+    "tracks.1.levels.1.at=1",
+    "tracks.0.scale.step=0.001",
+    "tracks.0.min_evidence=1",
+    "tracks.0.retention.cap_days=2",  # the half-life itself
+    "tracks.0.retention.cap_days=36500",
+    "tracks.0.retention.refresh_below=0.999",
     "tracks.0.evidence.0.when=" + json.dumps('"' + "x" * 498 + '"'),  # 500 characters
     "impact.attribution.max_depth=1",
     "impact.attribution.decay=0.999",

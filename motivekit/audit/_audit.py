@@ -266,6 +266,8 @@ class Erasure:
     """Goals (with their progress) deleted."""
     seq: int
     """The erasure entry appended to the journal."""
+    skills: int = 0
+    """Skill states deleted (with the person's own challenge bands)."""
 
 
 class Privacy:
@@ -282,15 +284,18 @@ class Privacy:
 
         Deletes the personal part and salt of every journal entry about them (their leaf
         bytes stay, so every checkpoint still verifies, and without the salt a commitment
-        can no longer be matched to a guessed value), their goals with progress and their
-        consent choices, then appends an erasure entry that names no one.
+        can no longer be matched to a guessed value), their goals with progress, their
+        skill states and bands and their consent choices, then appends an erasure entry
+        that names no one. Item difficulties learned from their attempts are not personal
+        and stay until the next replay, which no longer sees those attempts.
         """
         check_name(user, "user", InvalidInput, "pass the person's user id")
         at = self._clock()
         with self._writer.transaction() as session:
             entries = session.erase_personal(user)
             goals = session.delete_goals(user)
+            skills = session.delete_skills(user)
             session.delete_consents(user)
             (entry,) = self._writer.append(session, [erasure_draft(at, self._rules, entries)])
         self._store.scrub()
-        return Erasure(entries, goals, entry.seq)
+        return Erasure(entries, goals, entry.seq, skills)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import attrs
 
 from motivekit._errors import InvalidInput, InvalidTrack
-from motivekit.mastery._protocol import ItemState, LearnerState, SkillModel
+from motivekit.mastery._protocol import Item, LearnerState, SkillModel
 
 __all__ = ["DEFAULT_BAND", "DEFAULT_TARGET", "Challenge", "check_band", "next_challenges"]
 
@@ -59,7 +59,7 @@ def check_band(band: Sequence[float], target: float | None = None) -> tuple[floa
 def next_challenges(
     model: SkillModel,
     learner: LearnerState,
-    candidates: Sequence[tuple[str, ItemState | float]],
+    candidates: Sequence[tuple[str, Item]],
     band: Sequence[float] = DEFAULT_BAND,
     target: float | None = None,
     k: int = 3,

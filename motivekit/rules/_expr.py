@@ -16,6 +16,11 @@ Anything else (calls, lambdas, comprehensions, dunder attributes …) is an
 :class:`ExpressionError` that names the column. Evaluating never raises: a missing key is
 ``null``, and an operation on values of the wrong types gives ``null`` (a comparison gives
 ``false``), so a rule that does not apply simply does not fire.
+
+Each expression also knows, before it ever runs, the kinds of value it can give
+(:attr:`Expression.kinds`): ``event.data.x > 3`` only ever gives a boolean, ``'a' + 'b'``
+a string, and anything that reads the event could give any kind. The loader uses this to
+refuse, say, a difficulty that can never be a number.
 """
 
 from __future__ import annotations
@@ -27,12 +32,26 @@ from typing import Any
 
 import attrs
 
-__all__ = ["MAX_DEPTH", "MAX_LENGTH", "Expression", "ExpressionError", "compile_expression"]
+__all__ = [
+    "KINDS",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "Expression",
+    "ExpressionError",
+    "compile_expression",
+    "describe_kinds",
+    "kind_of",
+]
 
 MAX_LENGTH = 500
 MAX_DEPTH = 20
 
+KINDS = frozenset({"boolean", "number", "string", "null", "list"})
+"""Every kind of value an expression can give; all of them for one that reads data."""
+
 Evaluator = Callable[[Mapping[str, Any]], Any]
+Kinds = frozenset[str]
+Compiled = tuple[Evaluator, Kinds]
 _LITERAL_NAMES = {"true": True, "false": False, "null": None}
 
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
@@ -70,6 +89,10 @@ class Expression:
     names: frozenset[str]
     """The context names it reads (``event``, ``owner`` …)."""
     _run: Evaluator = attrs.field(repr=False, eq=False)
+    kinds: frozenset[str] = KINDS
+    """The kinds of value it can give (a subset of :data:`KINDS`), known without running it:
+    ``"boolean"``, ``"number"``, ``"string"``, ``"null"``, ``"list"``. All of them when it
+    passes on data it reads (``event.data.x``), which may also be a mapping."""
 
     def evaluate(self, context: Mapping[str, Any]) -> Any:
         """The value in ``context`` (never raises for data it was not written for)."""
@@ -91,8 +114,77 @@ def compile_expression(text: str, allowed_names: Collection[str]) -> Expression:
         raise ExpressionError(f"not a valid expression: {exc.msg}", exc.offset or 1) from None
     offset = len(text) - len(text.lstrip())
     compiler = _Compiler(frozenset(allowed_names), offset)
-    run = compiler.compile(tree.body, 0)
-    return Expression(text, frozenset(compiler.names), run)
+    run, kinds = compiler.compile(tree.body, 0)
+    return Expression(text, frozenset(compiler.names), run, kinds)
+
+
+def kind_of(value: Any) -> str | None:
+    """The kind of a value as :attr:`Expression.kinds` names it (None for a mapping)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    return None
+
+
+_KIND_WORDS = {
+    "boolean": "true/false",
+    "number": "a number",
+    "string": "a string",
+    "list": "a list",
+    "null": "null",
+}
+
+
+def describe_kinds(kinds: Collection[str]) -> str:
+    """``kinds`` in words: ``a string or null``; ``any kind of value`` for all of them."""
+    if set(kinds) >= KINDS:
+        return "any kind of value"
+    words = [word for kind, word in _KIND_WORDS.items() if kind in kinds]
+    return " or ".join(words) if words else "nothing"
+
+
+_BOOLEAN: Kinds = frozenset({"boolean"})
+_NULL: Kinds = frozenset({"null"})
+_NUMBER_OR_NULL: Kinds = frozenset({"number", "null"})
+_ARITHMETIC_KINDS: dict[tuple[type[ast.operator], str, str], Kinds] = {
+    # What _safe can give for operands of these kinds (every other pair gives null, as does
+    # any boolean operand). Arithmetic on numbers may give null too: division by zero, or
+    # an integer too large to meet a float.
+    **{(op, "number", "number"): _NUMBER_OR_NULL for op in _ARITHMETIC},
+    (ast.Add, "string", "string"): frozenset({"string"}),
+    (ast.Add, "list", "list"): frozenset({"list"}),
+    (ast.Mult, "string", "number"): frozenset({"string", "null"}),
+    (ast.Mult, "number", "string"): frozenset({"string", "null"}),
+    (ast.Mult, "list", "number"): frozenset({"list", "null"}),
+    (ast.Mult, "number", "list"): frozenset({"list", "null"}),
+    # '%s' % x formats (or fails: null) whatever x is
+    **{(ast.Mod, "string", kind): frozenset({"string", "null"}) for kind in KINDS - _BOOLEAN},
+}
+
+
+def _arithmetic_kinds(op: type[ast.operator], left: Kinds, right: Kinds) -> Kinds:
+    found: set[str] = set()
+    for a in left:
+        for b in right:
+            found |= _ARITHMETIC_KINDS.get((op, a, b), _NULL)
+    return frozenset(found)
+
+
+def _negation_kinds(operand: Kinds) -> Kinds:
+    """``-x``: a number for a number (or a boolean: ``-true`` is -1), else null."""
+    found: set[str] = set()
+    if operand & {"number", "boolean"}:
+        found.add("number")
+    if operand - {"number", "boolean"}:
+        found.add("null")
+    return frozenset(found)
 
 
 class _Compiler:
@@ -104,44 +196,46 @@ class _Compiler:
     def fail(self, node: ast.AST, message: str) -> ExpressionError:
         return ExpressionError(message, getattr(node, "col_offset", 0) + self.offset + 1)
 
-    def compile(self, node: ast.expr, depth: int) -> Evaluator:
+    def compile(self, node: ast.expr, depth: int) -> Compiled:
+        """The evaluator of ``node`` and the kinds of value it can give."""
         if depth > MAX_DEPTH:
             raise self.fail(node, f"the expression nests more than {MAX_DEPTH} levels deep")
         method = getattr(self, _HANDLERS.get(type(node), ""), None)
         if method is None:
             raise self.fail(node, f"{_describe(node)} is not allowed in expressions")
-        run: Evaluator = method(node, depth + 1)
-        return run
+        compiled: Compiled = method(node, depth + 1)
+        return compiled
 
-    def _constant(self, node: ast.Constant, depth: int) -> Evaluator:
+    def _constant(self, node: ast.Constant, depth: int) -> Compiled:
         value = node.value
-        if not isinstance(value, (str, int, float, bool, type(None))):
+        kind = kind_of(value)
+        if kind is None:  # bytes, complex numbers, ...
             raise self.fail(node, f"the literal {value!r} is not allowed")
-        return lambda _: value
+        return (lambda _: value), frozenset({kind})
 
-    def _name(self, node: ast.Name, depth: int) -> Evaluator:
+    def _name(self, node: ast.Name, depth: int) -> Compiled:
         name = node.id
         if name in _LITERAL_NAMES:
             literal = _LITERAL_NAMES[name]
-            return lambda _: literal
+            return (lambda _: literal), frozenset({kind_of(literal) or "null"})
         if name in ("True", "False", "None"):  # parsed as Constant; kept for clarity
             raise self.fail(node, f"unexpected name {name!r}")
         if name not in self.allowed:
             known = ", ".join(sorted(self.allowed)) or "none"
             raise self.fail(node, f"unknown name {name!r}; available here: {known}")
         self.names.add(name)
-        return lambda context: context.get(name)
+        return (lambda context: context.get(name)), KINDS
 
-    def _attribute(self, node: ast.Attribute, depth: int) -> Evaluator:
+    def _attribute(self, node: ast.Attribute, depth: int) -> Compiled:
         if node.attr.startswith("_"):
             raise self.fail(
                 node, f"attribute {node.attr!r} is not allowed (names may not start with _)"
             )
-        inner = self.compile(node.value, depth)
+        inner, _ = self.compile(node.value, depth)
         key = node.attr
-        return lambda context: _lookup(inner(context), key)
+        return (lambda context: _lookup(inner(context), key)), KINDS
 
-    def _subscript(self, node: ast.Subscript, depth: int) -> Evaluator:
+    def _subscript(self, node: ast.Subscript, depth: int) -> Compiled:
         index = node.slice
         if not isinstance(index, ast.Constant) or not isinstance(index.value, (str, int)):
             raise self.fail(index, "only a literal string or integer may go inside [ ]")
@@ -149,40 +243,44 @@ class _Compiler:
             raise self.fail(
                 index, f"key {index.value!r} is not allowed (names may not start with _)"
             )
-        inner = self.compile(node.value, depth)
+        inner, _ = self.compile(node.value, depth)
         key = index.value
-        return lambda context: _lookup(inner(context), key)
+        return (lambda context: _lookup(inner(context), key)), KINDS
 
-    def _bool_op(self, node: ast.BoolOp, depth: int) -> Evaluator:
-        parts = [self.compile(v, depth) for v in node.values]
+    def _bool_op(self, node: ast.BoolOp, depth: int) -> Compiled:
+        parts = [self.compile(v, depth)[0] for v in node.values]
         if isinstance(node.op, ast.And):
-            return lambda context: all(_truthy(p(context)) for p in parts)
-        return lambda context: any(_truthy(p(context)) for p in parts)
+            return (lambda context: all(_truthy(p(context)) for p in parts)), _BOOLEAN
+        return (lambda context: any(_truthy(p(context)) for p in parts)), _BOOLEAN
 
-    def _unary_op(self, node: ast.UnaryOp, depth: int) -> Evaluator:
-        inner = self.compile(node.operand, depth)
+    def _unary_op(self, node: ast.UnaryOp, depth: int) -> Compiled:
+        inner, kinds = self.compile(node.operand, depth)
         if isinstance(node.op, ast.Not):
-            return lambda context: not _truthy(inner(context))
+            return (lambda context: not _truthy(inner(context))), _BOOLEAN
         if isinstance(node.op, ast.USub):
-            return lambda context: _safe(operator.neg, inner(context))
+            return (lambda context: _safe(operator.neg, inner(context))), _negation_kinds(kinds)
         raise self.fail(node, f"the operator {type(node.op).__name__} is not allowed")
 
-    def _bin_op(self, node: ast.BinOp, depth: int) -> Evaluator:
+    def _bin_op(self, node: ast.BinOp, depth: int) -> Compiled:
         op = _ARITHMETIC.get(type(node.op))
         if op is None:
             raise self.fail(node, f"the operator {type(node.op).__name__} is not allowed")
-        left, right = self.compile(node.left, depth), self.compile(node.right, depth)
-        return lambda context: _safe(op, left(context), right(context))
+        (left, left_kinds), (right, right_kinds) = (
+            self.compile(node.left, depth),
+            self.compile(node.right, depth),
+        )
+        kinds = _arithmetic_kinds(type(node.op), left_kinds, right_kinds)
+        return (lambda context: _safe(op, left(context), right(context))), kinds
 
-    def _compare(self, node: ast.Compare, depth: int) -> Evaluator:
+    def _compare(self, node: ast.Compare, depth: int) -> Compiled:
         ops = []
         for op in node.ops:
             fn = _COMPARE.get(type(op))
             if fn is None:
                 raise self.fail(node, f"the comparison {type(op).__name__} is not allowed")
             ops.append(fn)
-        operands = [self.compile(node.left, depth)] + [
-            self.compile(c, depth) for c in node.comparators
+        operands = [self.compile(node.left, depth)[0]] + [
+            self.compile(c, depth)[0] for c in node.comparators
         ]
 
         def run(context: Mapping[str, Any]) -> bool:
@@ -195,16 +293,19 @@ class _Compiler:
                     return False
             return True
 
-        return run
+        return run, _BOOLEAN
 
-    def _if_exp(self, node: ast.IfExp, depth: int) -> Evaluator:
-        test = self.compile(node.test, depth)
-        body, orelse = self.compile(node.body, depth), self.compile(node.orelse, depth)
-        return lambda context: body(context) if _truthy(test(context)) else orelse(context)
+    def _if_exp(self, node: ast.IfExp, depth: int) -> Compiled:
+        test, _ = self.compile(node.test, depth)
+        body, body_kinds = self.compile(node.body, depth)
+        orelse, orelse_kinds = self.compile(node.orelse, depth)
+        return (
+            lambda context: body(context) if _truthy(test(context)) else orelse(context)
+        ), body_kinds | orelse_kinds
 
-    def _list(self, node: ast.List, depth: int) -> Evaluator:
-        items = [self.compile(e, depth) for e in node.elts]
-        return lambda context: [i(context) for i in items]
+    def _list(self, node: ast.List | ast.Tuple, depth: int) -> Compiled:
+        items = [self.compile(e, depth)[0] for e in node.elts]
+        return (lambda context: [i(context) for i in items]), frozenset({"list"})
 
     _tuple = _list
 

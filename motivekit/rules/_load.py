@@ -3,12 +3,17 @@
 ruamel.yaml reads the file (YAML 1.2: ``NO`` stays a string; a duplicate key is an error)
 and keeps each node's position; cattrs structures it into the classes of ``_model.py``
 with unknown keys forbidden and no silent conversions (``3`` is not a string). Then the
-semantic checks run and every expression is compiled. All problems are collected and
-reported together, each as ``motivation.yaml:LINE:COL: path.to.field: message``.
+semantic checks run and every expression is compiled (and checked for the kind of value
+it can give: a difficulty that can never be a number is a problem). All problems are
+collected and reported together, each as ``motivation.yaml:LINE:COL: path.to.field: message``.
+
+A skill track defined in code goes through the same checks with :func:`check_track`.
 """
 
 from __future__ import annotations
 
+import ast
+import math
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -30,13 +35,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from motivekit._errors import ConfigError, InvalidGoal
+from motivekit._errors import ConfigError, InvalidGoal, InvalidTrack
 from motivekit._model import KIND_PATTERN
 from motivekit.goals._model import GoalTemplate
-from motivekit.rules._expr import Expression, ExpressionError, compile_expression
-from motivekit.rules._model import Design, MenuGoal, Scalar, Track
+from motivekit.rules._expr import Expression, ExpressionError, compile_expression, describe_kinds
+from motivekit.rules._model import MAX_DAYS, Design, MenuGoal, Retention, Scalar, Track
 
-__all__ = ["Problem", "Rules", "RulesError", "load_rules"]
+__all__ = ["Problem", "Rules", "RulesError", "check_track", "load_rules"]
 
 Path_ = tuple[str | int, ...]
 T = TypeVar("T")
@@ -98,6 +103,15 @@ class Rules:
     def version(self) -> int:
         """The rules version, recorded on every journal entry evaluated under them."""
         return self.design.version
+
+    def track_expressions(self, index: int) -> dict[Path_, Expression]:
+        """The compiled expressions of ``tracks[index]``, keyed by their path within the track
+        (``("evidence", 0, "outcome")``), as :func:`check_track` returns them."""
+        return {
+            path[2:]: expression
+            for path, expression in self.expressions.items()
+            if path[:2] == ("tracks", index)
+        }
 
     def goal_templates(self) -> list[GoalTemplate]:
         """The goal menu as templates people can adopt."""
@@ -406,6 +420,7 @@ def unsupported(design: Design) -> Iterator[tuple[Path_, str]]:
 
 
 def _track(track: Track, here: Path_) -> Iterator[tuple[Path_, str]]:
+    """What is wrong with one track (its expressions aside: see :func:`_expression`)."""
     chosen = [n for n in ("elo", "bkt", "criteria") if getattr(track.model, n) is not None]
     if len(chosen) != 1:
         yield (
@@ -418,18 +433,61 @@ def _track(track: Track, here: Path_) -> Iterator[tuple[Path_, str]]:
                 yield (*here, "model", "bkt", name), "must be between 0 and 1 (exclusive)"
     if track.model.elo is not None and not 0 <= track.model.elo.guess < 1:
         yield (*here, "model", "elo", "guess"), "must be from 0 up to (not including) 1"
+    for i, evidence in enumerate(track.evidence):
+        yield from _kind(evidence.on, (*here, "evidence", i, "on"))
+    yield from _levels(track, (*here, "levels"))
     band = track.challenge_band
     if len(band) != 2 or not 0 < band[0] < band[1] < 1:
         yield (
             (*here, "challenge_band"),
             "must be [low, high] with 0 < low < high < 1, e.g. [0.70, 0.85]",
         )
-    levels = [level.at for level in track.levels]
-    if any(b <= a for a, b in pairwise(levels)):
-        yield (*here, "levels"), "must be in ascending order of 'at'"
-    yield from _unique([level.name for level in track.levels], (*here, "levels"), "name")
-    for i, evidence in enumerate(track.evidence):
-        yield from _kind(evidence.on, (*here, "evidence", i, "on"))
+    scale = track.scale
+    if not math.isfinite(scale.typical):
+        yield (*here, "scale", "typical"), "must be a finite number"
+    if not 0 < scale.step < math.inf:
+        yield (*here, "scale", "step"), "must be above 0 (the difficulty of one logit step)"
+    if not scale.typical_tasks.strip():
+        yield (
+            (*here, "scale", "typical_tasks"),
+            "name the typical tasks feedback speaks of, e.g. 'medium reviews'",
+        )
+    if track.min_evidence < 1:
+        yield (*here, "min_evidence"), "must be at least 1"
+    if track.retention is not None:
+        yield from _retention(track.retention, (*here, "retention"))
+
+
+def _levels(track: Track, here: Path_) -> Iterator[tuple[Path_, str]]:
+    levels = track.levels
+    for i, level in enumerate(levels):
+        if not 0 <= level.at <= 1:
+            yield (*here, i, "at"), "must be from 0 to 1 (every model's estimate is)"
+    for i, (before, level) in enumerate(pairwise(levels), start=1):
+        if level.at <= before.at:  # only the first: the ones after may be in order again
+            yield (
+                (*here, i, "at"),
+                f"must be above {before.at:g} (level {before.name!r} before it): levels go "
+                "in ascending order of 'at'",
+            )
+            break
+    yield from _unique([level.name for level in levels], here, "name")
+
+
+def _retention(retention: Retention, here: Path_) -> Iterator[tuple[Path_, str]]:
+    days = f"must be a number of days above 0 and at most {MAX_DAYS:,}"
+    half_life_ok = 0 < retention.half_life_days <= MAX_DAYS
+    if not half_life_ok:
+        yield (*here, "half_life_days"), days
+    if not 0 < retention.cap_days <= MAX_DAYS:
+        yield (*here, "cap_days"), days
+    elif half_life_ok and retention.cap_days < retention.half_life_days:
+        yield (
+            (*here, "cap_days"),
+            f"must be at least half_life_days ({retention.half_life_days:g})",
+        )
+    if not 0 < retention.refresh_below < 1:
+        yield (*here, "refresh_below"), "must be between 0 and 1 (exclusive)"
 
 
 def _kind(value: str, path: Path_) -> Iterator[tuple[Path_, str]]:
@@ -445,8 +503,10 @@ def _unique(ids: list[str], path: Path_, key: str = "id") -> Iterator[tuple[Path
         seen.add(value)
 
 
+TRACK_EVIDENCE = ("tracks", "evidence")
+
 EXPRESSIONS: dict[tuple[str, ...], tuple[str, ...]] = {
-    ("tracks", "evidence"): ("when", "outcome", "difficulty"),
+    TRACK_EVIDENCE: ("when", "outcome", "difficulty", "item"),
     ("impact", "contributions"): ("id", "builds_on", "referred_by"),
     ("impact", "beneficiary_events"): ("credits", "beneficiary"),
     ("rewards",): ("when",),
@@ -464,7 +524,7 @@ def _expressions(root: Any) -> Iterator[tuple[Path_, str]]:
                 yield from _items(
                     track.get("evidence"),
                     ("tracks", t, "evidence"),
-                    EXPRESSIONS[("tracks", "evidence")],
+                    EXPRESSIONS[TRACK_EVIDENCE],
                 )
     yield from _items(root.get("rewards"), ("rewards",), EXPRESSIONS[("rewards",)])
     impact = root.get("impact")
@@ -482,6 +542,127 @@ def _items(items: Any, path: Path_, fields: tuple[str, ...]) -> Iterator[tuple[P
                 for name in fields:
                     if isinstance(item.get(name), str):
                         yield (*path, i, name), item[name]
+
+
+def _expression(path: Path_, text: str) -> tuple[Expression | None, list[tuple[int, str]]]:
+    """Compile the expression at ``path`` and check the kinds of value it can give for its
+    field: the expression (None if it does not compile) and its problems, each with its
+    1-based column within ``text``."""
+    try:
+        expression = compile_expression(text, EVENT_NAMES)
+    except ExpressionError as exc:
+        return None, [(exc.column, str(exc))]
+    check = KIND_CHECKS.get(tuple(step for step in path if isinstance(step, str)))
+    message = check(expression) if check is not None else None
+    start = len(text) - len(text.lstrip()) + 1
+    return expression, [] if message is None else [(start, message)]
+
+
+def _difficulty(expression: Expression) -> str | None:
+    if "number" in expression.kinds:
+        return None
+    return (
+        "must give a number (the team's difficulty scale), but this expression gives "
+        f"{describe_kinds(expression.kinds)}; for an item's id use 'item'"
+    )
+
+
+def _outcome(expression: Expression) -> str | None:
+    wanted = "must give true/false or a number from 0 to 1, but this expression gives"
+    if not expression.kinds & {"boolean", "number"}:
+        return f"{wanted} {describe_kinds(expression.kinds)}"
+    number = _number_literal(expression.text)
+    if number is not None and not 0 <= number <= 1:
+        return f"{wanted} {number!r}"
+    return None
+
+
+def _item(expression: Expression) -> str | None:
+    if expression.kinds & {"string", "number"}:
+        return None
+    return (
+        "must give the item's id (a string or a number), but this expression gives "
+        f"{describe_kinds(expression.kinds)}"
+    )
+
+
+def _number_literal(text: str) -> int | float | None:
+    """The number ``text`` is written as (``0.5``, ``-2``), if it is just a number."""
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return None
+
+
+KIND_CHECKS: dict[tuple[str, ...], Callable[[Expression], str | None]] = {
+    ("tracks", "evidence", "outcome"): _outcome,
+    ("tracks", "evidence", "difficulty"): _difficulty,
+    ("tracks", "evidence", "item"): _item,
+}
+"""Expressions whose kind of value matters, by field: each check says what is wrong, if
+anything (see :attr:`Expression.kinds`)."""
+
+
+# -- tracks defined in code -------------------------------------------------------------------
+
+
+def check_track(track: Track, index: int = 0) -> dict[Path_, Expression]:
+    """Check a track defined in code as the loader checks a file's ``tracks[index]``.
+
+    Returns its compiled expressions keyed by their path within the track, e.g.
+    ``("evidence", 0, "outcome")`` (the form of :meth:`Rules.track_expressions`). On any
+    problem raises :class:`~motivekit.InvalidTrack`, whose message lists every one as
+    ``tracks[INDEX].evidence[0].difficulty: message``, one per line.
+    """
+    here: Path_ = ("tracks", index)
+    raw: Any = attrs.asdict(track) if attrs.has(type(track)) else track
+    problems: list[tuple[Path_, str]] = []
+    expressions: dict[Path_, Expression] = {}
+    try:  # the types, as strictly as from a file (``"3"`` is not a number)
+        checked = _CONVERTER.structure(raw, Track)
+    except Exception as exc:
+        problems += [(p, m) for p, m, _ in _structure_problems(exc, here)]
+    else:
+        problems += _track(checked, here)
+    evidence = raw.get("evidence") if isinstance(raw, dict) else None
+    for path, text in _items(evidence, ("evidence",), EXPRESSIONS[TRACK_EVIDENCE]):
+        expression, found = _expression((*here, *path), text)
+        problems += [((*here, *path), message) for _, message in found]
+        if expression is not None:
+            expressions[path] = expression
+    if problems:
+        order = _order(raw, here)
+        problems.sort(key=lambda problem: order(problem[0]))
+        raise InvalidTrack("\n".join(f"{dotted_path(p)}: {m}" for p, m in problems))
+    return expressions
+
+
+def _order(value: Any, root: Path_) -> Callable[[Path_], int]:
+    """Where a path (or its nearest parent) comes in ``value``, as the loader orders
+    problems by line and column."""
+    found: dict[Path_, int] = {}
+
+    def walk(node: Any, here: Path_) -> None:
+        found[here] = len(found)
+        if isinstance(node, dict):
+            for key, item in node.items():
+                walk(item, (*here, key))
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, (*here, i))
+
+    walk(value, root)
+
+    def order(path: Path_) -> int:
+        for end in range(len(path), -1, -1):
+            if path[:end] in found:
+                return found[path[:end]]
+        return -1
+
+    return order
 
 
 # -- the loader -------------------------------------------------------------------------------
@@ -526,14 +707,14 @@ def load_rules(
     problems: list[Problem] = []
     expressions: dict[Path_, Expression] = {}
     for path, expr_text in _expressions(root):
-        try:
-            expressions[path] = compile_expression(expr_text, EVENT_NAMES)
-        except ExpressionError as exc:
+        expression, found = _expression(path, expr_text)
+        if expression is not None:
+            expressions[path] = expression
+        for at, message in found:
             line, column = _position(root, path)
             opening = lines[line - 1][column - 1 : column] if line <= len(lines) else ""
             inside = column + (1 if opening in ("'", '"') else 0)  # the text's first column
-            column = inside + exc.column - 1
-            problems.append(Problem(name, line, column, dotted_path(path), str(exc)))
+            problems.append(Problem(name, line, inside + at - 1, dotted_path(path), message))
     design: Design | None = None
     try:
         design = _CONVERTER.structure(root, Design)

@@ -38,7 +38,9 @@ __all__ = [
     "Mission",
     "MissionTarget",
     "NudgesSection",
+    "Retention",
     "Reward",
+    "Scale",
     "Silence",
     "Streak",
     "Track",
@@ -59,6 +61,8 @@ def doc(text: str, *, expression: bool = False, **schema: Any) -> dict[str, Any]
 KIND = f"^{KIND_PATTERN.pattern}$"
 """An event kind, as a JSON Schema pattern."""
 BETWEEN_0_AND_1: dict[str, Any] = {"exclusiveMinimum": 0, "exclusiveMaximum": 1}
+MAX_DAYS = 36_500
+"""The longest half-life retention takes, in days (100 years)."""
 
 
 @attrs.frozen
@@ -162,7 +166,17 @@ class Evidence:
     difficulty: str | None = attrs.field(
         default=None,
         metadata=doc(
-            "The item's difficulty (a number), or its id for learned difficulty.",
+            "The item's difficulty, a number on the team's scale (see ``scale``); for "
+            "difficulty learned from everyone's attempts, give the item's id in ``item``.",
+            expression=True,
+        ),
+    )
+    item: str | None = attrs.field(
+        default=None,
+        metadata=doc(
+            "The item's id (a string or a number, turned into text) when its difficulty is "
+            "learned from everyone's attempts (Elo); with ``difficulty`` too, that is the "
+            "item's starting point.",
             expression=True,
         ),
     )
@@ -253,7 +267,60 @@ class Level:
     """A named level of the team's ladder, reached at estimate ``at``."""
 
     name: str = attrs.field(metadata=doc("The level's name, e.g. ``Fluent``."))
-    at: float = attrs.field(metadata=doc("The estimate at which the level is reached."))
+    at: float = attrs.field(
+        metadata=doc(
+            "The estimate (from 0 to 1, for every model) at which the level is reached.",
+            minimum=0,
+            maximum=1,
+        )
+    )
+
+
+@attrs.frozen
+class Scale:
+    """The team's difficulty scale: what a typical task is, and how big a step is."""
+
+    typical: float = attrs.field(
+        default=0.0,
+        metadata=doc(
+            "The difficulty of a typical task on the team's scale; new learners are a coin "
+            "flip on it, and levels and feedback speak about it."
+        ),
+    )
+    step: float = attrs.field(
+        default=1.0,
+        metadata=doc("How much difficulty makes one step on the logit scale.", exclusiveMinimum=0),
+    )
+    typical_tasks: str = attrs.field(
+        default="tasks",
+        metadata=doc("How feedback names typical tasks, e.g. ``medium reviews``.", pattern=r"\S"),
+    )
+
+
+@attrs.frozen
+class Retention:
+    """Optional retention: when to suggest a refresh (it never lowers a level)."""
+
+    half_life_days: float = attrs.field(
+        default=1.0,
+        metadata=doc(
+            "The half-life before any success, in days; each success doubles it.",
+            exclusiveMinimum=0,
+            maximum=MAX_DAYS,
+        ),
+    )
+    cap_days: float = attrs.field(
+        default=365.0,
+        metadata=doc(
+            "The longest the half-life grows, in days (at least ``half_life_days``).",
+            exclusiveMinimum=0,
+            maximum=MAX_DAYS,
+        ),
+    )
+    refresh_below: float = attrs.field(
+        default=0.5,
+        metadata=doc("Suggest a refresh when estimated recall falls to this.", **BETWEEN_0_AND_1),
+    )
 
 
 @attrs.frozen
@@ -274,6 +341,19 @@ class Track:
             minItems=2,
             maxItems=2,
             items=BETWEEN_0_AND_1,
+        ),
+    )
+    scale: Scale = attrs.field(
+        factory=Scale, metadata=doc("The team's difficulty scale and how feedback names it.")
+    )
+    min_evidence: int = attrs.field(
+        default=5,
+        metadata=doc("Pieces of evidence before a level or mastery is announced.", minimum=1),
+    )
+    retention: Retention | None = attrs.field(
+        default=None,
+        metadata=doc(
+            "Optional: suggest a refresh when a skill may be fading; never lowers a level."
         ),
     )
 

@@ -8,7 +8,8 @@ schema for completion and hover help; :func:`reference_markdown` turns the same 
 into ``docs/yaml-reference.md``. Both are committed and a test keeps them up to date.
 
 The schema describes the shape of the file; ``motivekit rules check`` checks more (ids
-used twice, order of levels and milestones, exactly one model, expressions compile).
+used twice, order of levels and milestones, exactly one model, expressions compile and can
+give what their field needs).
 """
 
 from __future__ import annotations
@@ -215,9 +216,11 @@ ok: motivation.yaml (version 1): 1 goal on the menu, 0 tracks, 0 missions
 `motivekit rules check` reports every problem at once, each as
 `FILE:LINE:COL: path: message`, and exits 1 if there is any. It checks more than the
 schema below can say: ids used twice, levels and milestones out of order, a track with
-other than exactly one model, expressions that do not compile, and mechanics motivekit
-does not run (assigned goals, deadlines, streaks, rewards, leaderboards, mission
-rankings), which `motivekit rules lint` reviews instead.
+other than exactly one model, a retention cap below its half-life, expressions that do
+not compile or can never give what their key needs (a `difficulty` that is never a
+number, an `outcome` that is never true/false or a number), and mechanics motivekit does
+not run (assigned goals, deadlines, streaks, rewards, leaderboards, mission rankings),
+which `motivekit rules lint` reviews instead.
 
 ## Editor support: the JSON Schema
 
@@ -244,7 +247,10 @@ Fields marked **expression** hold an expression of motivekit's small, safe expre
 language, written as a YAML string, e.g. `"event.data.lines >= 10"`. It reads the event
 (`event.actor`, `event.data.KEY` …) and `owner`, compares, combines with
 `and`/`or`/`not` and does arithmetic; it never calls anything. Each expression is
-compiled when the file is loaded, and an error names its line and column. At run time an
+compiled when the file is loaded, and an error names its line and column. The loader also
+knows which kinds of value each can give: `"'hard'"` only gives a string and
+`"event.data.lines > 3"` only true/false, so either is refused as a `difficulty` (a
+number); `"event.data.complexity"` may give anything and is taken. At run time an
 expression never fails: a missing key is `null`, so a rule that does not apply does not
 fire.
 

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from motivekit._errors import ConfigError
 from motivekit.store._memory import MemoryStore
-from motivekit.store._protocol import ReplayState, Session, Store, StoredCheckpoint, StoredEntry
+from motivekit.store._protocol import (
+    ReplayState,
+    Session,
+    SkillBand,
+    Store,
+    StoredCheckpoint,
+    StoredEntry,
+    StoredSkill,
+)
 from motivekit.store._sql import SqlStore, Synchronous
 
 __all__ = [
     "MemoryStore",
     "ReplayState",
     "Session",
+    "SkillBand",
     "SqlStore",
     "Store",
     "StoredCheckpoint",
     "StoredEntry",
+    "StoredSkill",
     "open_store",
 ]
 

@@ -16,7 +16,13 @@ from typing import Any
 import attrs
 
 from motivekit.goals._model import GoalState, GoalStatus
-from motivekit.store._protocol import ReplayState, StoredCheckpoint, StoredEntry
+from motivekit.store._protocol import (
+    ReplayState,
+    SkillBand,
+    StoredCheckpoint,
+    StoredEntry,
+    StoredSkill,
+)
 
 __all__ = ["MemoryStore"]
 
@@ -34,6 +40,9 @@ class _Tables:
         self.goal_days: dict[tuple[str, date], int] = {}
         self.consents: dict[str, dict[str, bool]] = {}
         self.replays: dict[int, ReplayState] = {}
+        self.skills: dict[tuple[str, str], StoredSkill] = {}
+        self.skill_items: dict[tuple[str, str], tuple[float, int]] = {}
+        self.skill_bands: dict[tuple[str, str], SkillBand] = {}
 
 
 class _MemorySession:
@@ -41,14 +50,18 @@ class _MemorySession:
         self._t = tables
         self._undo = undo
 
-    def _put(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+    def _writable(self) -> list[Callable[[], None]]:
         if self._undo is None:
             raise RuntimeError("this unit of work is read-only; use store.writing()")
+        return self._undo
+
+    def _put(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+        undo = self._writable()
         old = table.get(key, _MISSING)
         if old is _MISSING:
-            self._undo.append(lambda: table.pop(key, None))
+            undo.append(lambda: table.pop(key, None))
         else:
-            self._undo.append(lambda: table.__setitem__(key, old))
+            undo.append(lambda: table.__setitem__(key, old))
         table[key] = value
 
     # journal
@@ -103,9 +116,7 @@ class _MemorySession:
         return len(hits)
 
     def _undo_call(self, step: Callable[[], None]) -> None:
-        if self._undo is None:
-            raise RuntimeError("this unit of work is read-only; use store.writing()")
-        self._undo.append(step)
+        self._writable().append(step)
 
     def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
         self._put(self._t.checkpoints, checkpoint.size, checkpoint)
@@ -218,6 +229,70 @@ class _MemorySession:
     def delete_consents(self, user: str) -> None:
         if user in self._t.consents:
             self._pop(self._t.consents, user)
+
+    # mastery
+    def skills(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], StoredSkill]:
+        found = self._t.skills
+        return {k: found[k] for k in keys if k in found}
+
+    def user_skills(self, user: str) -> list[StoredSkill]:
+        found = [s for (u, _), s in self._t.skills.items() if u == user]
+        return sorted(found, key=lambda s: s.track)
+
+    def all_skills(self, after: tuple[str, str] | None, limit: int) -> list[StoredSkill]:
+        found = self._t.skills
+        keys = sorted(k for k in found if after is None or k > after)[: max(limit, 0)]
+        return [found[k] for k in keys]
+
+    def save_skills(self, skills: Sequence[StoredSkill]) -> None:
+        self._writable()
+        for skill in skills:
+            self._put(self._t.skills, (skill.user, skill.track), skill)
+
+    def skill_items(
+        self, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[float, int]]:
+        found = self._t.skill_items
+        return {k: found[k] for k in keys if k in found}
+
+    def save_skill_items(self, items: Mapping[tuple[str, str], tuple[float, int]]) -> None:
+        self._writable()
+        for key, (d, n) in items.items():
+            self._put(self._t.skill_items, key, (d, n))
+
+    def skill_bands(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], SkillBand]:
+        found = self._t.skill_bands
+        return {k: found[k] for k in keys if k in found}
+
+    def set_skill_band(self, user: str, track: str, band: SkillBand | None, at: datetime) -> None:
+        self._writable()
+        if band is not None:
+            self._put(self._t.skill_bands, (user, track), band)
+        elif (user, track) in self._t.skill_bands:
+            self._pop(self._t.skill_bands, (user, track))
+
+    def delete_skills(self, user: str) -> int:
+        self._writable()
+        for key in [k for k in self._t.skill_bands if k[0] == user]:
+            self._pop(self._t.skill_bands, key)
+        doomed = [k for k in self._t.skills if k[0] == user]
+        for key in doomed:
+            self._pop(self._t.skills, key)
+        return len(doomed)
+
+    def clear_mastery(self) -> None:
+        for table in (self._t.skills, self._t.skill_items):
+            self._clear(table)
+
+    def _clear(self, table: dict[Any, Any]) -> None:
+        old = dict(table)
+
+        def restore() -> None:
+            table.clear()
+            table.update(old)
+
+        self._undo_call(restore)
+        table.clear()
 
 
 class MemoryStore:

@@ -12,13 +12,23 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, TypeVar
 
 import attrs
 
 from motivekit.goals._model import GoalState
 
-__all__ = ["ReplayState", "Session", "Store", "StoredCheckpoint", "StoredEntry"]
+__all__ = [
+    "ReplayState",
+    "Session",
+    "SkillBand",
+    "Store",
+    "StoredCheckpoint",
+    "StoredEntry",
+    "StoredSkill",
+]
+
+_T = TypeVar("_T")
 
 
 class StoredEntry(NamedTuple):
@@ -60,6 +70,36 @@ class ReplayState:
     people_done: int
     started_at: datetime
     finished_at: datetime | None
+    mastery_seq: int | None = None
+    """How far (journal seq) the rebuild of skill states has come; None: not started."""
+
+
+@attrs.frozen
+class StoredSkill:
+    """One person's state on one skill track, as stored."""
+
+    user: str
+    track: str
+    evidence: int
+    successes: float
+    theta: float
+    p_known: float
+    at_difficulty: int
+    last_at: datetime | None
+    """When the last piece of evidence happened (None: no evidence yet)."""
+    recent: tuple[float, ...]
+    """The estimates after each of the last (at most 10) pieces of evidence, oldest first."""
+    seq: int
+    """The journal seq of the last evidence applied."""
+
+
+@attrs.frozen
+class SkillBand:
+    """A person's own challenge band on one track."""
+
+    low: float
+    high: float
+    target: float
 
 
 class Session(Protocol):
@@ -196,6 +236,53 @@ class Session(Protocol):
         """Forget every consent choice of ``user``."""
         ...
 
+    # mastery
+    def skills(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], StoredSkill]:
+        """The stored states among ``keys`` ``(user, track)``; missing ones are left out."""
+        ...
+
+    def user_skills(self, user: str) -> list[StoredSkill]:
+        """Every skill state of ``user``, sorted by track."""
+        ...
+
+    def all_skills(self, after: tuple[str, str] | None, limit: int) -> list[StoredSkill]:
+        """Up to ``limit`` skill states ordered by ``(user, track)``, strictly after
+        ``after`` (None: from the start)."""
+        ...
+
+    def save_skills(self, skills: Sequence[StoredSkill]) -> None:
+        """Insert or replace skill states by ``(user, track)`` (in one statement where the
+        store can)."""
+        ...
+
+    def skill_items(
+        self, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[float, int]]:
+        """The learned ``(d, n)`` of the items among ``keys`` ``(track, item id)`` that
+        exist."""
+        ...
+
+    def save_skill_items(self, items: Mapping[tuple[str, str], tuple[float, int]]) -> None:
+        """Insert or replace items' ``(d, n)`` by ``(track, item id)``."""
+        ...
+
+    def skill_bands(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], SkillBand]:
+        """The challenge bands people among ``keys`` ``(user, track)`` chose for
+        themselves."""
+        ...
+
+    def set_skill_band(self, user: str, track: str, band: SkillBand | None, at: datetime) -> None:
+        """Record one person's own band on one track; None: back to the track's default."""
+        ...
+
+    def delete_skills(self, user: str) -> int:
+        """Delete every skill state and band of ``user``; return how many skill states."""
+        ...
+
+    def clear_mastery(self) -> None:
+        """Delete every skill state and every item (bands stay: people chose them)."""
+        ...
+
 
 class Store(Protocol):
     """A storage backend."""
@@ -219,7 +306,7 @@ class Store(Protocol):
         ...
 
 
-def chunked(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+def chunked(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
     """Split a sequence for IN-lists that must stay below a backend's parameter limit."""
     for start in range(0, len(items), size):
         yield items[start : start + size]

@@ -18,6 +18,9 @@ __all__ = [
     "log_head",
     "metadata",
     "replays",
+    "skill_bands",
+    "skill_items",
+    "skills",
     "tree_tiles",
 ]
 
@@ -112,4 +115,42 @@ replays = sa.Table(
     sa.Column("people_done", sa.BigInteger, nullable=False),
     sa.Column("started_at", sa.BigInteger, nullable=False),
     sa.Column("finished_at", sa.BigInteger, nullable=True),
+    sa.Column("mastery_seq", sa.BigInteger, nullable=True),
+)
+
+# Floats are sa.Double: 8-byte IEEE everywhere (MariaDB's FLOAT is single precision), so a
+# stored estimate reads back exactly equal to the one computed.
+skills = sa.Table(
+    PREFIX + "skills",
+    metadata,
+    sa.Column("user_id", sa.String(200), primary_key=True),
+    sa.Column("track", sa.String(200), primary_key=True),
+    sa.Column("evidence", sa.BigInteger, nullable=False),
+    sa.Column("successes", sa.Double, nullable=False),
+    sa.Column("theta", sa.Double, nullable=False),
+    sa.Column("p_known", sa.Double, nullable=False),
+    sa.Column("at_difficulty", sa.BigInteger, nullable=False),
+    sa.Column("last_at", sa.BigInteger, nullable=True),
+    sa.Column("recent", sa.Text, nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+)
+
+skill_items = sa.Table(
+    PREFIX + "skill_items",
+    metadata,
+    sa.Column("track", sa.String(200), primary_key=True),
+    sa.Column("item", sa.String(200), primary_key=True),
+    sa.Column("d", sa.Double, nullable=False),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)
+
+skill_bands = sa.Table(
+    PREFIX + "skill_bands",
+    metadata,
+    sa.Column("user_id", sa.String(200), primary_key=True),
+    sa.Column("track", sa.String(200), primary_key=True),
+    sa.Column("low", sa.Double, nullable=False),
+    sa.Column("high", sa.Double, nullable=False),
+    sa.Column("target", sa.Double, nullable=False),
+    sa.Column("updated_at", sa.BigInteger, nullable=False),
 )

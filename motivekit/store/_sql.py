@@ -26,7 +26,14 @@ from motivekit._errors import ConfigError, SchemaOutOfDate, StoreError
 from motivekit._time import from_micros, to_micros
 from motivekit.goals._model import GoalState, GoalStatus, Measure, Plan
 from motivekit.store import _migrate
-from motivekit.store._protocol import ReplayState, StoredCheckpoint, StoredEntry, chunked
+from motivekit.store._protocol import (
+    ReplayState,
+    SkillBand,
+    StoredCheckpoint,
+    StoredEntry,
+    StoredSkill,
+    chunked,
+)
 from motivekit.store._schema import (
     checkpoints,
     consents,
@@ -35,6 +42,9 @@ from motivekit.store._schema import (
     journal,
     log_head,
     replays,
+    skill_bands,
+    skill_items,
+    skills,
     tree_tiles,
 )
 
@@ -96,6 +106,40 @@ def _goal_from_row(row: sa.Row[Any]) -> GoalState:
         updated_at=from_micros(m["updated_at"]),
         total=m["total"],
         created_seq=m["created_seq"],
+    )
+
+
+def _skill_row(skill: StoredSkill) -> tuple[Any, ...]:
+    """A skill state as a row in ``_SKILL_COLUMNS`` order. ``recent`` is a JSON list:
+    ``json`` writes a float as its ``repr``, so it reads back exactly."""
+    return (
+        skill.user,
+        skill.track,
+        skill.evidence,
+        skill.successes,
+        skill.theta,
+        skill.p_known,
+        skill.at_difficulty,
+        None if skill.last_at is None else to_micros(skill.last_at),
+        json.dumps([float(x) for x in skill.recent], separators=(",", ":")),
+        skill.seq,
+    )
+
+
+def _skill_from_row(row: sa.Row[Any]) -> StoredSkill:
+    m = row._mapping
+    last_at = m["last_at"]
+    return StoredSkill(
+        user=m["user_id"],
+        track=m["track"],
+        evidence=m["evidence"],
+        successes=m["successes"],
+        theta=m["theta"],
+        p_known=m["p_known"],
+        at_difficulty=m["at_difficulty"],
+        last_at=None if last_at is None else from_micros(last_at),
+        recent=tuple(json.loads(m["recent"])),
+        seq=m["seq"],
     )
 
 
@@ -220,6 +264,55 @@ _DELETE_GOALS = goals.delete().where(goals.c.owner == sa.bindparam("owner"))
 _CONSENTS = sa.select(consents.c.user_id, consents.c.mechanic, consents.c.enabled).where(
     consents.c.user_id.in_(_ids)
 )
+# mastery: (user, track) and (track, item) keys go in as row values
+_SKILL_COLUMNS = (
+    "user_id",
+    "track",
+    "evidence",
+    "successes",
+    "theta",
+    "p_known",
+    "at_difficulty",
+    "last_at",
+    "recent",
+    "seq",
+)
+_SKILLS = sa.select(skills).where(sa.tuple_(skills.c.user_id, skills.c.track).in_(_ids))
+_USER_SKILLS = (
+    sa.select(skills).where(skills.c.user_id == sa.bindparam("user")).order_by(skills.c.track)
+)
+_skills_page = sa.select(skills).order_by(skills.c.user_id, skills.c.track)
+_SKILLS_FIRST = _skills_page.limit(sa.bindparam("limit"))
+_after_user: sa.BindParameter[Any] = sa.bindparam("user")
+_SKILLS_AFTER = _skills_page.where(
+    sa.or_(
+        skills.c.user_id > _after_user,
+        sa.and_(skills.c.user_id == _after_user, skills.c.track > sa.bindparam("track")),
+    )
+).limit(sa.bindparam("limit"))
+_skill_insert = sqlite_insert(skills).values({c: sa.bindparam(c) for c in _SKILL_COLUMNS})
+_SAVE_SKILLS = _skill_insert.on_conflict_do_update(
+    index_elements=[skills.c.user_id, skills.c.track],
+    set_={c: _skill_insert.excluded[c] for c in _SKILL_COLUMNS[2:]},
+)
+_ITEM_COLUMNS = ("track", "item", "d", "n")
+_SKILL_ITEMS = sa.select(skill_items).where(
+    sa.tuple_(skill_items.c.track, skill_items.c.item).in_(_ids)
+)
+_item_insert = sqlite_insert(skill_items).values({c: sa.bindparam(c) for c in _ITEM_COLUMNS})
+_SAVE_SKILL_ITEMS = _item_insert.on_conflict_do_update(
+    index_elements=[skill_items.c.track, skill_items.c.item],
+    set_={"d": _item_insert.excluded.d, "n": _item_insert.excluded.n},
+)
+_SKILL_BANDS = sa.select(skill_bands).where(
+    sa.tuple_(skill_bands.c.user_id, skill_bands.c.track).in_(_ids)
+)
+_DELETE_SKILL_BAND = skill_bands.delete().where(
+    skill_bands.c.user_id == sa.bindparam("user"), skill_bands.c.track == sa.bindparam("track")
+)
+_INSERT_SKILL_BAND = skill_bands.insert()
+_DELETE_USER_BANDS = skill_bands.delete().where(skill_bands.c.user_id == sa.bindparam("user"))
+_DELETE_USER_SKILLS = skills.delete().where(skills.c.user_id == sa.bindparam("user"))
 
 
 @lru_cache(maxsize=32)
@@ -278,11 +371,22 @@ class _SqlSession:
             raise StoreError(f"{type(exc).__name__}: {exc}") from exc
 
     def _in_chunks(
-        self, statement: sa.Executable, ids: Collection[str], **params: Any
+        self,
+        statement: sa.Executable,
+        ids: Collection[str] | Collection[tuple[str, str]],
+        *,
+        size: int = _IN_CHUNK,
+        **params: Any,
     ) -> Iterator[Any]:
         """Rows of ``statement`` run once per slice of ``ids`` (bound as ``:ids``)."""
-        for chunk in chunked(list(ids), _IN_CHUNK):
+        for chunk in chunked(list(ids), size):
             yield from self._conn.execute(statement, {"ids": chunk, **params})
+
+    def _pairs_in_chunks(
+        self, statement: sa.Executable, keys: Collection[tuple[str, str]]
+    ) -> Iterator[Any]:
+        """Rows of ``statement`` for row-value keys: two parameters each, half the slice."""
+        return self._in_chunks(statement, [(a, b) for a, b in keys], size=_IN_CHUNK // 2)
 
     # journal
     def known_events(self, event_ids: Collection[str]) -> dict[str, int]:
@@ -360,7 +464,12 @@ class _SqlSession:
             return None
         finished = None if row.finished_at is None else from_micros(row.finished_at)
         return ReplayState(
-            row.version, row.cursor, row.people_done, from_micros(row.started_at), finished
+            row.version,
+            row.cursor,
+            row.people_done,
+            from_micros(row.started_at),
+            finished,
+            row.mastery_seq,
         )
 
     def save_replay_state(self, state: ReplayState) -> None:
@@ -369,6 +478,7 @@ class _SqlSession:
             "people_done": state.people_done,
             "started_at": to_micros(state.started_at),
             "finished_at": None if state.finished_at is None else to_micros(state.finished_at),
+            "mastery_seq": state.mastery_seq,
         }
         where = replays.c.version == state.version
         if self._conn.execute(replays.update().where(where).values(row)).rowcount == 0:
@@ -480,6 +590,59 @@ class _SqlSession:
                 user_id=user, mechanic=mechanic, enabled=enabled, updated_at=to_micros(at)
             )
         )
+
+    # mastery
+    def skills(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], StoredSkill]:
+        found = (_skill_from_row(r) for r in self._pairs_in_chunks(_SKILLS, keys))
+        return {(s.user, s.track): s for s in found}
+
+    def user_skills(self, user: str) -> list[StoredSkill]:
+        return [_skill_from_row(r) for r in self._conn.execute(_USER_SKILLS, {"user": user})]
+
+    def all_skills(self, after: tuple[str, str] | None, limit: int) -> list[StoredSkill]:
+        if after is None:
+            rows = self._conn.execute(_SKILLS_FIRST, {"limit": limit})
+        else:
+            params = {"user": after[0], "track": after[1], "limit": limit}
+            rows = self._conn.execute(_SKILLS_AFTER, params)
+        return [_skill_from_row(r) for r in rows]
+
+    def save_skills(self, skills: Sequence[StoredSkill]) -> None:
+        # Every piece of evidence passes here: one upsert, rows to the driver as tuples.
+        if skills:
+            self._driver_many(_SAVE_SKILLS, _SKILL_COLUMNS, [_skill_row(s) for s in skills])
+
+    def skill_items(
+        self, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[float, int]]:
+        rows = self._pairs_in_chunks(_SKILL_ITEMS, keys)
+        return {(r.track, r.item): (r.d, r.n) for r in rows}
+
+    def save_skill_items(self, items: Mapping[tuple[str, str], tuple[float, int]]) -> None:
+        if items:
+            rows = [(track, item, d, n) for (track, item), (d, n) in items.items()]
+            self._driver_many(_SAVE_SKILL_ITEMS, _ITEM_COLUMNS, rows)
+
+    def skill_bands(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], SkillBand]:
+        rows = self._pairs_in_chunks(_SKILL_BANDS, keys)
+        return {(r.user_id, r.track): SkillBand(r.low, r.high, r.target) for r in rows}
+
+    def set_skill_band(self, user: str, track: str, band: SkillBand | None, at: datetime) -> None:
+        self._conn.execute(_DELETE_SKILL_BAND, {"user": user, "track": track})
+        if band is not None:
+            row = {"low": band.low, "high": band.high, "target": band.target}
+            self._conn.execute(
+                _INSERT_SKILL_BAND,
+                {"user_id": user, "track": track, **row, "updated_at": to_micros(at)},
+            )
+
+    def delete_skills(self, user: str) -> int:
+        self._conn.execute(_DELETE_USER_BANDS, {"user": user})
+        return int(self._conn.execute(_DELETE_USER_SKILLS, {"user": user}).rowcount)
+
+    def clear_mastery(self) -> None:
+        self._conn.execute(skills.delete())
+        self._conn.execute(skill_items.delete())
 
 
 def _sqlite_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa.Engine:

@@ -1,0 +1,279 @@
+"""Skill states as a fold of evidence: used live, by replay, by dry runs and by explain.
+
+:class:`SkillFold` holds the skill and item states it was given (loaded from the store, or
+empty when folding from scratch) and applies events to them in journal order. The live
+recorder loads just the rows a batch touches; replay folds the whole journal, batch by
+batch, into cleared tables; explain folds in memory and keeps a trace.
+
+A track whose Elo model learns item difficulties (``item``) makes a person's states depend
+on everyone's evidence, in journal order: such tracks are folded over the whole journal.
+Other tracks depend only on the person's own entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from motivekit._consent import Mechanic
+from motivekit._entries import open_entry
+from motivekit._model import SkillChange
+from motivekit._time import parse_instant
+from motivekit.mastery._protocol import ItemState, LearnerState
+from motivekit.mastery._track import RECENT, Reading, SkillTrack
+from motivekit.store._protocol import Session, StoredEntry, StoredSkill
+
+__all__ = [
+    "ConsentTrail",
+    "EvidenceEvent",
+    "SkillFold",
+    "SkillStep",
+    "decode",
+    "fold_entries",
+    "learner_of",
+]
+
+
+@attrs.frozen
+class EvidenceEvent:
+    """An event as the mastery fold reads it."""
+
+    seq: int
+    kind: str
+    actor: str
+    at: datetime
+    data: Mapping[str, Any]
+    rules: int = 0
+
+
+@attrs.frozen
+class SkillStep:
+    """What one journal entry did to one person's skill on one track (for explain)."""
+
+    seq: int
+    at: datetime
+    kind: str
+    """The event kind."""
+    rules: int
+    counted: bool
+    outcome: float | None = None
+    difficulty: float | None = None
+    item: str | None = None
+    estimate: float | None = None
+    """The estimate after this piece of evidence."""
+    level: str | None = None
+    detail: str = ""
+    """For a counted step: its feedback; otherwise why it did not count."""
+
+
+def learner_of(track: SkillTrack, stored: StoredSkill | None) -> LearnerState:
+    """The model's learner state behind a stored skill (the model's start if none)."""
+    if stored is None:
+        return track.model.initial()
+    return LearnerState(
+        stored.evidence, stored.successes, stored.theta, stored.p_known, stored.at_difficulty
+    )
+
+
+def decode(entry: StoredEntry) -> EvidenceEvent | tuple[str, str, bool] | None:
+    """An event entry as :class:`EvidenceEvent`; a mastery consent choice as
+    ``(user, mechanic, enabled)``; None for anything else (and for erased entries)."""
+    if entry.personal is None:
+        return None
+    if entry.type == "event":
+        payload = open_entry(entry.raw, entry.personal)
+        return EvidenceEvent(
+            entry.seq,
+            payload["kind"],
+            payload["actor"],
+            parse_instant(payload["at"]),
+            payload["data"],
+            int(payload["rules"]),
+        )
+    if entry.type == "command" and entry.name == "consent.set":
+        args = open_entry(entry.raw, entry.personal)["args"]
+        return args["user"], args["mechanic"], bool(args["enabled"])
+    return None
+
+
+class SkillFold:
+    """Applies evidence to the skill and item states it holds (see the module docstring)."""
+
+    def __init__(
+        self,
+        tracks: Iterable[SkillTrack],
+        skills: dict[tuple[str, str], StoredSkill] | None = None,
+        items: dict[tuple[str, str], tuple[float, int]] | None = None,
+        *,
+        trace: tuple[str, str] | None = None,
+    ) -> None:
+        self.tracks = {t.id: t for t in tracks}
+        self.by_kind: dict[str, list[SkillTrack]] = {}
+        for track in self.tracks.values():
+            for kind in sorted(track.kinds):
+                self.by_kind.setdefault(kind, []).append(track)
+        self.skills: dict[tuple[str, str], StoredSkill] = skills if skills is not None else {}
+        """Skill states by ``(user, track)``."""
+        self.items: dict[tuple[str, str], tuple[float, int]] = items if items is not None else {}
+        """Learned items by ``(track, item)`` as ``(d, n)``."""
+        self.changed_skills: set[tuple[str, str]] = set()
+        self.changed_items: set[tuple[str, str]] = set()
+        self.trace = trace
+        self.steps: list[SkillStep] = []
+
+    def readings(self, event: EvidenceEvent) -> list[tuple[SkillTrack, Reading]]:
+        """What ``event`` says for each track it is evidence for."""
+        return [
+            (track, reading)
+            for track in self.by_kind.get(event.kind, ())
+            for reading in track.read(event.kind, event.actor, event.at, event.data)
+        ]
+
+    def load(
+        self, session: Session, read: Iterable[tuple[EvidenceEvent, SkillTrack, Reading]]
+    ) -> None:
+        """Load from ``session`` the skill and item rows these readings touch."""
+        keys = {(e.actor, t.id) for e, t, r in read if r.skipped is None}
+        items = {
+            (t.id, r.item)
+            for _, t, r in read
+            if r.skipped is None and r.item is not None and t.learns_items
+        }
+        self.skills.update(session.skills(keys - self.skills.keys()))
+        self.items.update(session.skill_items(items - self.items.keys()))
+
+    def save(self, session: Session) -> None:
+        """Write the states changed since the last save to ``session``."""
+        if self.changed_skills:
+            session.save_skills([self.skills[k] for k in sorted(self.changed_skills)])
+        if self.changed_items:
+            session.save_skill_items({k: self.items[k] for k in sorted(self.changed_items)})
+        self.changed_skills.clear()
+        self.changed_items.clear()
+
+    def skip(self, event: EvidenceEvent, track: SkillTrack, why: str) -> None:
+        """Note (when tracing this person and track) that ``event`` did not count, and why."""
+        if self.trace == (event.actor, track.id):
+            self.steps.append(
+                SkillStep(event.seq, event.at, event.kind, event.rules, False, detail=why)
+            )
+
+    def apply(
+        self, event: EvidenceEvent, track: SkillTrack, reading: Reading
+    ) -> SkillChange | None:
+        """Apply one reading of ``event`` to the actor's state on ``track``."""
+        if reading.skipped is not None:
+            self.skip(event, track, reading.skipped)
+            return None
+        key = (event.actor, track.id)
+        stored = self.skills.get(key)
+        before = learner_of(track, stored)
+        learned = None
+        item_key = None
+        if reading.item is not None and track.learns_items:
+            item_key = (track.id, reading.item)
+            known = self.items.get(item_key)
+            learned = None if known is None else ItemState(d=known[0], n=known[1])
+        after, item = track.apply(before, reading, learned)
+        if item_key is not None and item is not None:
+            self.items[item_key] = (item.d, item.n)
+            self.changed_items.add(item_key)
+        estimate = track.model.estimate(after)
+        recent = (*(() if stored is None else stored.recent), estimate)[-RECENT:]
+        last_at = event.at
+        if stored is not None and stored.last_at is not None and stored.last_at > last_at:
+            last_at = stored.last_at
+        self.skills[key] = StoredSkill(
+            event.actor,
+            track.id,
+            after.evidence,
+            after.successes,
+            after.theta,
+            after.p_known,
+            after.at_difficulty,
+            last_at,
+            recent,
+            event.seq,
+        )
+        self.changed_skills.add(key)
+        feedback = track.feedback(before, after)
+        level = track.level(after)
+        if self.trace == key:
+            self.steps.append(
+                SkillStep(
+                    event.seq,
+                    event.at,
+                    event.kind,
+                    event.rules,
+                    True,
+                    reading.outcome,
+                    reading.difficulty,
+                    reading.item,
+                    estimate,
+                    level,
+                    "; ".join(feedback),
+                )
+            )
+        return SkillChange(track.id, event.actor, after.evidence, estimate, level, feedback)
+
+
+class ConsentTrail:
+    """Who has switched mastery off, as of the entries folded so far."""
+
+    def __init__(self, default: bool) -> None:
+        self.default = default
+        self.choices: dict[str, bool] = {}
+
+    def note(self, choice: tuple[str, str, bool]) -> None:
+        """Take a ``consent.set`` choice into account."""
+        user, mechanic, enabled = choice
+        if mechanic == Mechanic.MASTERY.value:
+            self.choices[user] = enabled
+
+    def allows(self, user: str) -> bool:
+        """Whether ``user``'s evidence counts now."""
+        return self.choices.get(user, self.default)
+
+
+@attrs.frozen
+class _Evidence:
+    event: EvidenceEvent
+    readings: list[tuple[SkillTrack, Reading]]
+
+
+def fold_entries(
+    fold: SkillFold,
+    entries: Iterable[StoredEntry],
+    consent: ConsentTrail,
+    session: Session | None = None,
+) -> None:
+    """Fold journal entries (oldest first) into ``fold``, taking consent choices into
+    account as they come. With ``session``, the rows the entries touch are loaded from it
+    first (a replay folds into tables it cleared, batch by batch)."""
+    steps: list[_Evidence | tuple[str, str, bool]] = []
+    for entry in entries:
+        decoded = decode(entry)
+        if isinstance(decoded, EvidenceEvent):
+            readings = fold.readings(decoded)
+            if readings:
+                steps.append(_Evidence(decoded, readings))
+        elif decoded is not None:
+            steps.append(decoded)
+    if session is not None:
+        fold.load(
+            session,
+            [(s.event, t, r) for s in steps if isinstance(s, _Evidence) for t, r in s.readings],
+        )
+    for step in steps:
+        if not isinstance(step, _Evidence):
+            consent.note(step)
+            continue
+        allowed = consent.allows(step.event.actor)
+        for track, reading in step.readings:
+            if allowed:
+                fold.apply(step.event, track, reading)
+            else:
+                fold.skip(step.event, track, "mastery was switched off by its owner")

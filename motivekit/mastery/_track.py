@@ -1,0 +1,297 @@
+"""A skill track ready to run: its model, ladder, band, scale and evidence rules.
+
+:class:`SkillTrack` turns a checked ``tracks:`` entry (from a design file or built in code)
+into the pieces the pipeline needs: which events are evidence and what each says
+(:meth:`SkillTrack.read`), how a piece of evidence moves the learner and the item
+(:meth:`SkillTrack.apply`), and what a state means in words (level, feedback).
+Everything here is pure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+
+from motivekit._errors import InvalidTrack
+from motivekit._time import format_instant
+from motivekit.mastery._bkt import BktSkill
+from motivekit.mastery._challenge import check_band
+from motivekit.mastery._criteria import CriteriaSkill
+from motivekit.mastery._elo import EloSkill
+from motivekit.mastery._levels import Ladder, about
+from motivekit.mastery._protocol import Item, ItemState, LearnerState, SkillModel
+from motivekit.mastery._retention import half_life, recall
+from motivekit.rules._expr import Expression
+from motivekit.rules._model import Track
+
+__all__ = ["RECENT", "EvidenceRule", "Reading", "SkillTrack"]
+
+RECENT = 10
+"""How many recent estimates a skill state keeps for its trend."""
+
+Path = tuple[str | int, ...]
+
+
+@attrs.frozen
+class EvidenceRule:
+    """One ``evidence`` entry of a track, with its expressions compiled."""
+
+    on: str
+    outcome: Expression
+    difficulty: Expression | None = None
+    item: Expression | None = None
+    when: Expression | None = None
+
+
+@attrs.frozen
+class Reading:
+    """What one event says as evidence for one track.
+
+    ``skipped`` is None for usable evidence, else why the event is not evidence although it
+    is of the right kind (its ``when`` was false, the outcome was not a number …).
+    """
+
+    outcome: float = 0.0
+    difficulty: float | None = None
+    """On the team's scale, as the event gave it."""
+    item: str | None = None
+    skipped: str | None = None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+@attrs.frozen
+class SkillTrack:
+    """A track the Kit runs (see the module docstring)."""
+
+    id: str
+    title: str
+    model: SkillModel
+    evidence: tuple[EvidenceRule, ...]
+    ladder: Ladder | None
+    band: tuple[float, float]
+    target: float
+    typical: float
+    step: float
+    typical_tasks: str
+    min_evidence: int
+    retention: tuple[timedelta, timedelta, float] | None
+    """``(half-life before any success, cap, refresh threshold)``, or None."""
+
+    @classmethod
+    def from_spec(cls, track: Track, expressions: Mapping[Path, Expression]) -> SkillTrack:
+        """The runnable form of a checked track; ``expressions`` are keyed relative to the
+        track, e.g. ``("evidence", 0, "outcome")``."""
+        spec = track.model
+        model: SkillModel
+        if spec.elo is not None:
+            model = EloSkill.from_spec(spec.elo)
+        elif spec.bkt is not None:
+            model = BktSkill.from_spec(spec.bkt)
+        elif spec.criteria is not None:
+            model = CriteriaSkill.from_spec(spec.criteria)
+        else:  # pragma: no cover - the loader requires exactly one model
+            raise InvalidTrack(f"track {track.id!r} names no model")
+        rules = []
+        for i, ev in enumerate(track.evidence):
+
+            def compiled(field: str, i: int = i) -> Expression | None:
+                return expressions.get(("evidence", i, field))
+
+            outcome = compiled("outcome")
+            if outcome is None:  # pragma: no cover - the loader compiles every outcome
+                raise InvalidTrack(f"track {track.id!r}: evidence {i} has no compiled outcome")
+            rules.append(
+                EvidenceRule(
+                    ev.on, outcome, compiled("difficulty"), compiled("item"), compiled("when")
+                )
+            )
+        low, high, target = check_band(track.challenge_band)
+        retention = None
+        if track.retention is not None:
+            r = track.retention
+            retention = (
+                timedelta(days=r.half_life_days),
+                timedelta(days=r.cap_days),
+                r.refresh_below,
+            )
+        return cls(
+            id=track.id,
+            title=track.title,
+            model=model,
+            evidence=tuple(rules),
+            ladder=Ladder.from_spec(track.levels) if track.levels else None,
+            band=(low, high),
+            target=target,
+            typical=track.scale.typical,
+            step=track.scale.step,
+            typical_tasks=track.scale.typical_tasks,
+            min_evidence=track.min_evidence,
+            retention=retention,
+        )
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """The event kinds that may be evidence for this track."""
+        return frozenset(rule.on for rule in self.evidence)
+
+    @property
+    def learns_items(self) -> bool:
+        """Whether item difficulties are learned from everyone's attempts (Elo with
+        ``item``): then a person's state depends on other people's evidence too."""
+        return isinstance(self.model, EloSkill) and any(r.item for r in self.evidence)
+
+    # -- evidence ---------------------------------------------------------------------------
+
+    def read(self, kind: str, actor: str, at: datetime, data: Mapping[str, Any]) -> list[Reading]:
+        """What an event says for this track: one reading per evidence rule on ``kind``."""
+        context = {
+            "event": {"kind": kind, "actor": actor, "at": format_instant(at), "data": data},
+            "owner": actor,
+        }
+        return [self._read(rule, context) for rule in self.evidence if rule.on == kind]
+
+    @staticmethod
+    def _read(rule: EvidenceRule, context: Mapping[str, Any]) -> Reading:
+        if rule.when is not None and not rule.when.evaluate(context):
+            return Reading(skipped=f"its condition `{rule.when.text}` is false")
+        raw = rule.outcome.evaluate(context)
+        outcome = float(raw) if isinstance(raw, bool) else _number(raw)
+        if outcome is None or not 0.0 <= outcome <= 1.0:
+            return Reading(
+                skipped=f"its outcome `{rule.outcome.text}` gave {raw!r}, "
+                "not true/false or a number from 0 to 1"
+            )
+        difficulty = None
+        if rule.difficulty is not None:
+            given = rule.difficulty.evaluate(context)
+            difficulty = _number(given)
+            if difficulty is None and given is not None:
+                return Reading(
+                    skipped=f"its difficulty `{rule.difficulty.text}` gave {given!r}, not a number"
+                )
+        item = None
+        if rule.item is not None:
+            given = rule.item.evaluate(context)
+            if isinstance(given, str) and given.strip():
+                item = given
+            elif isinstance(given, int) and not isinstance(given, bool):
+                item = str(given)
+            elif given is not None:
+                return Reading(skipped=f"its item `{rule.item.text}` gave {given!r}, not an id")
+        return Reading(outcome, difficulty, item)
+
+    def logits(self, difficulty: float | None) -> float:
+        """A difficulty on the team's scale as Elo's logit: ``(d - typical) / step``."""
+        return 0.0 if difficulty is None else (difficulty - self.typical) / self.step
+
+    def item_for(self, reading: Reading, learned: ItemState | None) -> Item:
+        """What the model is asked about for ``reading``.
+
+        Elo: the learned item (new ones start at the reading's difficulty, else typical),
+        or the fixed difficulty as a logit. Criteria: the difficulty on the team's scale
+        (its ``min_difficulty`` is on that scale). BKT: nothing.
+        """
+        if isinstance(self.model, EloSkill):
+            if reading.item is not None:
+                return learned or ItemState(d=self.logits(reading.difficulty))
+            return self.logits(reading.difficulty)
+        if isinstance(self.model, CriteriaSkill):
+            return reading.difficulty
+        return None
+
+    def apply(
+        self, learner: LearnerState, reading: Reading, learned: ItemState | None
+    ) -> tuple[LearnerState, ItemState | None]:
+        """The learner (and, for a learned item, the item) after one piece of evidence."""
+        return self.model.update(learner, self.item_for(reading, learned), reading.outcome)
+
+    def candidate(self, difficulty: float | None, learned: ItemState | None) -> Item:
+        """A challenge candidate as the model sees it: a learned item if there is one,
+        else its difficulty (see :meth:`item_for`)."""
+        if learned is not None and isinstance(self.model, EloSkill):
+            return learned
+        return self.item_for(Reading(difficulty=difficulty), None)
+
+    # -- meaning ----------------------------------------------------------------------------
+
+    def announced(self, learner: LearnerState) -> bool:
+        """Whether there is enough evidence to name a level or mastery."""
+        return learner.evidence >= self.min_evidence
+
+    def level_index(self, learner: LearnerState) -> int | None:
+        """The position of the level reached, None before ``min_evidence`` or below all."""
+        if self.ladder is None or not self.announced(learner):
+            return None
+        return self.ladder.index_for(self.model.estimate(learner))
+
+    def level(self, learner: LearnerState) -> str | None:
+        """The name of the level reached (see :meth:`level_index`)."""
+        i = self.level_index(learner)
+        return None if i is None or self.ladder is None else self.ladder.levels[i][0]
+
+    def mastered(self, learner: LearnerState) -> bool:
+        """Mastered by the model, with at least ``min_evidence`` pieces of evidence."""
+        return self.announced(learner) and self.model.mastered(learner)
+
+    def typical_success(self, learner: LearnerState) -> float:
+        """The predicted success on a task of typical difficulty."""
+        return self.model.predict(learner, self.candidate(self.typical, None))
+
+    def feedback(self, before: LearnerState, after: LearnerState) -> tuple[str, ...]:
+        """Informational sentences about what changed; gains only, never a score.
+
+        Nothing is said before ``min_evidence`` pieces of evidence. Then: ``You reached
+        <level>`` when a higher level is reached, ``You have mastered <track>`` when it is
+        mastered, and ``You now solve about 4 in 5 <typical tasks>`` when the predicted
+        success on a typical task rises into a new phrase (the first time: ``You solve
+        about …``).
+        """
+        if not self.announced(after):
+            return ()
+        first = not self.announced(before)
+        out = []
+        was, now = self.level_index(before), self.level_index(after)
+        if now is not None and self.ladder is not None and (was is None or now > was):
+            out.append(f"You reached {self.ladder.levels[now][0]}")
+        if self.mastered(after) and not self.mastered(before):
+            out.append(f"You have mastered {self.title}")
+        p_before, p_after = self.typical_success(before), self.typical_success(after)
+        if first:
+            out.append(f"You solve {about(p_after)} {self.typical_tasks}")
+        elif p_after > p_before and about(p_after) != about(p_before):
+            out.append(f"You now solve {about(p_after)} {self.typical_tasks}")
+        return tuple(out)
+
+    def recall(
+        self, learner: LearnerState, last_at: datetime | None, now: datetime
+    ) -> float | None:
+        """Estimated recall now (retention), or None without retention or practice."""
+        if self.retention is None or last_at is None:
+            return None
+        base, cap, _ = self.retention
+        return recall(now - last_at, half_life(learner.successes, base, cap))
+
+    def refresh_due(self, learner: LearnerState, last_at: datetime | None, now: datetime) -> bool:
+        """Whether estimated recall has fallen to the track's refresh threshold."""
+        r = self.recall(learner, last_at, now)
+        return r is not None and self.retention is not None and r <= self.retention[2]
+
+
+def check_tracks(tracks: Sequence[SkillTrack]) -> dict[str, SkillTrack]:
+    """Tracks by id; :class:`InvalidTrack` if an id is used twice."""
+    by_id: dict[str, SkillTrack] = {}
+    for track in tracks:
+        if track.id in by_id:
+            raise InvalidTrack(f"track id {track.id!r} is used twice; give each track its own id")
+        by_id[track.id] = track
+    return by_id
