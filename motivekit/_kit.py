@@ -358,12 +358,10 @@ class Kit:
                 self._menu(loaded),
                 tracks,
                 loaded.version,
-                previous=self.mastery.tracks,
                 dry_run=True,
                 progress=progress,
                 batch=batch,
             )
-        previous = self.mastery.tracks
         self.rules = loaded
         self.goals._use(self._menu(loaded), loaded.design.goals.allow_custom, loaded.version)
         self.mastery._use(tracks, loaded.version)
@@ -372,14 +370,7 @@ class Kit:
         )
         self.consent._rules = loaded.version
         self.privacy._rules = loaded.version
-        return self._replayer.run(
-            self.goals.menu,
-            tracks,
-            loaded.version,
-            previous=previous,
-            progress=progress,
-            batch=batch,
-        )
+        return self.replay(progress=progress, batch=batch)
 
     def replay(
         self,

@@ -197,6 +197,7 @@ class SkillFold:
             last_at,
             recent,
             event.seq,
+            track.level(after),
         )
         self.changed_skills.add(key)
         feedback = track.feedback(before, after)

@@ -131,7 +131,6 @@ class Replayer:
         tracks: Sequence[SkillTrack],
         version: int,
         *,
-        previous: Sequence[SkillTrack] | None = None,
         dry_run: bool = False,
         progress: Progress | None = None,
         batch: int = 200,
@@ -169,7 +168,7 @@ class Replayer:
             before, after = self._compare_skills(tracks)
         else:
             before, after = self._rebuild_skills(tracks, state)
-        skills = _skill_diffs(before, after, tracks, tracks if previous is None else previous)
+        skills = _skill_diffs(before, after, tracks)
         resumed_after = None if resume is None else resume.cursor
         return ReplayReport(version, dry_run, done, resumed_after, _merge(changed, skills))
 
@@ -320,21 +319,17 @@ def _skill_diffs(
     before: Mapping[tuple[str, str], StoredSkill],
     after: Mapping[tuple[str, str], StoredSkill],
     tracks: Sequence[SkillTrack],
-    previous: Sequence[SkillTrack],
 ) -> dict[str, list[SkillDiff]]:
-    """Per person, how their skills differ: stored (read under the ``previous`` tracks)
-    against rebuilt (under ``tracks``)."""
-    now = {t.id: t for t in tracks}
-    was = {t.id: t for t in previous}
+    """Per person, how their stored skills differ from the rebuilt ones."""
+    by_id = {t.id: t for t in tracks}
     out: dict[str, list[SkillDiff]] = {}
     for key in sorted(before.keys() | after.keys()):
         user, track_id = key
-        track = now.get(track_id)
+        track = by_id.get(track_id)
         if track is None:
             diff = SkillDiff(track_id, track_id, ("removed: the track is no longer in the rules",))
         else:
-            old_track = was.get(track_id, track)
-            changes = _skill_changes(before.get(key), after.get(key), track, old_track)
+            changes = _skill_changes(before.get(key), after.get(key), track)
             if not changes:
                 continue
             diff = SkillDiff(track_id, track.title, tuple(changes))
@@ -343,31 +338,25 @@ def _skill_diffs(
 
 
 def _skill_changes(
-    before: StoredSkill | None,
-    after: StoredSkill | None,
-    track: SkillTrack,
-    previous: SkillTrack | None = None,
+    before: StoredSkill | None, after: StoredSkill | None, track: SkillTrack
 ) -> list[str]:
-    """How a stored skill (read under ``previous``, default ``track``) differs from a
-    folded one under ``track``, in words ([] when they mean the same)."""
-    old_track = previous or track
-    if before is None and after is None:
+    """How a stored skill differs from a folded one, in words ([] when equal)."""
+    if before == after:
         return []
     if before is None:
         return ["rebuilt from the journal"]
     if after is None:
         return ["no evidence in the journal under these rules"]
-    old, new = learner_of(old_track, before), learner_of(track, after)
     changes = []
-    level_before, level_after = old_track.level(old), track.level(new)
-    if level_before != level_after:
-        changes.append(f"level: {level_before or 'none yet'} → {level_after or 'none yet'}")
-    est_before, est_after = old_track.model.estimate(old), track.model.estimate(new)
+    if before.level != after.level:
+        changes.append(f"level: {before.level or 'none yet'} → {after.level or 'none yet'}")
+    old, new = learner_of(track, before), learner_of(track, after)
+    est_before, est_after = track.model.estimate(old), track.model.estimate(new)
     if f"{est_before:.2f}" != f"{est_after:.2f}":
         changes.append(f"estimate: {est_before:.2f} → {est_after:.2f}")
     if before.evidence != after.evidence:
         changes.append(f"evidence: {before.evidence} → {after.evidence}")
-    if not changes and before != after:
+    if not changes:
         changes.append("the estimate differs in its last digits")
     return changes
 

@@ -82,6 +82,7 @@ def skill(user: str = "ada", track: str = "reviews", **kw: object) -> StoredSkil
         "last_at": AT + timedelta(microseconds=123_457),
         "recent": (0.1 + 0.2, 5e-324, 1 / 3, 0.75, 2.0**-1074 * 3, 1.7976931348623157e308),
         "seq": 41,
+        "level": "Practising",
     }
     fields.update(kw)
     return StoredSkill(**fields)  # type: ignore[arg-type]
@@ -394,7 +395,7 @@ class StoreContract:
 
     def test_skills_round_trip_exactly(self, store: Store) -> None:
         awkward = skill()
-        fresh = skill("bo", evidence=0, successes=0.0, last_at=None, recent=(), seq=0)
+        fresh = skill("bo", evidence=0, successes=0.0, last_at=None, recent=(), seq=0, level=None)
         tiny = skill("kim", successes=5e-324, theta=-1e-300, p_known=0.1 + 0.7, recent=(1.0,))
         with store.writing() as s:
             s.save_skills([awkward, fresh, tiny])

@@ -6,11 +6,16 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "ingest.py"
 
 
-def test_ingest_benchmark_reports_every_figure_beside_its_floor() -> None:
+@pytest.fixture(scope="module")
+def ingest_report() -> dict[str, Any]:
+    """One quick run of the ingest benchmark, shared by the tests that read it."""
     run = subprocess.run(
         [sys.executable, str(SCRIPT), "--quick", "--json"],
         capture_output=True,
@@ -18,11 +23,18 @@ def test_ingest_benchmark_reports_every_figure_beside_its_floor() -> None:
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
-    results = json.loads(run.stdout)["results"]
+    report: dict[str, Any] = json.loads(run.stdout)
+    return report
+
+
+def test_ingest_benchmark_reports_every_figure_beside_its_floor(
+    ingest_report: dict[str, Any],
+) -> None:
+    results = ingest_report["results"]
     cells = {(r["scenario"], r["backend"], r["mode"]) for r in results}
     assert cells == {
         (s, b, m)
-        for s in ("plain", "goals")
+        for s in ("plain", "goals", "mastery")
         for b in ("memory", "sqlite")
         for m in ("record", "record_many")
     }
@@ -32,6 +44,28 @@ def test_ingest_benchmark_reports_every_figure_beside_its_floor() -> None:
         assert r["ratio"] > 0
     sqlite = [r for r in results if r["backend"] == "sqlite"]
     assert {r["durability"] for r in sqlite} == {"journal_mode=wal, synchronous=FULL"}
+
+
+def test_ingest_benchmark_reports_the_cost_per_event_after_a_small_and_a_large_history(
+    ingest_report: dict[str, Any],
+) -> None:
+    history = ingest_report["history"]
+    assert (history["scenario"], history["backend"], history["mode"]) == (
+        "mastery",
+        "sqlite",
+        "record",
+    )
+    assert history["durability"] == "journal_mode=wal, synchronous=FULL"
+    small, large = history["small"], history["large"]
+    assert small["entries"] < large["entries"]
+    assert small["events"] == large["events"] > 0
+    for row in (small, large):
+        assert row["events_per_s"] > 0
+        assert row["ms_per_event"] > 0
+        assert row["cpu_ms_per_event"] > 0
+        assert len(row["runs_s"]) == len(row["cpu_runs_s"]) == 3
+    assert history["ratio"] > 0
+    assert history["cpu_ratio"] > 0
 
 
 def test_audit_benchmark_reports_append_and_verify_beside_their_floors() -> None:

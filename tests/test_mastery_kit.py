@@ -596,3 +596,71 @@ def test_the_example_design_file_runs(tmp_path: Path, clock: FakeClock) -> None:
     with Kit.open("memory://", clock=clock, rules=example) as kit:
         out = kit.record(review("ada", True, lines=40, approved_after_review=True))
         assert [c.track for c in out.skill_changes] == ["code-review"]
+
+
+def test_cli_explains_a_skill_and_reports_skill_changes(tmp_path: Path, clock: FakeClock) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from motivekit.cli import main
+
+    url = f"sqlite:///{tmp_path / 'kit.db'}"
+    v1, v2 = tmp_path / "v1.yaml", tmp_path / "v2.yaml"
+    v1.write_text(design(1))
+    v2.write_text(design(2, levels="[{name: Exploring, at: 0.0}, {name: Expert, at: 0.99}]"))
+    with Kit.open(url, clock=clock, rules=v1) as kit:
+        for _ in range(3):
+            kit.record(review("ada", True))
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(main, list(args))
+        return result.exit_code, result.stdout, result.stderr
+
+    code, out, _ = run("explain", "--url", url, "--rules", str(v1), "ada", "--track", "code-review")
+    assert code == 0, out
+    assert out.splitlines()[0] == "Code review: Practising comes from these 3 pieces of evidence:"
+    code, out, _ = run(
+        "explain", "--url", url, "--rules", str(v1), "ada", "--track", "code-review", "--json"
+    )
+    why = json.loads(out)
+    assert [s["outcome"] for s in why["steps"]] == [1.0, 1.0, 1.0]
+    assert why["skill"]["level"] == "Practising"
+    code, _, err = run("explain", "--url", url, "ada")
+    assert code == 2
+    assert "name a GOAL id or a --track" in err
+    code, _, err = run("explain", "--url", url, "--rules", str(v1), "ada", "--track", "nope")
+    assert code == 1
+    assert "UnknownTrack: no skill track 'nope'" in err
+    code, out, _ = run("replay", "--url", url, "--rules", str(v2), "--json")
+    assert code == 0
+    (person,) = json.loads(out)["changed"]
+    assert person["skills"] == [
+        {
+            "track": "code-review",
+            "title": "Code review",
+            "changes": ["level: Practising → Exploring"],
+        }
+    ]
+
+
+def test_retention_suggests_a_refresh_and_never_lowers_the_level(clock: FakeClock) -> None:
+    text = design(
+        extra="\n            retention: {half_life_days: 2, cap_days: 30, refresh_below: 0.5}"
+    )
+    with Kit.open("memory://", clock=clock, rules=load_rules("m.yaml", text=text)) as kit:
+        for _ in range(3):  # three successes: half-life 2 * 2**2 = 8 days
+            kit.record(review("ada", True))
+        practised = clock.now
+        fresh = kit.mastery.state("ada", "code-review")
+        assert fresh.last_practice == practised
+        assert fresh.recall == pytest.approx(1.0)
+        assert not fresh.refresh_due
+        clock.advance(days=4)
+        assert kit.mastery.state("ada", "code-review").recall == pytest.approx(2**-0.5)
+        clock.advance(days=4)
+        later = kit.mastery.state("ada", "code-review")
+        assert later.recall == pytest.approx(0.5)
+        assert later.refresh_due
+        assert (later.level, later.estimate) == (fresh.level, fresh.estimate)
+        assert kit.mastery.state("bo", "code-review").recall is None  # never practised

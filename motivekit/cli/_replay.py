@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from motivekit._explain import Explanation
+from motivekit._mastery_service import SkillExplanation
 from motivekit._replay import ReplayReport
 from motivekit.cli._options import opened, url_option
 
@@ -67,14 +68,31 @@ def replay(url: str, rules_file: Path, dry_run: bool, as_json: bool, batch: int)
 @url_option
 @rules_option
 @click.argument("user")
-@click.argument("goal")
+@click.argument("goal", required=False)
+@click.option("--track", help="Explain USER's skill on this track instead of a goal.")
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
-def explain(url: str, rules_file: Path | None, user: str, goal: str, as_json: bool) -> None:
-    """Show the journal entries behind USER's progress on GOAL (a goal id)."""
+def explain(
+    url: str,
+    rules_file: Path | None,
+    user: str,
+    goal: str | None,
+    track: str | None,
+    as_json: bool,
+) -> None:
+    """Show the journal entries behind USER's progress on GOAL (a goal id), or behind
+    their skill on a track (--track)."""
+    if (goal is None) == (track is None):
+        raise click.UsageError("name a GOAL id or a --track, not both and not neither")
     with opened(url, rules_file) as kit:
-        why = kit.explain(user, goal)
+        why: Explanation | SkillExplanation
+        if goal is not None:
+            why = kit.explain(user, goal)
+        else:
+            assert track is not None
+            why = kit.mastery.explain(user, track)
     if as_json:
-        click.echo(json.dumps(_explanation_json(why), ensure_ascii=False, indent=2))
+        data = _explanation_json(why) if isinstance(why, Explanation) else _skill_json(why)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for line in why.lines():
             click.echo(line)
@@ -91,6 +109,10 @@ def _report_json(report: ReplayReport) -> dict[str, Any]:
                 "person": p.person,
                 "goals": [
                     {"goal": g.goal, "title": g.title, "changes": list(g.changes)} for g in p.goals
+                ],
+                "skills": [
+                    {"track": k.track, "title": k.title, "changes": list(k.changes)}
+                    for k in p.skills
                 ],
             }
             for p in report.changed
@@ -129,4 +151,38 @@ def _explanation_json(why: Explanation) -> dict[str, Any]:
             for s in why.steps
         ],
         "progress_from": [s.seq for s in why.in_period()],
+    }
+
+
+def _skill_json(why: SkillExplanation) -> dict[str, Any]:
+    skill = why.skill
+    return {
+        "person": why.person,
+        "rules_version": why.rules_version,
+        "stale": why.stale,
+        "skill": {
+            "track": skill.track,
+            "title": skill.title,
+            "evidence": skill.evidence,
+            "estimate": skill.estimate,
+            "level": skill.level,
+            "mastered": skill.mastered,
+            "summary": skill.summary,
+        },
+        "steps": [
+            {
+                "seq": s.seq,
+                "kind": s.kind,
+                "at": s.at.isoformat(),
+                "rules": s.rules,
+                "counted": s.counted,
+                "outcome": s.outcome,
+                "difficulty": s.difficulty,
+                "item": s.item,
+                "estimate": s.estimate,
+                "level": s.level,
+                "detail": s.detail,
+            }
+            for s in why.steps
+        ],
     }

@@ -9,7 +9,9 @@ What is allowed:
 * attribute access ``a.b`` on names (reads a key of a mapping; never an ``_``-prefixed
   name) and subscripts with a literal, ``a["b"]`` / ``a[0]``;
 * ``and``, ``or``, ``not``; comparisons ``== != < <= > >= in``/``not in``;
-  ``+ - * / %`` and unary ``-``;
+  ``+ - * / %`` and unary ``-`` on numbers, ``+`` also joining two strings or two lists
+  (repeating text or a list and ``%``-formatting give ``null``: they could build values far
+  larger than the event they came from);
 * ``x if condition else y``.
 
 Anything else (calls, lambdas, comprehensions, dunder attributes …) is an
@@ -160,12 +162,8 @@ _ARITHMETIC_KINDS: dict[tuple[type[ast.operator], str, str], Kinds] = {
     **{(op, "number", "number"): _NUMBER_OR_NULL for op in _ARITHMETIC},
     (ast.Add, "string", "string"): frozenset({"string"}),
     (ast.Add, "list", "list"): frozenset({"list"}),
-    (ast.Mult, "string", "number"): frozenset({"string", "null"}),
-    (ast.Mult, "number", "string"): frozenset({"string", "null"}),
-    (ast.Mult, "list", "number"): frozenset({"list", "null"}),
-    (ast.Mult, "number", "list"): frozenset({"list", "null"}),
-    # '%s' % x formats (or fails: null) whatever x is
-    **{(ast.Mod, "string", kind): frozenset({"string", "null"}) for kind in KINDS - _BOOLEAN},
+    # Repetition (``'ab' * n``) and formatting (``'%999999d' % x``) are refused (null):
+    # either can build a value far larger than the event that fed it.
 }
 
 
@@ -178,11 +176,11 @@ def _arithmetic_kinds(op: type[ast.operator], left: Kinds, right: Kinds) -> Kind
 
 
 def _negation_kinds(operand: Kinds) -> Kinds:
-    """``-x``: a number for a number (or a boolean: ``-true`` is -1), else null."""
+    """``-x``: a number for a number, else null (``-true`` too, as ``true + 1`` is)."""
     found: set[str] = set()
-    if operand & {"number", "boolean"}:
+    if "number" in operand:
         found.add("number")
-    if operand - {"number", "boolean"}:
+    if operand - {"number"}:
         found.add("null")
     return frozenset(found)
 
@@ -355,9 +353,15 @@ def _truthy(value: Any) -> bool:
     return bool(value)
 
 
+_ARITHMETIC_FNS = frozenset({*_ARITHMETIC.values(), operator.neg})
+_GROWING = frozenset({operator.mul, operator.mod})
+
+
 def _safe(fn: Callable[..., Any], *args: Any) -> Any:
-    if any(isinstance(a, bool) for a in args) and fn in _ARITHMETIC.values():
+    if fn in _ARITHMETIC_FNS and any(isinstance(a, bool) for a in args):
         return None
+    if fn in _GROWING and any(isinstance(a, str | list) for a in args):
+        return None  # repetition and %-formatting could build huge values
     try:
         return fn(*args)
     except (TypeError, ValueError, ZeroDivisionError, OverflowError):

@@ -91,6 +91,9 @@ class StoredSkill:
     """The estimates after each of the last (at most 10) pieces of evidence, oldest first."""
     seq: int
     """The journal seq of the last evidence applied."""
+    level: str | None = None
+    """The level reached under the rules it was folded with (None: none yet); kept so a
+    replay under a changed ladder reports who moves."""
 
 
 @attrs.frozen

@@ -133,6 +133,7 @@ skills = sa.Table(
     sa.Column("last_at", sa.BigInteger, nullable=True),
     sa.Column("recent", sa.Text, nullable=False),
     sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("level", sa.String(200), nullable=True),
 )
 
 skill_items = sa.Table(

@@ -123,6 +123,7 @@ def _skill_row(skill: StoredSkill) -> tuple[Any, ...]:
         None if skill.last_at is None else to_micros(skill.last_at),
         json.dumps([float(x) for x in skill.recent], separators=(",", ":")),
         skill.seq,
+        skill.level,
     )
 
 
@@ -140,6 +141,7 @@ def _skill_from_row(row: sa.Row[Any]) -> StoredSkill:
         last_at=None if last_at is None else from_micros(last_at),
         recent=tuple(json.loads(m["recent"])),
         seq=m["seq"],
+        level=m["level"],
     )
 
 
@@ -276,6 +278,7 @@ _SKILL_COLUMNS = (
     "last_at",
     "recent",
     "seq",
+    "level",
 )
 _SKILLS = sa.select(skills).where(sa.tuple_(skills.c.user_id, skills.c.track).in_(_ids))
 _USER_SKILLS = (

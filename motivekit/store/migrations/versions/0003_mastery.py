@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("last_at", sa.BigInteger, nullable=True),
         sa.Column("recent", sa.Text, nullable=False),
         sa.Column("seq", sa.BigInteger, nullable=False),
+        sa.Column("level", sa.String(200), nullable=True),
     )
     op.create_table(
         "motivekit_skill_items",
