@@ -31,8 +31,11 @@ __all__ = [
     "EvidenceEvent",
     "SkillFold",
     "SkillStep",
+    "Steps",
+    "apply_steps",
     "decode",
     "fold_entries",
+    "read_entries",
     "learner_of",
 ]
 
@@ -245,16 +248,16 @@ class _Evidence:
     readings: list[tuple[SkillTrack, Reading]]
 
 
-def fold_entries(
-    fold: SkillFold,
-    entries: Iterable[StoredEntry],
-    consent: ConsentTrail,
-    session: Session | None = None,
-) -> None:
-    """Fold journal entries (oldest first) into ``fold``, taking consent choices into
-    account as they come. With ``session``, the rows the entries touch are loaded from it
-    first (a replay folds into tables it cleared, batch by batch)."""
-    steps: list[_Evidence | tuple[str, str, bool]] = []
+Steps = list[_Evidence | tuple[str, str, bool]]
+"""Journal entries read for a fold: evidence with its readings, and consent choices."""
+
+
+def read_entries(fold: SkillFold, entries: Iterable[StoredEntry]) -> Steps:
+    """Decode entries (oldest first) and evaluate what each event says for each track.
+
+    Pure and the bulk of the work, so a replay does it before taking the write lock.
+    """
+    steps: Steps = []
     for entry in entries:
         decoded = decode(entry)
         if isinstance(decoded, EvidenceEvent):
@@ -263,6 +266,15 @@ def fold_entries(
                 steps.append(_Evidence(decoded, readings))
         elif decoded is not None:
             steps.append(decoded)
+    return steps
+
+
+def apply_steps(
+    fold: SkillFold, steps: Steps, consent: ConsentTrail, session: Session | None = None
+) -> None:
+    """Apply read entries to ``fold`` in order, taking consent choices into account as
+    they come. With ``session``, the rows they touch are loaded from it first (a replay
+    folds into tables it cleared, batch by batch)."""
     if session is not None:
         fold.load(
             session,
@@ -278,3 +290,8 @@ def fold_entries(
                 fold.apply(step.event, track, reading)
             else:
                 fold.skip(step.event, track, "mastery was switched off by its owner")
+
+
+def fold_entries(fold: SkillFold, entries: Iterable[StoredEntry], consent: ConsentTrail) -> None:
+    """Fold journal entries (oldest first) into ``fold`` held in memory."""
+    apply_steps(fold, read_entries(fold, entries), consent)

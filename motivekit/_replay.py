@@ -21,9 +21,11 @@ from motivekit._mastery_fold import (
     ConsentTrail,
     SkillFold,
     SkillStep,
+    apply_steps,
     decode,
     fold_entries,
     learner_of,
+    read_entries,
 )
 from motivekit._time import Clock
 from motivekit.goals._engine import local_day, period_bounds
@@ -195,13 +197,20 @@ class Replayer:
             self._consent_until(consent, state.mastery_seq)
         after = state.mastery_seq or 0
         while True:
+            # Entries never change once written: read and evaluate them outside the write
+            # lock, so writers in other processes get in between batches.
+            entries = []
+            if tracks:
+                with self._store.reading() as session:
+                    entries = session.entries(after, _ENTRIES)
+            fold = SkillFold(tracks)
+            steps = read_entries(fold, entries)
             with self._store.writing() as session:
-                entries = session.entries(after, _ENTRIES) if tracks else []
-                fold = SkillFold(tracks)
-                fold_entries(fold, entries, consent, session)
+                apply_steps(fold, steps, consent, session)
                 fold.save(session)
                 after = entries[-1].seq if entries else after
-                done = len(entries) < _ENTRIES
+                # Finished only when nothing was written since: checked under the lock.
+                done = not tracks or session.journal_size() == after
                 state = attrs.evolve(
                     state, mastery_seq=after, finished_at=self._clock() if done else None
                 )

@@ -664,3 +664,80 @@ def test_retention_suggests_a_refresh_and_never_lowers_the_level(clock: FakeCloc
         assert later.refresh_due
         assert (later.level, later.estimate) == (fresh.level, fresh.estimate)
         assert kit.mastery.state("bo", "code-review").recall is None  # never practised
+
+
+def _review_while_skills_rebuild(url: str, design_text: str, rounds: int, started: str) -> None:
+    import time
+
+    kit = Kit.open(url, rules=load_rules("motivation.yaml", text=design_text))
+    left_to_the_rebuild = 0
+    for r in range(rounds):
+        outcomes = kit.record_many(
+            Event(f"live-{r}-{p}", "review.submitted", f"p{p}", data=_data(r + p))
+            for p in range(10)
+        )
+        left_to_the_rebuild += sum(not o.skill_changes for o in outcomes)
+        Path(started).touch()
+        time.sleep(0.005)
+    kit.close()
+    Path(started).write_text(str(left_to_the_rebuild))
+
+
+def _data(n: int) -> dict[str, object]:
+    return {"approved": n % 3 != 0, "lines": 20, "complexity": 1 + n % 5, "pr": f"pr-{n % 7}"}
+
+
+def test_evidence_recorded_by_another_process_during_a_skill_rebuild_is_folded_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real second process records evidence while this one rebuilds skill states batch
+    by batch: afterwards every event is counted exactly once and the states equal a fresh
+    fold of the journal."""
+    import multiprocessing
+    import time
+
+    import motivekit._replay as replay_module
+
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    text = design(item="event.data.pr")
+    with Kit.open(url, rules=load_rules("motivation.yaml", text=text)) as kit:
+        kit.record_many(
+            Event(f"before-{n}", "review.submitted", f"p{n % 10}", data=_data(n))
+            for n in range(600)
+        )
+    started = tmp_path / "writer-started"
+    writer = multiprocessing.get_context("spawn").Process(
+        target=_review_while_skills_rebuild, args=(url, text, 30, str(started))
+    )
+    monkeypatch.setattr(replay_module, "_ENTRIES", 50)
+    real_read = replay_module.read_entries
+    real_all = replay_module.Replayer._all_skills
+    batches = {"n": 0}
+
+    def start_the_writer(self: replay_module.Replayer) -> object:
+        # outside any transaction: first just before the rebuild clears the tables
+        if writer.pid is not None:
+            return real_all(self)
+        writer.start()
+        deadline = time.monotonic() + 60
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return real_all(self)
+
+    def slow_read(*args: object, **kw: object) -> object:
+        batches["n"] += 1
+        time.sleep(0.01)  # outside the write lock, like all of reading
+        return real_read(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(replay_module.Replayer, "_all_skills", start_the_writer)
+    monkeypatch.setattr(replay_module, "read_entries", slow_read)
+    with Kit.open(url, rules=load_rules("motivation.yaml", text=text)) as kit:
+        kit.replay()
+        writer.join(timeout=120)
+        assert writer.exitcode == 0
+        assert batches["n"] > 12  # the rebuild went on while the writer wrote
+        assert int(started.read_text()) > 0  # and the writer left some events to it
+        monkeypatch.setattr(replay_module, "read_entries", real_read)
+        monkeypatch.setattr(replay_module.Replayer, "_all_skills", real_all)
+        assert sum(kit.mastery.state(f"p{p}", "code-review").evidence for p in range(10)) == 900
+        assert kit.replay(dry_run=True).changed == ()
