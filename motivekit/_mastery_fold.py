@@ -184,7 +184,7 @@ class SkillFold:
         if item_key is not None and item is not None:
             self.items[item_key] = (item.d, item.n)
             self.changed_items.add(item_key)
-        estimate = track.model.estimate(after)
+        estimate, level, feedback = track.moved(before, after)
         recent = (*(() if stored is None else stored.recent), estimate)[-RECENT:]
         last_at = event.at
         if stored is not None and stored.last_at is not None and stored.last_at > last_at:
@@ -200,11 +200,9 @@ class SkillFold:
             last_at,
             recent,
             event.seq,
-            track.level(after),
+            level,
         )
         self.changed_skills.add(key)
-        feedback = track.feedback(before, after)
-        level = track.level(after)
         if self.trace == key:
             self.steps.append(
                 SkillStep(

@@ -104,11 +104,12 @@ class BktSkill:
         )
         p_next = post + (1.0 - post) * self.learn
         return (
-            attrs.evolve(
-                learner,
-                evidence=learner.evidence + 1,
-                successes=learner.successes + r,
-                p_known=min(1.0, max(0.0, p_next)),
+            LearnerState(
+                learner.evidence + 1,
+                learner.successes + r,
+                learner.theta,
+                min(1.0, max(0.0, p_next)),
+                learner.at_difficulty,
             ),
             None,
         )

@@ -115,11 +115,12 @@ class CriteriaSkill:
         """Count the evidence, whether it was hard enough, and its outcome."""
         r = check_outcome(outcome)
         return (
-            attrs.evolve(
-                learner,
-                evidence=learner.evidence + 1,
-                successes=learner.successes + r,
-                at_difficulty=learner.at_difficulty + (1 if self.hard_enough(item) else 0),
+            LearnerState(
+                learner.evidence + 1,
+                learner.successes + r,
+                learner.theta,
+                learner.p_known,
+                learner.at_difficulty + (1 if self.hard_enough(item) else 0),
             ),
             None,
         )
@@ -163,9 +164,23 @@ class CriteriaSkill:
         (needs 80%; met)``."""
         return "; ".join(c.text for c in self.criteria(learner, noun))
 
+    def _progress(self, learner: LearnerState) -> list[float]:
+        # What criteria() says as numbers, without building its texts (this runs for every
+        # piece of evidence).
+        def share(have: float, need: float) -> float:
+            return 1.0 if have >= need else have / need
+
+        parts = [share(learner.evidence, self.evidence)]
+        if self.at_difficulty > 0:
+            parts.append(share(learner.at_difficulty, self.at_difficulty))
+        if self.success > 0:
+            rate = self.success_rate(learner)
+            parts.append(share(rate, self.success) if learner.evidence else 0.0)
+        return parts
+
     def estimate(self, learner: LearnerState) -> float:
         """The mean progress over the criteria (1 exactly when all are met)."""
-        parts = [c.progress for c in self.criteria(learner)]
+        parts = self._progress(learner)
         return sum(parts) / len(parts)
 
     def uncertainty(self, learner: LearnerState) -> float:
@@ -176,4 +191,11 @@ class CriteriaSkill:
 
     def mastered(self, learner: LearnerState) -> bool:
         """Whether every criterion is met."""
-        return all(c.met for c in self.criteria(learner))
+        return (
+            learner.evidence >= self.evidence
+            and (self.at_difficulty <= 0 or learner.at_difficulty >= self.at_difficulty)
+            and (
+                self.success <= 0
+                or (learner.evidence > 0 and self.success_rate(learner) >= self.success)
+            )
+        )

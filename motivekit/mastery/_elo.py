@@ -107,11 +107,13 @@ class EloSkill:
         r = check_outcome(outcome)
         d = difficulty_of(item) or 0.0
         surprise = r - self.probability(learner.theta, d)
-        new_learner = attrs.evolve(
-            learner,
-            evidence=learner.evidence + 1,
-            successes=learner.successes + r,
-            theta=learner.theta + self.k(learner.evidence) * surprise,
+        # Built directly rather than with attrs.evolve: this runs for every piece of evidence.
+        new_learner = LearnerState(
+            learner.evidence + 1,
+            learner.successes + r,
+            learner.theta + self.k(learner.evidence) * surprise,
+            learner.p_known,
+            learner.at_difficulty,
         )
         if not isinstance(item, ItemState):
             return new_learner, None

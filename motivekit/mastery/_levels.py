@@ -9,7 +9,9 @@ it (Deci, Koestner & Ryan 1999).
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import attrs
@@ -36,6 +38,11 @@ _FRACTIONS: tuple[tuple[int, int], ...] = (
 )
 
 
+_PHRASES = tuple(f"about {x} in {y}" for x, y in _FRACTIONS)
+# Halfway between neighbours: at or below one, the smaller fraction is the nearer (or tied).
+_MIDPOINTS = tuple((a / b + c / d) / 2 for (a, b), (c, d) in pairwise(_FRACTIONS))
+
+
 def about(p: float) -> str:
     """``p`` in words with a small denominator: ``about 4 in 5``.
 
@@ -49,8 +56,7 @@ def about(p: float) -> str:
         return "fewer than 1 in 10"
     if p > 0.95:
         return "more than 9 in 10"
-    x, y = min(_FRACTIONS, key=lambda f: (abs(p - f[0] / f[1]), f[0] / f[1]))
-    return f"about {x} in {y}"
+    return _PHRASES[bisect_left(_MIDPOINTS, p)]
 
 
 def _pairs(pairs: Iterable[tuple[str, float]]) -> tuple[tuple[str, float], ...]:

@@ -256,21 +256,36 @@ class SkillTrack:
         success on a typical task rises into a new phrase (the first time: ``You solve
         about …``).
         """
-        if not self.announced(after):
-            return ()
-        first = not self.announced(before)
+        return self.moved(before, after)[2]
+
+    def moved(
+        self, before: LearnerState, after: LearnerState
+    ) -> tuple[float, str | None, tuple[str, ...]]:
+        """``(estimate, level, feedback)`` after one piece of evidence, each computed once
+        (this runs for every piece of evidence)."""
+        model, ladder = self.model, self.ladder
+        estimate = model.estimate(after)
+        if after.evidence < self.min_evidence:
+            return estimate, None, ()
+        now = None if ladder is None else ladder.index_for(estimate)
+        level = None if now is None or ladder is None else ladder.levels[now][0]
+        first = before.evidence < self.min_evidence
         out = []
-        was, now = self.level_index(before), self.level_index(after)
-        if now is not None and self.ladder is not None and (was is None or now > was):
-            out.append(f"You reached {self.ladder.levels[now][0]}")
-        if self.mastered(after) and not self.mastered(before):
+        if now is not None and ladder is not None:
+            was = None if first else ladder.index_for(model.estimate(before))
+            if was is None or now > was:
+                out.append(f"You reached {level}")
+        if model.mastered(after) and (first or not model.mastered(before)):
             out.append(f"You have mastered {self.title}")
-        p_before, p_after = self.typical_success(before), self.typical_success(after)
+        typical = self.candidate(self.typical, None)
+        p_after = model.predict(after, typical)
         if first:
             out.append(f"You solve {about(p_after)} {self.typical_tasks}")
-        elif p_after > p_before and about(p_after) != about(p_before):
-            out.append(f"You now solve {about(p_after)} {self.typical_tasks}")
-        return tuple(out)
+        else:
+            p_before = model.predict(before, typical)
+            if p_after > p_before and (phrase := about(p_after)) != about(p_before):
+                out.append(f"You now solve {phrase} {self.typical_tasks}")
+        return estimate, level, tuple(out)
 
     def recall(
         self, learner: LearnerState, last_at: datetime | None, now: datetime

@@ -280,6 +280,7 @@ _SKILL_COLUMNS = (
     "seq",
     "level",
 )
+_LAST_REPLAY = sa.select(replays).order_by(replays.c.version.desc()).limit(1)
 _SKILLS = sa.select(skills).where(sa.tuple_(skills.c.user_id, skills.c.track).in_(_ids))
 _USER_SKILLS = (
     sa.select(skills).where(skills.c.user_id == sa.bindparam("user")).order_by(skills.c.track)
@@ -461,8 +462,7 @@ class _SqlSession:
         return [_entry_from_row(r) for r in rows]
 
     def replay_state(self) -> ReplayState | None:
-        query = sa.select(replays).order_by(replays.c.version.desc()).limit(1)
-        row = self._conn.execute(query).first()
+        row = self._conn.execute(_LAST_REPLAY).first()
         if row is None:
             return None
         finished = None if row.finished_at is None else from_micros(row.finished_at)
