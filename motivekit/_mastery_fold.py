@@ -12,7 +12,7 @@ Other tracks depend only on the person's own entries.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +35,7 @@ __all__ = [
     "apply_steps",
     "decode",
     "fold_entries",
+    "index_by_kind",
     "read_entries",
     "learner_of",
 ]
@@ -102,6 +103,15 @@ def decode(entry: StoredEntry) -> EvidenceEvent | tuple[str, str, bool] | None:
     return None
 
 
+def index_by_kind(tracks: Iterable[SkillTrack]) -> dict[str, tuple[SkillTrack, ...]]:
+    """The tracks each event kind is evidence for, in track order."""
+    index: dict[str, list[SkillTrack]] = {}
+    for track in tracks:
+        for kind in sorted(track.kinds):
+            index.setdefault(kind, []).append(track)
+    return {kind: tuple(found) for kind, found in index.items()}
+
+
 class SkillFold:
     """Applies evidence to the skill and item states it holds (see the module docstring)."""
 
@@ -112,12 +122,11 @@ class SkillFold:
         items: dict[tuple[str, str], tuple[float, int]] | None = None,
         *,
         trace: tuple[str, str] | None = None,
+        by_kind: Mapping[str, Sequence[SkillTrack]] | None = None,
     ) -> None:
         self.tracks = {t.id: t for t in tracks}
-        self.by_kind: dict[str, list[SkillTrack]] = {}
-        for track in self.tracks.values():
-            for kind in sorted(track.kinds):
-                self.by_kind.setdefault(kind, []).append(track)
+        self.by_kind = by_kind if by_kind is not None else index_by_kind(self.tracks.values())
+        """The tracks each event kind is evidence for (pass one built once to skip this)."""
         self.skills: dict[tuple[str, str], StoredSkill] = skills if skills is not None else {}
         """Skill states by ``(user, track)``."""
         self.items: dict[tuple[str, str], tuple[float, int]] = items if items is not None else {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
@@ -22,7 +21,7 @@ from motivekit.mastery._challenge import Challenge, check_band, next_challenges
 from motivekit.mastery._criteria import CriteriaSkill, Criterion
 from motivekit.mastery._levels import about
 from motivekit.mastery._protocol import ItemState
-from motivekit.mastery._track import SkillTrack, check_tracks
+from motivekit.mastery._track import SkillTrack, check_tracks, finite_number
 from motivekit.store._protocol import SkillBand, Store, StoredSkill
 
 __all__ = ["Candidates", "Mastery", "Skill", "SkillExplanation"]
@@ -251,7 +250,8 @@ class Mastery:
         if band is not None:
             if isinstance(band, str | bytes) or not isinstance(band, Sequence) or len(band) != 2:
                 raise InvalidTrack(f"band must be (low, high) or None, got {band!r}")
-            if not all(_is_number(x) for x in (*band, *(() if target is None else (target,)))):
+            given = (*band, *(() if target is None else (target,)))
+            if any(finite_number(x) is None for x in given):
                 raise InvalidTrack(f"band and target must be numbers, got {band!r}, {target!r}")
             low, high, aim = check_band(band, target)
             chosen = SkillBand(low, high, aim)
@@ -300,7 +300,7 @@ class Mastery:
             evidence=learner.evidence,
             estimate=track.model.estimate(learner),
             uncertainty=track.model.uncertainty(learner),
-            level=track.level(learner),
+            level=None if level_i is None or ladder is None else ladder.levels[level_i][0],
             next_level=next_level,
             mastered=track.mastered(learner),
             success_rate=learner.successes / learner.evidence if learner.evidence else None,
@@ -335,14 +335,6 @@ def _band(track: SkillTrack, band: SkillBand | None) -> tuple[float, float, floa
     return band.low, band.high, band.target
 
 
-def _is_number(value: object) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
-
-
 def _candidates(candidates: Candidates) -> list[tuple[str, float | None]]:
     if isinstance(candidates, str | bytes):
         raise InvalidInput("candidates must be a list of ids or (id, difficulty) pairs, not text")
@@ -361,9 +353,10 @@ def _candidates(candidates: Candidates) -> list[tuple[str, float | None]]:
         if isinstance(c, str):
             out.append((check_name(c, f"candidates[{i}]", InvalidInput, "pass an item id"), None))
             continue
-        if isinstance(c, tuple) and len(c) == 2 and isinstance(c[0], str) and _is_number(c[1]):
+        difficulty = finite_number(c[1]) if isinstance(c, tuple) and len(c) == 2 else None
+        if difficulty is not None and isinstance(c, tuple) and isinstance(c[0], str):
             cid = check_name(c[0], f"candidates[{i}]", InvalidInput, "pass an item id")
-            out.append((cid, float(c[1])))
+            out.append((cid, difficulty))
             continue
         raise InvalidInput(
             f"candidates[{i}] must be an item id or an (id, difficulty) pair with a "

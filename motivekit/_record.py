@@ -11,7 +11,7 @@ import attrs
 from motivekit._consent import Mechanic
 from motivekit._entries import Draft, event_draft
 from motivekit._errors import InvalidEvent
-from motivekit._mastery_fold import EvidenceEvent, SkillFold
+from motivekit._mastery_fold import EvidenceEvent, SkillFold, index_by_kind
 from motivekit._model import Event, GoalChange, Outcome, SkillChange
 from motivekit._progress import Period, period_counts
 from motivekit._time import Clock
@@ -35,11 +35,12 @@ class Recorder:
     rules_version: int
     max_event_bytes: int
     tracks: tuple[SkillTrack, ...] = ()
-    evidence_kinds: frozenset[str] = attrs.field(init=False)
+    by_kind: Mapping[str, tuple[SkillTrack, ...]] = attrs.field(init=False)
+    """The tracks each event kind is evidence for, built once (not on every record)."""
 
-    @evidence_kinds.default
-    def _kinds(self) -> frozenset[str]:
-        return frozenset(kind for track in self.tracks for kind in track.kinds)
+    @by_kind.default
+    def _index(self) -> Mapping[str, tuple[SkillTrack, ...]]:
+        return index_by_kind(self.tracks)
 
     def record(self, events: Sequence[Event]) -> list[Outcome]:
         """Record ``events`` in one transaction and say what each one changed."""
@@ -90,9 +91,7 @@ class Recorder:
         self, session: Session, events: Sequence[Event], seqs: Mapping[int, int], now: datetime
     ) -> dict[int, list[SkillChange]]:
         evidence = [
-            (i, event)
-            for i, event in enumerate(events)
-            if i in seqs and event.kind in self.evidence_kinds
+            (i, event) for i, event in enumerate(events) if i in seqs and event.kind in self.by_kind
         ]
         if not evidence:
             return {}
@@ -101,7 +100,7 @@ class Recorder:
             return {}  # a replay is rebuilding skill states: it folds these entries too
         default = self.defaults[Mechanic.MASTERY]
         choices = session.consents({event.actor for _, event in evidence})
-        fold = SkillFold(self.tracks)
+        fold = SkillFold(self.tracks, by_kind=self.by_kind)
         read = []
         for i, event in evidence:
             if not choices.get(event.actor, {}).get(Mechanic.MASTERY.value, default):

@@ -9,7 +9,7 @@ their entries, which makes doing one twice harmless.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 
 import attrs
@@ -31,7 +31,7 @@ from motivekit._time import Clock
 from motivekit.goals._engine import local_day, period_bounds
 from motivekit.goals._model import GoalState, GoalTemplate
 from motivekit.mastery._track import SkillTrack
-from motivekit.store._protocol import ReplayState, Session, Store, StoredSkill
+from motivekit.store._protocol import ReplayState, Session, Store, StoredEntry, StoredSkill
 
 __all__ = ["GoalDiff", "PersonDiff", "ReplayReport", "Replayer", "SkillDiff"]
 
@@ -226,25 +226,19 @@ class Replayer:
         fold = SkillFold(tracks)
         consent = ConsentTrail(self._defaults[Mechanic.MASTERY])
         with self._store.reading() as session:
-            after = 0
-            while tracks and (entries := session.entries(after, _ENTRIES)):
+            for entries in _journal(session) if tracks else ():
                 fold_entries(fold, entries, consent)
-                after = entries[-1].seq
             stored = _skills_in(session)
         return stored, fold.skills
 
     def _consent_until(self, consent: ConsentTrail, seq: int) -> None:
         with self._store.reading() as session:
-            after = 0
-            while after < seq and (entries := session.entries(after, _ENTRIES)):
+            for entries in _journal(session, until=seq):
                 for entry in entries:
-                    if entry.seq > seq:
-                        break
                     if entry.type == "command" and entry.name == "consent.set":
                         choice = decode(entry)
                         if isinstance(choice, tuple):
                             consent.note(choice)
-                after = entries[-1].seq
 
     def _all_skills(self) -> dict[tuple[str, str], StoredSkill]:
         with self._store.reading() as session:
@@ -263,10 +257,8 @@ class Replayer:
         consent = ConsentTrail(self._defaults[Mechanic.MASTERY])
         with self._store.reading() as session:
             if track.learns_items:
-                after = 0
-                while entries := session.entries(after, _ENTRIES):
+                for entries in _journal(session):
                     fold_entries(fold, entries, consent)
-                    after = entries[-1].seq
             else:
                 fold_entries(fold, session.subject_entries(person), consent)
             stored = session.skills([(person, track.id)]).get((person, track.id))
@@ -313,6 +305,16 @@ class Replayer:
             session.insert_goals(sorted(folded.goals.values(), key=lambda g: g.created_seq))
             session.add_goal_counts({}, {k: n for k, n in folded.days.items() if n})
         return PersonDiff(person, tuple(diffs))
+
+
+def _journal(session: Session, until: int | None = None) -> Iterator[list[StoredEntry]]:
+    """The journal in batches of ``_ENTRIES`` entries, oldest first (up to seq ``until``)."""
+    after = 0
+    while (until is None or after < until) and (entries := session.entries(after, _ENTRIES)):
+        if until is not None:
+            entries = [e for e in entries if e.seq <= until]
+        yield entries
+        after = entries[-1].seq
 
 
 def _skills_in(session: Session) -> dict[tuple[str, str], StoredSkill]:

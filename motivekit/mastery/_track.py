@@ -28,7 +28,7 @@ from motivekit.mastery._retention import half_life, recall
 from motivekit.rules._expr import Expression
 from motivekit.rules._model import Track
 
-__all__ = ["RECENT", "EvidenceRule", "Reading", "SkillTrack"]
+__all__ = ["RECENT", "EvidenceRule", "Reading", "SkillTrack", "check_tracks", "finite_number"]
 
 RECENT = 10
 """How many recent estimates a skill state keeps for its trend."""
@@ -62,7 +62,8 @@ class Reading:
     skipped: str | None = None
 
 
-def _number(value: Any) -> float | None:
+def finite_number(value: Any) -> float | None:
+    """``value`` as a float if it is a finite int or float (not a bool), else None."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     number = float(value)
@@ -165,7 +166,7 @@ class SkillTrack:
         if rule.when is not None and not rule.when.evaluate(context):
             return Reading(skipped=f"its condition `{rule.when.text}` is false")
         raw = rule.outcome.evaluate(context)
-        outcome = float(raw) if isinstance(raw, bool) else _number(raw)
+        outcome = float(raw) if isinstance(raw, bool) else finite_number(raw)
         if outcome is None or not 0.0 <= outcome <= 1.0:
             return Reading(
                 skipped=f"its outcome `{rule.outcome.text}` gave {raw!r}, "
@@ -174,7 +175,7 @@ class SkillTrack:
         difficulty = None
         if rule.difficulty is not None:
             given = rule.difficulty.evaluate(context)
-            difficulty = _number(given)
+            difficulty = finite_number(given)
             if difficulty is None and given is not None:
                 return Reading(
                     skipped=f"its difficulty `{rule.difficulty.text}` gave {given!r}, not a number"
@@ -234,11 +235,6 @@ class SkillTrack:
             return None
         return self.ladder.index_for(self.model.estimate(learner))
 
-    def level(self, learner: LearnerState) -> str | None:
-        """The name of the level reached (see :meth:`level_index`)."""
-        i = self.level_index(learner)
-        return None if i is None or self.ladder is None else self.ladder.levels[i][0]
-
     def mastered(self, learner: LearnerState) -> bool:
         """Mastered by the model, with at least ``min_evidence`` pieces of evidence."""
         return self.announced(learner) and self.model.mastered(learner)
@@ -247,22 +243,18 @@ class SkillTrack:
         """The predicted success on a task of typical difficulty."""
         return self.model.predict(learner, self.candidate(self.typical, None))
 
-    def feedback(self, before: LearnerState, after: LearnerState) -> tuple[str, ...]:
-        """Informational sentences about what changed; gains only, never a score.
-
-        Nothing is said before ``min_evidence`` pieces of evidence. Then: ``You reached
-        <level>`` when a higher level is reached, ``You have mastered <track>`` when it is
-        mastered, and ``You now solve about 4 in 5 <typical tasks>`` when the predicted
-        success on a typical task rises into a new phrase (the first time: ``You solve
-        about …``).
-        """
-        return self.moved(before, after)[2]
-
     def moved(
         self, before: LearnerState, after: LearnerState
     ) -> tuple[float, str | None, tuple[str, ...]]:
         """``(estimate, level, feedback)`` after one piece of evidence, each computed once
-        (this runs for every piece of evidence)."""
+        (this runs for every piece of evidence).
+
+        Feedback is informational, gains only, never a score, and nothing before
+        ``min_evidence`` pieces of evidence. Then: ``You reached <level>`` when a higher
+        level is reached, ``You have mastered <track>`` when it is mastered, and ``You now
+        solve about 4 in 5 <typical tasks>`` when the predicted success on a typical task
+        rises into a new phrase (the first time: ``You solve about …``).
+        """
         model, ladder = self.model, self.ladder
         estimate = model.estimate(after)
         if after.evidence < self.min_evidence:
