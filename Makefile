@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/audit.py
 	$(BIN)/python benchmarks/replay.py
+	$(BIN)/python benchmarks/feed.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist

@@ -1,7 +1,7 @@
 """motivekit: support intrinsic motivation in your app.
 
-Self-chosen goals (autonomy), skill progression (mastery) and contribution impact
-(purpose), recorded in an append-only journal. Start with :meth:`Kit.open`::
+Self-chosen goals (autonomy), skill progression (mastery) and contribution impact with
+collective missions (purpose), recorded in an append-only journal. Start with :meth:`Kit.open`::
 
     from motivekit import Event, Kit
 
@@ -38,18 +38,38 @@ from motivekit._errors import (
     SchemaOutOfDate,
     StoreError,
     TamperedEntry,
+    UnknownFeedEntry,
     UnknownGoal,
     UnknownKey,
+    UnknownMission,
     UnknownTemplate,
     UnknownTrack,
 )
 from motivekit._explain import Explanation
 from motivekit._fold import Step
 from motivekit._goal_service import Goals
+from motivekit._impact_service import (
+    Digest,
+    ExplainedItem,
+    FeedEntry,
+    FeedPage,
+    Impact,
+    ImpactExplanation,
+    ImpactPreferences,
+    MissionProgress,
+)
 from motivekit._kit import ConsentBook, Journal, Kit
 from motivekit._mastery_fold import SkillStep
 from motivekit._mastery_service import Mastery, Skill, SkillExplanation
-from motivekit._model import Event, GoalChange, JournalEntry, Outcome, SkillChange
+from motivekit._model import (
+    Event,
+    GoalChange,
+    ImpactChange,
+    JournalEntry,
+    MissionChange,
+    Outcome,
+    SkillChange,
+)
 from motivekit._replay import GoalDiff, PersonDiff, ReplayReport, SkillDiff
 from motivekit.audit import (
     Audit,
@@ -88,10 +108,14 @@ __all__ = [
     "Consent",
     "ConsentBook",
     "ConsentRequired",
+    "Digest",
     "Ed25519Signer",
     "Erasure",
     "Event",
+    "ExplainedItem",
     "Explanation",
+    "FeedEntry",
+    "FeedPage",
     "Goal",
     "GoalChange",
     "GoalDiff",
@@ -99,6 +123,10 @@ __all__ = [
     "GoalTemplate",
     "Goals",
     "GuardedSigner",
+    "Impact",
+    "ImpactChange",
+    "ImpactExplanation",
+    "ImpactPreferences",
     "InconsistentCheckpoints",
     "InvalidConsent",
     "InvalidEvent",
@@ -116,6 +144,8 @@ __all__ = [
     "Measure",
     "Mechanic",
     "MissingEntry",
+    "MissionChange",
+    "MissionProgress",
     "MotivekitError",
     "NotFound",
     "NotPermitted",
@@ -145,8 +175,10 @@ __all__ = [
     "StoreError",
     "TamperedEntry",
     "Track",
+    "UnknownFeedEntry",
     "UnknownGoal",
     "UnknownKey",
+    "UnknownMission",
     "UnknownTemplate",
     "UnknownTrack",
     "VerifyReport",

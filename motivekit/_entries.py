@@ -7,6 +7,8 @@ Entry format, version 2. The *leaf bytes* are what the Merkle tree hashes and ne
     {"v": 2, "seq": 8, "type": "command", "name": "goal.create", "at": ..., "rules": 0,
      "personal": "<hex commitment>"}
     {"v": 2, "seq": 9, "type": "erasure", "at": ..., "rules": 0, "erased": 12}
+    {"v": 2, "seq": 10, "type": "milestone", "at": ..., "rules": 3, "mission": "handbook",
+     "milestone": 250}
 
 Personal data (an event's actor and data; a command's person and arguments) enters the leaf
 only as ``SHA-256(salt ‖ canonical personal part)`` with a random 32-byte salt. Salt and
@@ -41,6 +43,7 @@ __all__ = [
     "commitment",
     "erasure_draft",
     "event_draft",
+    "milestone_draft",
     "open_entry",
     "seal",
 ]
@@ -127,6 +130,14 @@ def erasure_draft(at: datetime, rules: int, erased: int) -> Draft:
     """The entry that records an erasure (it names no one)."""
     head, tail = _texts({"at": format_instant(at), "rules": rules, "erased": erased})
     return Draft("erasure", "privacy.forget", None, at, head, tail, None, None)
+
+
+def milestone_draft(mission: str, milestone: int, at: datetime, rules: int) -> Draft:
+    """The entry that records a collective mission reaching a milestone (about no one)."""
+    head, tail = _texts(
+        {"at": format_instant(at), "rules": rules, "mission": mission, "milestone": milestone}
+    )
+    return Draft("milestone", "mission.milestone", None, at, head, tail, None, None)
 
 
 def seal(draft: Draft, seq: int, salt: bytes | None = None) -> StoredEntry:

@@ -13,7 +13,9 @@ All of them derive from :class:`MotivekitError`, so a host app can catch one typ
     ├── NotFound                (also LookupError)
     │   ├── UnknownGoal         no goal with that id
     │   ├── UnknownTemplate     no goal template with that id
-    │   └── UnknownTrack        no skill track with that id
+    │   ├── UnknownTrack        no skill track with that id
+    │   ├── UnknownMission      no collective mission with that id
+    │   └── UnknownFeedEntry    no entry with that id in the person's impact feed
     ├── NotPermitted            the actor may not do this
     │   └── ConsentRequired     the person has switched this mechanic off
     ├── InvalidTransition       the goal's state does not allow this (e.g. resume a released goal)
@@ -60,8 +62,10 @@ __all__ = [
     "SchemaOutOfDate",
     "StoreError",
     "TamperedEntry",
+    "UnknownFeedEntry",
     "UnknownGoal",
     "UnknownKey",
+    "UnknownMission",
     "UnknownTemplate",
     "UnknownTrack",
 ]
@@ -101,6 +105,14 @@ class UnknownTemplate(NotFound):
 
 class UnknownTrack(NotFound):
     """No skill track has the given id."""
+
+
+class UnknownMission(NotFound):
+    """No collective mission with that id in the rules."""
+
+
+class UnknownFeedEntry(NotFound):
+    """No entry with that id in the person's impact feed."""
 
 
 class NotPermitted(MotivekitError):

@@ -22,6 +22,7 @@ from motivekit._errors import (
 )
 from motivekit._explain import Explanation
 from motivekit._goal_service import Goals
+from motivekit._impact_service import Impact
 from motivekit._mastery_service import Mastery
 from motivekit._model import Event, JournalEntry, Outcome, check_name
 from motivekit._record import Recorder
@@ -33,6 +34,7 @@ from motivekit.audit._checkpoint import GuardedSigner
 from motivekit.audit._log import LogWriter
 from motivekit.audit._note import Signer
 from motivekit.goals._model import GoalTemplate
+from motivekit.impact._spec import ImpactSpec
 from motivekit.mastery._track import SkillTrack, check_tracks
 from motivekit.rules import Rules, Track, check_track, load_rules
 from motivekit.store import Store, open_store
@@ -59,6 +61,12 @@ def _code_tracks(tracks: Iterable[Track]) -> list[SkillTrack]:
             )
         out.append(SkillTrack.from_spec(track, check_track(track, i)))
     return out
+
+
+def _impact_spec(rules: Rules | None) -> ImpactSpec:
+    if rules is None:
+        return ImpactSpec()
+    return ImpactSpec.from_design(rules.design, rules.expressions)
 
 
 def _user(value: object, field: str) -> str:
@@ -152,7 +160,7 @@ def _count(value: object, field: str) -> int:
 
 
 def _public(entry: StoredEntry) -> JournalEntry:
-    kind = cast('Literal["event", "command", "erasure"]', entry.type)
+    kind = cast('Literal["event", "command", "erasure", "milestone"]', entry.type)
     return JournalEntry(
         entry.seq, kind, entry.name, entry.subject, entry.recorded_at, entry.raw, entry.personal
     )
@@ -168,6 +176,9 @@ class Kit:
     """Self-chosen goals (:class:`motivekit.Goals`)."""
     mastery: Mastery
     """Skill tracks: states, next challenges, people's own bands (:class:`motivekit.Mastery`)."""
+    impact: Impact
+    """Impact feeds, credits, people's choices and collective missions
+    (:class:`motivekit.Impact`)."""
     consent: ConsentBook
     """Per-person consent per mechanic."""
     journal: Journal
@@ -212,8 +223,16 @@ class Kit:
         defaults = _consent_defaults(consent_defaults)
         self._replayer = Replayer(store, self._clock, defaults)
         writer = LogWriter(store)
+        impact = _impact_spec(self.rules)
         self._recorder = Recorder(
-            store, writer, self._clock, defaults, version, max_event_bytes, tuple(skill_tracks)
+            store,
+            writer,
+            self._clock,
+            defaults,
+            version,
+            max_event_bytes,
+            tuple(skill_tracks),
+            impact,
         )
         self.goals = Goals(
             store,
@@ -227,6 +246,7 @@ class Kit:
         self.mastery = Mastery(
             store, writer, self._clock, defaults, version, skill_tracks, self._replayer
         )
+        self.impact = Impact(store, writer, self._clock, defaults, version, impact)
         self.consent = ConsentBook(store, writer, self._clock, defaults, version)
         self.journal = Journal(store)
         self.audit = Audit(
@@ -353,10 +373,12 @@ class Kit:
             )
         self._replayer.check_version(loaded.version)
         tracks = self._skill_tracks(loaded)
+        impact = _impact_spec(loaded)
         if dry_run:
             return self._replayer.run(
                 self._menu(loaded),
                 tracks,
+                impact,
                 loaded.version,
                 dry_run=True,
                 progress=progress,
@@ -365,8 +387,9 @@ class Kit:
         self.rules = loaded
         self.goals._use(self._menu(loaded), loaded.design.goals.allow_custom, loaded.version)
         self.mastery._use(tracks, loaded.version)
+        self.impact._use(impact, loaded.version)
         self._recorder = attrs.evolve(
-            self._recorder, rules_version=loaded.version, tracks=tuple(tracks)
+            self._recorder, rules_version=loaded.version, tracks=tuple(tracks), impact=impact
         )
         self.consent._rules = loaded.version
         self.privacy._rules = loaded.version
@@ -390,6 +413,7 @@ class Kit:
         return self._replayer.run(
             self.goals.menu,
             self.mastery.tracks,
+            self.impact.spec,
             self.rules_version,
             dry_run=dry_run,
             progress=progress,

@@ -232,17 +232,23 @@ class SkillFold:
 
 
 class ConsentTrail:
-    """Who has switched mastery off, as of the entries folded so far."""
+    """Who has switched a mechanic (mastery unless told) off, as of the entries folded so
+    far."""
 
-    def __init__(self, default: bool) -> None:
+    def __init__(self, default: bool, mechanic: Mechanic = Mechanic.MASTERY) -> None:
         self.default = default
+        self.mechanic = mechanic
         self.choices: dict[str, bool] = {}
 
     def note(self, choice: tuple[str, str, bool]) -> None:
         """Take a ``consent.set`` choice into account."""
         user, mechanic, enabled = choice
-        if mechanic == Mechanic.MASTERY.value:
+        if mechanic == self.mechanic.value:
             self.choices[user] = enabled
+
+    def lookup(self, users: Iterable[str]) -> dict[str, bool]:
+        """Whether each of ``users`` has the mechanic on now."""
+        return {u: self.allows(u) for u in users}
 
     def allows(self, user: str) -> bool:
         """Whether ``user``'s evidence counts now."""

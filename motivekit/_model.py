@@ -12,7 +12,15 @@ import attrs
 from motivekit._canonical import JSONValue, check_json, is_encodable, loads
 from motivekit._errors import InvalidEvent
 
-__all__ = ["Event", "GoalChange", "JournalEntry", "Outcome", "SkillChange"]
+__all__ = [
+    "Event",
+    "GoalChange",
+    "ImpactChange",
+    "JournalEntry",
+    "MissionChange",
+    "Outcome",
+    "SkillChange",
+]
 
 KIND_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}")
 """Event kinds: ``review.submitted``, ``answer:marked_helpful`` ... up to 128 characters."""
@@ -180,6 +188,40 @@ class SkillChange:
 
 
 @attrs.frozen
+class ImpactChange:
+    """One person credited for help an event shows."""
+
+    recipient: str
+    kind: str
+    """``direct`` (their contribution helped), ``built-on`` (work built on theirs helped)
+    or ``referral`` (work by someone they brought in helped)."""
+    contribution: str | None
+    """Their contribution the credit reached them through (None for ``referral``)."""
+    root: str
+    """The contribution the event credited."""
+    beneficiary: str
+    depth: int
+    """Steps between the credited contribution and theirs (0: it is theirs)."""
+    share: float
+    """Their share of the event's value V = 1 (see :func:`motivekit.impact.attribute`)."""
+
+
+@attrs.frozen
+class MissionChange:
+    """How one event moved a collective mission."""
+
+    mission: str
+    user: str
+    total: int
+    """Everyone's count now."""
+    target: int
+    part: int | None
+    """The person's own count now (None: their impact consent is off, so it is not kept)."""
+    milestone: int | None
+    """The milestone (or target) this event reached, if any."""
+
+
+@attrs.frozen
 class Outcome:
     """What recording one event did."""
 
@@ -191,11 +233,17 @@ class Outcome:
     goal_changes: tuple[GoalChange, ...] = ()
     skill_changes: tuple[SkillChange, ...] = ()
     """Skill tracks the event was evidence for (empty while a replay rebuilds skills)."""
+    impact_changes: tuple[ImpactChange, ...] = ()
+    """People credited for the help the event shows (empty while a replay rebuilds)."""
+    mission_changes: tuple[MissionChange, ...] = ()
+    """Missions the event counted towards (empty while a replay rebuilds)."""
 
     @property
     def changed(self) -> bool:
-        """Whether any goal's progress or any skill moved."""
-        return bool(self.goal_changes or self.skill_changes)
+        """Whether any goal's progress, skill, impact feed or mission moved."""
+        return bool(
+            self.goal_changes or self.skill_changes or self.impact_changes or self.mission_changes
+        )
 
     @property
     def feedback(self) -> tuple[str, ...]:
@@ -205,12 +253,14 @@ class Outcome:
 
 @attrs.frozen
 class JournalEntry:
-    """One appended record: a host event, a person's command, or an erasure."""
+    """One appended record: a host event, a person's command, an erasure, or a mission
+    milestone."""
 
     seq: int
-    type: Literal["event", "command", "erasure"]
+    type: Literal["event", "command", "erasure", "milestone"]
     name: str
-    """The event kind, the command name such as ``goal.create``, or ``privacy.forget``."""
+    """The event kind, the command name such as ``goal.create``, ``privacy.forget``, or
+    ``mission.milestone``."""
     actor: str | None
     """The person it is about; None once they were forgotten (or for an erasure)."""
     recorded_at: datetime
@@ -232,4 +282,4 @@ class JournalEntry:
     @property
     def erased(self) -> bool:
         """Whether the entry's personal part was erased (``kit.privacy.forget``)."""
-        return self.opening is None and self.type != "erasure"
+        return self.opening is None and self.type in ("event", "command")

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 
 import attrs
 
 from motivekit._consent import Mechanic
-from motivekit._entries import Draft, event_draft
+from motivekit._entries import Draft, event_draft, milestone_draft
 from motivekit._errors import InvalidEvent
+from motivekit._impact_fold import ImpactFold
 from motivekit._mastery_fold import EvidenceEvent, SkillFold, index_by_kind
-from motivekit._model import Event, GoalChange, Outcome, SkillChange
+from motivekit._model import Event, GoalChange, ImpactChange, MissionChange, Outcome, SkillChange
 from motivekit._progress import Period, period_counts
 from motivekit._time import Clock
 from motivekit.audit._log import LogWriter
 from motivekit.goals._engine import counted_day, period_bounds
 from motivekit.goals._model import GoalState
+from motivekit.impact._spec import ImpactSpec
 from motivekit.mastery._track import SkillTrack
 from motivekit.store._protocol import Session, Store
 
@@ -35,6 +37,7 @@ class Recorder:
     rules_version: int
     max_event_bytes: int
     tracks: tuple[SkillTrack, ...] = ()
+    impact: ImpactSpec = attrs.field(factory=ImpactSpec)
     by_kind: Mapping[str, tuple[SkillTrack, ...]] = attrs.field(init=False)
     """The tracks each event kind is evidence for, built once (not on every record)."""
 
@@ -58,6 +61,7 @@ class Recorder:
             seqs = {i: entry.seq for i, entry in zip(fresh, stored, strict=True)}
             changes = self._fold_goals(session, events, fresh, recorded_at)
             skills = self._fold_skills(session, events, seqs, recorded_at)
+            impact = self._fold_impact(session, events, seqs, recorded_at)
         outcomes = []
         for i, event in enumerate(events):
             if i in seqs:
@@ -68,6 +72,7 @@ class Recorder:
                         seqs[i],
                         tuple(changes.get(i, ())),
                         tuple(skills.get(i, ())),
+                        *impact.get(i, ((), ())),
                     )
                 )
             else:
@@ -115,6 +120,38 @@ class Recorder:
                 changes[i].append(change)
         fold.save(session)
         return changes
+
+    def _fold_impact(
+        self, session: Session, events: Sequence[Event], seqs: Mapping[int, int], now: datetime
+    ) -> dict[int, tuple[tuple[ImpactChange, ...], tuple[MissionChange, ...]]]:
+        kinds = self.impact.kinds
+        touched = [(i, e) for i, e in enumerate(events) if i in seqs and e.kind in kinds]
+        if not touched:
+            return {}
+        replay = session.replay_state()
+        if replay is not None and replay.finished_at is None and replay.mastery_seq is not None:
+            return {}  # a replay is rebuilding impact: it folds these entries too
+        default = self.defaults[Mechanic.IMPACT]
+
+        def consent(users: Collection[str]) -> dict[str, bool]:
+            choices = session.consents(users)
+            return {u: choices.get(u, {}).get(Mechanic.IMPACT.value, default) for u in users}
+
+        fold = ImpactFold(self.impact, session, consent=consent, links=session.identity_groups)
+        out = {}
+        for i, event in touched:
+            ev = EvidenceEvent(seqs[i], event.kind, event.actor, event.at or now, event.data)
+            reading = self.impact.read(ev.kind, ev.actor, ev.at, ev.data)
+            changes, missions, _ = fold.apply(ev, reading)
+            out[i] = (tuple(changes), tuple(missions))
+        reached = fold.unannounced()
+        if reached:
+            drafts = [milestone_draft(m, n, now, self.rules_version) for m, n in reached]
+            self.writer.append(session, drafts)
+            for mission, milestone in reached:
+                fold.announced(mission, milestone)
+        fold.save(session)
+        return out
 
     def _fold_goals(
         self, session: Session, events: Sequence[Event], fresh: Sequence[int], now: datetime

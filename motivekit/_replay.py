@@ -14,11 +14,14 @@ from datetime import date, datetime
 
 import attrs
 
+from motivekit._canonical import loads
 from motivekit._consent import Mechanic
 from motivekit._errors import InvalidInput, RulesVersionError
 from motivekit._fold import Folded, Step, fold_person, target
+from motivekit._impact_fold import ImpactFold
 from motivekit._mastery_fold import (
     ConsentTrail,
+    EvidenceEvent,
     SkillFold,
     SkillStep,
     apply_steps,
@@ -30,6 +33,7 @@ from motivekit._mastery_fold import (
 from motivekit._time import Clock
 from motivekit.goals._engine import local_day, period_bounds
 from motivekit.goals._model import GoalState, GoalTemplate
+from motivekit.impact._spec import ImpactSpec, Reading
 from motivekit.mastery._track import SkillTrack
 from motivekit.store._protocol import ReplayState, Session, Store, StoredEntry, StoredSkill
 
@@ -41,7 +45,13 @@ Progress = Callable[[int, int], None]
 _PAGE = 10_000
 _ENTRIES = 5_000
 """Journal entries folded per transaction when skill states are rebuilt."""
-_Skills = tuple[Mapping[tuple[str, str], StoredSkill], Mapping[tuple[str, str], StoredSkill]]
+_SkillMap = Mapping[tuple[str, str], StoredSkill]
+_Skills = tuple[_SkillMap, _SkillMap]
+_Impact = tuple[Mapping[str, int], Mapping[str, int]]
+"""Impact items per recipient, and each mission's total."""
+_Rebuilt = tuple[_SkillMap, _SkillMap, _Impact, _Impact]
+"""Skill states before and after, impact before and after."""
+_ImpactStep = tuple[EvidenceEvent, Reading] | tuple[str, str, bool] | tuple[str, int]
 
 
 @attrs.frozen
@@ -71,6 +81,8 @@ class PersonDiff:
     person: str
     goals: tuple[GoalDiff, ...]
     skills: tuple[SkillDiff, ...] = ()
+    impact: tuple[str, ...] = ()
+    """How their impact feed changes in words, e.g. ``impact items: 3 → 5``."""
 
 
 @attrs.frozen
@@ -85,6 +97,8 @@ class ReplayReport:
     """The person an interrupted replay had reached, when this run resumed it."""
     changed: tuple[PersonDiff, ...]
     """The people whose projections changed (or would change), with what changed."""
+    missions: tuple[str, ...] = ()
+    """How collective missions change, e.g. ``mission handbook: 120 → 118``."""
 
     def lines(self) -> list[str]:
         """The report as text, one line per change."""
@@ -97,6 +111,8 @@ class ReplayReport:
             for skill in person.skills:
                 for change in skill.changes:
                     out.append(f"{person.person}: {skill.title} (track {skill.track}): {change}")
+            out += [f"{person.person}: {change}" for change in person.impact]
+        out += list(self.missions)
         resumed = f", resumed after {self.resumed_after!r}" if self.resumed_after else ""
         out.append(
             f"rules version {self.version}: {self.people} people replayed{resumed}; "
@@ -131,6 +147,7 @@ class Replayer:
         self,
         templates: Iterable[GoalTemplate],
         tracks: Sequence[SkillTrack],
+        impact: ImpactSpec,
         version: int,
         *,
         dry_run: bool = False,
@@ -167,50 +184,75 @@ class Replayer:
             if progress is not None:
                 progress(done, len(people))
         if dry_run:
-            before, after = self._compare_skills(tracks)
+            before, after, impact_before, impact_after = self._compare(tracks, impact)
         else:
-            before, after = self._rebuild_skills(tracks, state)
+            before, after, impact_before, impact_after = self._rebuild_in_order(
+                tracks, impact, state
+            )
         skills = _skill_diffs(before, after, tracks)
+        impact_people = _impact_diffs(impact_before[0], impact_after[0])
+        missions = _mission_diffs(impact_before[1], impact_after[1])
         resumed_after = None if resume is None else resume.cursor
-        return ReplayReport(version, dry_run, done, resumed_after, _merge(changed, skills))
+        return ReplayReport(
+            version, dry_run, done, resumed_after, _merge(changed, skills, impact_people), missions
+        )
 
     # -- skills -----------------------------------------------------------------------------
 
-    def _rebuild_skills(self, tracks: Sequence[SkillTrack], state: ReplayState) -> _Skills:
-        """Rebuild every skill and item state from the journal, in journal order.
+    def _rebuild_in_order(
+        self, tracks: Sequence[SkillTrack], impact: ImpactSpec, state: ReplayState
+    ) -> _Rebuilt:
+        """Rebuild skill, item and impact states from the journal, in journal order.
 
-        The tables are cleared, then refilled a batch of entries per transaction, each also
-        moving ``mastery_seq``; the batch that reaches the end of the journal marks the
-        replay finished in the same transaction. Until then the live pipeline leaves skill
-        states to this fold (every new entry is in the journal it reads), so nothing is
-        applied twice or missed.
+        These depend on everyone's entries in order (learned item difficulties, who built
+        on whose work), so they are not rebuilt person by person: the tables are cleared,
+        then refilled a batch of entries per transaction, each also moving
+        ``mastery_seq``; the batch that reaches the end of the journal marks the replay
+        finished in the same transaction. Until then the live pipeline leaves these
+        projections to this fold (every new entry is in the journal it reads), so nothing
+        is applied twice or missed. Milestone entries are read, never written.
         """
         consent = ConsentTrail(self._defaults[Mechanic.MASTERY])
+        impact_consent = ConsentTrail(self._defaults[Mechanic.IMPACT], Mechanic.IMPACT)
         before: dict[tuple[str, str], StoredSkill] | None = None
+        impact_before: _Impact = ({}, {})
         if state.mastery_seq is None:
             before = self._all_skills()
             with self._store.writing() as session:
+                impact_before = _impact_state(session, impact)
                 session.clear_mastery()
+                session.clear_impact()
                 state = attrs.evolve(state, mastery_seq=0)
                 session.save_replay_state(state)
-        else:  # resuming: who had switched mastery off, as of where the fold stopped
-            self._consent_until(consent, state.mastery_seq)
+        else:  # resuming: who had switched mastery or impact off, where the fold stopped
+            self._consent_until([consent, impact_consent], state.mastery_seq)
         after = state.mastery_seq or 0
+        busy = bool(tracks or impact.kinds)
         while True:
             # Entries never change once written: read and evaluate them outside the write
             # lock, so writers in other processes get in between batches.
             entries = []
-            if tracks:
+            if busy:
                 with self._store.reading() as session:
                     entries = session.entries(after, _ENTRIES)
             fold = SkillFold(tracks)
             steps = read_entries(fold, entries)
+            impact_steps = _impact_steps(impact, entries)
             with self._store.writing() as session:
                 apply_steps(fold, steps, consent, session)
                 fold.save(session)
+                if impact_steps:
+                    folded = ImpactFold(
+                        impact,
+                        session,
+                        consent=impact_consent.lookup,
+                        links=session.identity_groups,
+                    )
+                    _apply_impact(folded, impact_steps, impact_consent)
+                    folded.save(session)
                 after = entries[-1].seq if entries else after
                 # Finished only when nothing was written since: checked under the lock.
-                done = not tracks or session.journal_size() == after
+                done = not busy or session.journal_size() == after
                 state = attrs.evolve(
                     state, mastery_seq=after, finished_at=self._clock() if done else None
                 )
@@ -218,27 +260,37 @@ class Replayer:
             if done:
                 break
         if before is None:  # resumed: what was stored before is gone
-            return {}, {}
-        return before, self._all_skills()
+            return {}, {}, ({}, {}), ({}, {})
+        with self._store.reading() as session:
+            impact_after = _impact_state(session, impact)
+        return before, self._all_skills(), impact_before, impact_after
 
-    def _compare_skills(self, tracks: Sequence[SkillTrack]) -> _Skills:
-        """The stored skill states, and the states a rebuild would give (in memory)."""
+    def _compare(self, tracks: Sequence[SkillTrack], impact: ImpactSpec) -> _Rebuilt:
+        """The stored skill and impact states, and what a rebuild would give (in memory)."""
         fold = SkillFold(tracks)
         consent = ConsentTrail(self._defaults[Mechanic.MASTERY])
+        impact_consent = ConsentTrail(self._defaults[Mechanic.IMPACT], Mechanic.IMPACT)
         with self._store.reading() as session:
-            for entries in _journal(session) if tracks else ():
+            folded = ImpactFold(
+                impact, None, consent=impact_consent.lookup, links=session.identity_groups
+            )
+            for entries in _journal(session) if tracks or impact.kinds else ():
                 fold_entries(fold, entries, consent)
+                _apply_impact(folded, _impact_steps(impact, entries), impact_consent)
             stored = _skills_in(session)
-        return stored, fold.skills
+            impact_before = _impact_state(session, impact)
+        missions = {m.id: folded.mission(m.id).total for m in impact.missions}
+        return stored, fold.skills, impact_before, (dict(folded.item_counts), missions)
 
-    def _consent_until(self, consent: ConsentTrail, seq: int) -> None:
+    def _consent_until(self, trails: Sequence[ConsentTrail], seq: int) -> None:
         with self._store.reading() as session:
             for entries in _journal(session, until=seq):
                 for entry in entries:
                     if entry.type == "command" and entry.name == "consent.set":
                         choice = decode(entry)
                         if isinstance(choice, tuple):
-                            consent.note(choice)
+                            for trail in trails:
+                                trail.note(choice)
 
     def _all_skills(self) -> dict[tuple[str, str], StoredSkill]:
         with self._store.reading() as session:
@@ -373,14 +425,77 @@ def _skill_changes(
 
 
 def _merge(
-    goals: Sequence[PersonDiff], skills: Mapping[str, Sequence[SkillDiff]]
+    goals: Sequence[PersonDiff],
+    skills: Mapping[str, Sequence[SkillDiff]],
+    impact: Mapping[str, Sequence[str]],
 ) -> tuple[PersonDiff, ...]:
     people = {p.person: p for p in goals}
     for person, diffs in skills.items():
         known = people.get(person)
         goal_diffs = () if known is None else known.goals
         people[person] = PersonDiff(person, goal_diffs, tuple(diffs))
+    for person, changes in impact.items():
+        known = people.get(person) or PersonDiff(person, ())
+        people[person] = attrs.evolve(known, impact=tuple(changes))
     return tuple(people[p] for p in sorted(people))
+
+
+def _impact_steps(impact: ImpactSpec, entries: Iterable[StoredEntry]) -> list[_ImpactStep]:
+    """What each entry means for impact: an event's reading, an impact consent choice, or
+    a milestone entry ``(mission, milestone)``. Pure: done outside the write lock."""
+    steps: list[_ImpactStep] = []
+    if not impact.kinds:
+        return steps
+    for entry in entries:
+        if entry.type == "milestone":
+            payload = loads(entry.raw)
+            assert isinstance(payload, dict)
+            steps.append((str(payload["mission"]), int(payload["milestone"])))
+            continue
+        if entry.type == "event" and entry.name not in impact.kinds:
+            continue
+        decoded = decode(entry)
+        if isinstance(decoded, EvidenceEvent):
+            reading = impact.read(decoded.kind, decoded.actor, decoded.at, decoded.data)
+            if reading:
+                steps.append((decoded, reading))
+        elif decoded is not None and decoded[1] == Mechanic.IMPACT.value:
+            steps.append(decoded)
+    return steps
+
+
+def _apply_impact(fold: ImpactFold, steps: Iterable[_ImpactStep], consent: ConsentTrail) -> None:
+    for step in steps:
+        if len(step) == 3:
+            consent.note(step)
+            fold.note_consent(step[0], bool(step[2]))
+        elif isinstance(step[0], EvidenceEvent):
+            fold.apply(step[0], step[1])
+        else:
+            fold.announced(step[0], step[1])
+
+
+def _impact_state(session: Session, impact: ImpactSpec) -> _Impact:
+    stored = session.missions([m.id for m in impact.missions])
+    return session.impact_counts(), {
+        m.id: stored[m.id].total for m in impact.missions if m.id in stored
+    }
+
+
+def _impact_diffs(before: Mapping[str, int], after: Mapping[str, int]) -> dict[str, list[str]]:
+    return {
+        person: [f"impact items: {before.get(person, 0)} → {after.get(person, 0)}"]
+        for person in sorted(before.keys() | after.keys())
+        if before.get(person, 0) != after.get(person, 0)
+    }
+
+
+def _mission_diffs(before: Mapping[str, int], after: Mapping[str, int]) -> tuple[str, ...]:
+    return tuple(
+        f"mission {m}: {before.get(m, 0)} → {after.get(m, 0)}"
+        for m in sorted(before.keys() | after.keys())
+        if before.get(m, 0) != after.get(m, 0)
+    )
 
 
 def _diff(

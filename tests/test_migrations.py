@@ -70,8 +70,8 @@ def test_mastery_revision_upgrades_and_downgrades_keeping_replays(tmp_path: Path
             assert not mastery & set(sa.inspect(conn).get_table_names())
             conn.exec_driver_sql(replay_row)
         with engine.begin() as conn:
-            _migrate.upgrade(conn)
-            assert _migrate.current_revision(conn) == _migrate.head_revision() == "0003"
+            _migrate.upgrade(conn, "0003")
+            assert _migrate.current_revision(conn) == "0003"
             assert mastery <= set(sa.inspect(conn).get_table_names())
             rows = conn.exec_driver_sql(
                 "SELECT version, cursor, mastery_seq FROM motivekit_replays"
@@ -94,5 +94,76 @@ def test_mastery_revision_upgrades_and_downgrades_keeping_replays(tmp_path: Path
             state = s.replay_state()
         assert state is not None
         assert (state.version, state.cursor, state.mastery_seq) == (7, "bo", None)
+    finally:
+        store.close()
+
+
+IMPACT_TABLES = {
+    PREFIX + name
+    for name in (
+        "impact_contributions",
+        "impact_referrals",
+        "identity_groups",
+        "impact_feed",
+        "impact_items",
+        "impact_prefs",
+        "missions",
+        "mission_parts",
+    )
+}
+
+
+def test_revisions_form_one_line_up_to_impact() -> None:
+    assert _migrate.known_revisions() == {"0001", "0002", "0003", "0004"}
+    assert _migrate.head_revision() == "0004"
+    assert IMPACT_TABLES.issubset(t.name for t in metadata.sorted_tables)
+
+
+def test_impact_revision_upgrades_and_downgrades_keeping_mastery(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    engine = sa.create_engine(url)
+    skill_row = (
+        "INSERT INTO motivekit_skills VALUES "
+        "('ada', 'reviews', 3, 2.5, 0.25, 0.5, 1, 1000, '[0.25]', 4, 'Practising')"
+    )
+    try:
+        with engine.begin() as conn:
+            _migrate.upgrade(conn, "0003")
+            assert not IMPACT_TABLES & set(sa.inspect(conn).get_table_names())
+            conn.exec_driver_sql(skill_row)
+        with engine.begin() as conn:
+            _migrate.upgrade(conn)
+            assert _migrate.current_revision(conn) == _migrate.head_revision() == "0004"
+            inspector = sa.inspect(conn)
+            assert IMPACT_TABLES.issubset(inspector.get_table_names())
+            items = {
+                i["name"]: i["column_names"] for i in inspector.get_indexes(PREFIX + "impact_items")
+            }
+            assert items == {
+                PREFIX + "impact_items_group": ["recipient", "position", "beneficiary"],
+                PREFIX + "impact_items_recipient": ["recipient", "seq", "n"],
+                PREFIX + "impact_items_beneficiary": ["beneficiary"],
+            }
+            unique = inspector.get_unique_constraints(PREFIX + "impact_feed")
+            assert [(u["name"], u["column_names"]) for u in unique] == [
+                (PREFIX + "impact_feed_key", ["recipient", "group_key"])
+            ]
+            feed_key = inspector.get_pk_constraint(PREFIX + "impact_feed")["constrained_columns"]
+            assert feed_key == ["recipient", "position"]
+        with engine.begin() as conn:
+            command.downgrade(_migrate._config(conn), "0003")
+            assert _migrate.current_revision(conn) == "0003"
+            assert not IMPACT_TABLES & set(sa.inspect(conn).get_table_names())
+            rows = conn.exec_driver_sql("SELECT user_id, track, seq FROM motivekit_skills")
+            assert rows.all() == [("ada", "reviews", 4)]
+    finally:
+        engine.dispose()
+    store = SqlStore(url)  # and a store opened on it migrates it again
+    try:
+        with store.writing() as s:
+            s.add_referrals({"bo": "ada"})
+        with store.reading() as s:
+            assert s.referrers(["bo"]) == {"bo": "ada"}
+            assert [k.track for k in s.user_skills("ada")] == ["reviews"]
     finally:
         store.close()

@@ -265,14 +265,14 @@ tracks:
     evidence: []
 impact:
   contributions:
-    - {on: answer.posted, id: "event.data.id", builds_on: "event.data.cites", referred_by: "owner"}
+    - {on: answer.posted, id: "event.data.id", builds_on: "event.data.cites", referred_by: "owner", noun: answer}
   beneficiary_events:
     - {on: answer.used, credits: "event.data.id", story: "{beneficiary} used it", beneficiary: "event.actor"}
   attribution: {decay: 0.25, max_depth: 20, mode: direct}
 missions:
   - id: handbook
     title: Translate the handbook
-    target: {event: page.translated, count: 10}
+    target: {event: page.translated, count: 10, unit: pages}
     milestones: [1, 5, 10]
     show: ranking
 nudges: {default: "on", max_per_week: 0}

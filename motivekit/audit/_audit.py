@@ -268,6 +268,9 @@ class Erasure:
     """The erasure entry appended to the journal."""
     skills: int = 0
     """Skill states deleted (with the person's own challenge bands)."""
+    impact_items: int = 0
+    """Impact items of their feed deleted (in other people's stories they became
+    "someone")."""
 
 
 class Privacy:
@@ -285,9 +288,12 @@ class Privacy:
         Deletes the personal part and salt of every journal entry about them (their leaf
         bytes stay, so every checkpoint still verifies, and without the salt a commitment
         can no longer be matched to a guessed value), their goals with progress, their
-        skill states and bands and their consent choices, then appends an erasure entry
-        that names no one. Item difficulties learned from their attempts are not personal
-        and stay until the next replay, which no longer sees those attempts.
+        skill states and bands, their impact feed and choices, their consent choices, then
+        appends an erasure entry that names no one. In other people's impact stories they
+        become "someone"; contributions they made stay in the attribution graph without an
+        owner (credit passes through them to others). Item difficulties learned from their
+        attempts are not personal and stay; the next replay no longer sees their erased
+        entries, so what those entries made (attempts, contributions, help) is gone then.
         """
         check_name(user, "user", InvalidInput, "pass the person's user id")
         at = self._clock()
@@ -295,7 +301,8 @@ class Privacy:
             entries = session.erase_personal(user)
             goals = session.delete_goals(user)
             skills = session.delete_skills(user)
+            items = session.forget_impact(user)
             session.delete_consents(user)
             (entry,) = self._writer.append(session, [erasure_draft(at, self._rules, entries)])
         self._store.scrub()
-        return Erasure(entries, goals, entry.seq, skills)
+        return Erasure(entries, goals, entry.seq, skills, items)

@@ -38,6 +38,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from motivekit._errors import ConfigError, InvalidGoal, InvalidTrack
 from motivekit._model import KIND_PATTERN
 from motivekit.goals._model import GoalTemplate
+from motivekit.impact._stories import check_story
 from motivekit.rules._expr import Expression, ExpressionError, compile_expression, describe_kinds
 from motivekit.rules._model import MAX_DAYS, Design, MenuGoal, Retention, Scalar, Track
 
@@ -322,8 +323,14 @@ def _semantic(design: Design) -> Iterator[tuple[Path_, str]]:
         yield from _track(track, ("tracks", i))
     for i, rule in enumerate(design.impact.contributions):
         yield from _kind(rule.on, ("impact", "contributions", i, "on"))
+    for i, rule in enumerate(design.impact.contributions):
+        if not rule.noun.strip():
+            yield ("impact", "contributions", i, "noun"), "must not be empty, e.g. 'answer'"
     for i, event_rule in enumerate(design.impact.beneficiary_events):
         yield from _kind(event_rule.on, ("impact", "beneficiary_events", i, "on"))
+        wrong = check_story(event_rule.story)
+        if wrong is not None:
+            yield ("impact", "beneficiary_events", i, "story"), wrong
     attribution = design.impact.attribution
     if not 0 < attribution.decay < 1:
         yield ("impact", "attribution", "decay"), "must be between 0 and 1 (exclusive)"
@@ -334,6 +341,8 @@ def _semantic(design: Design) -> Iterator[tuple[Path_, str]]:
         yield from _kind(mission.target.event, ("missions", i, "target", "event"))
         if mission.target.count < 1:
             yield ("missions", i, "target", "count"), "must be at least 1"
+        if not mission.target.unit.strip():
+            yield ("missions", i, "target", "unit"), "must not be empty, e.g. 'pages'"
         stones = mission.milestones
         if any(b <= a for a, b in pairwise(stones)):
             yield ("missions", i, "milestones"), "must be in ascending order"
@@ -597,10 +606,28 @@ def _number_literal(text: str) -> int | float | None:
     return None
 
 
+def _gives(wanted: frozenset[str], what: str) -> Callable[[Expression], str | None]:
+    def check(expression: Expression) -> str | None:
+        if expression.kinds & wanted:
+            return None
+        return f"must give {what}, but this expression gives {describe_kinds(expression.kinds)}"
+
+    return check
+
+
+_ID = _gives(frozenset({"string", "number"}), "an id (a string or a number)")
+_IDS = _gives(frozenset({"string", "number", "list"}), "an id or a list of ids")
+_PERSON = _gives(frozenset({"string"}), "a person's user id")
+
 KIND_CHECKS: dict[tuple[str, ...], Callable[[Expression], str | None]] = {
     ("tracks", "evidence", "outcome"): _outcome,
     ("tracks", "evidence", "difficulty"): _difficulty,
     ("tracks", "evidence", "item"): _item,
+    ("impact", "contributions", "id"): _ID,
+    ("impact", "contributions", "builds_on"): _IDS,
+    ("impact", "contributions", "referred_by"): _PERSON,
+    ("impact", "beneficiary_events", "credits"): _IDS,
+    ("impact", "beneficiary_events", "beneficiary"): _PERSON,
 }
 """Expressions whose kind of value matters, by field: each check says what is wrong, if
 anything (see :attr:`Expression.kinds`)."""

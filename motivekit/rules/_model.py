@@ -370,7 +370,14 @@ class Contribution:
     )
     referred_by: str | None = attrs.field(
         default=None,
-        metadata=doc("The person who referred the contributor.", expression=True),
+        metadata=doc(
+            "The person who referred the contributor (the first referral of a person counts).",
+            expression=True,
+        ),
+    )
+    noun: str = attrs.field(
+        default="contribution",
+        metadata=doc("What people call it in stories, e.g. ``answer``, ``fix``, ``tutorial``."),
     )
 
 
@@ -380,10 +387,13 @@ class BeneficiaryEvent:
 
     on: str = attrs.field(metadata=doc("The event kind that shows it.", pattern=KIND))
     credits: str = attrs.field(
-        metadata=doc("The id of the contribution that helped.", expression=True)
+        metadata=doc("The id (or list of ids) of the contribution that helped.", expression=True)
     )
     story: str = attrs.field(
-        metadata=doc("How the feed tells it, e.g. ``{beneficiary} found your answer helpful``.")
+        metadata=doc(
+            "How the feed tells it, in the past tense, e.g. ``{beneficiary} found your "
+            "{noun} helpful`` (placeholders: ``{beneficiary}``, ``{noun}``)."
+        )
     )
     beneficiary: str | None = attrs.field(
         default=None,
@@ -428,6 +438,10 @@ class MissionTarget:
 
     event: str = attrs.field(metadata=doc("The event kind counted.", pattern=KIND))
     count: int = attrs.field(metadata=doc("How many events reach the target.", minimum=1))
+    unit: str = attrs.field(
+        default="contributions",
+        metadata=doc("What one event adds, in the plural, e.g. ``pages``."),
+    )
 
 
 @attrs.frozen

@@ -17,10 +17,15 @@ import attrs
 
 from motivekit.goals._model import GoalState, GoalStatus
 from motivekit.store._protocol import (
+    FeedGroup,
+    ImpactItem,
+    ImpactPrefs,
     ReplayState,
     SkillBand,
     StoredCheckpoint,
+    StoredContribution,
     StoredEntry,
+    StoredMission,
     StoredSkill,
 )
 
@@ -43,6 +48,15 @@ class _Tables:
         self.skills: dict[tuple[str, str], StoredSkill] = {}
         self.skill_items: dict[tuple[str, str], tuple[float, int]] = {}
         self.skill_bands: dict[tuple[str, str], SkillBand] = {}
+        self.contributions: dict[str, StoredContribution] = {}
+        self.referrers: dict[str, str] = {}
+        self.identity_groups: dict[str, str] = {}
+        self.feed: dict[tuple[str, int], FeedGroup] = {}
+        self.feed_keys: dict[tuple[str, str], int] = {}
+        self.items: dict[tuple[int, int], ImpactItem] = {}
+        self.impact_prefs: dict[str, ImpactPrefs] = {}
+        self.missions: dict[str, StoredMission] = {}
+        self.mission_parts: dict[tuple[str, str], int] = {}
 
 
 class _MemorySession:
@@ -282,6 +296,194 @@ class _MemorySession:
 
     def clear_mastery(self) -> None:
         for table in (self._t.skills, self._t.skill_items):
+            self._clear(table)
+
+    # impact (scans are fine here: this store is for tests and experiments)
+    def contributions(self, ids: Collection[str]) -> dict[str, StoredContribution]:
+        found = self._t.contributions
+        return {i: found[i] for i in ids if i in found}
+
+    def add_contributions(self, contributions: Sequence[StoredContribution]) -> None:
+        self._writable()
+        for c in contributions:
+            if c.id not in self._t.contributions:
+                self._put(self._t.contributions, c.id, c)
+
+    def referrers(self, people: Collection[str]) -> dict[str, str]:
+        found = self._t.referrers
+        return {p: found[p] for p in people if p in found}
+
+    def add_referrals(self, referrals: Mapping[str, str]) -> None:
+        self._writable()
+        for person, referrer in referrals.items():
+            if person not in self._t.referrers:
+                self._put(self._t.referrers, person, referrer)
+
+    def identity_groups(self, people: Collection[str]) -> dict[str, str]:
+        found = self._t.identity_groups
+        return {p: found[p] for p in people if p in found}
+
+    def identity_members(self, group: str) -> list[str]:
+        return sorted(p for p, g in self._t.identity_groups.items() if g == group)
+
+    def set_identity_groups(self, groups: Mapping[str, str]) -> None:
+        self._writable()
+        for person, group in groups.items():
+            self._put(self._t.identity_groups, person, group)
+
+    def feed_groups(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], FeedGroup]:
+        out = {}
+        for recipient, key in keys:
+            position = self._t.feed_keys.get((recipient, key))
+            if position is not None:
+                out[recipient, key] = self._t.feed[recipient, position]
+        return out
+
+    def save_feed_groups(self, groups: Sequence[FeedGroup]) -> None:
+        self._writable()
+        for g in groups:
+            self._put(self._t.feed, (g.recipient, g.position), g)
+            self._put(self._t.feed_keys, (g.recipient, g.key), g.position)
+
+    def feed_page(self, recipient: str, before: int | None, limit: int) -> list[FeedGroup]:
+        mine = sorted(
+            (
+                g
+                for (r, p), g in self._t.feed.items()
+                if r == recipient and (before is None or p < before)
+            ),
+            key=lambda g: g.position,
+            reverse=True,
+        )
+        return mine[:limit]
+
+    def add_impact_items(self, items: Sequence[ImpactItem]) -> None:
+        self._writable()
+        for item in items:
+            self._put(self._t.items, (item.seq, item.n), item)
+
+    def seen_beneficiaries(
+        self, keys: Collection[tuple[str, int, str]]
+    ) -> set[tuple[str, int, str]]:
+        wanted = set(keys)
+        return {
+            key
+            for i in self._t.items.values()
+            if i.beneficiary is not None
+            and (key := (i.recipient, i.position, i.beneficiary)) in wanted
+        }
+
+    def group_items(self, recipient: str, position: int, limit: int) -> list[ImpactItem]:
+        found = [
+            i for i in self._t.items.values() if (i.recipient, i.position) == (recipient, position)
+        ]
+        return sorted(found, key=lambda i: (i.seq, i.n))[:limit]
+
+    def event_items(self, seq: int) -> list[ImpactItem]:
+        return sorted((i for (s, _), i in self._t.items.items() if s == seq), key=lambda i: i.n)
+
+    def recipient_items(self, recipient: str, after_seq: int, limit: int) -> list[ImpactItem]:
+        found = [
+            i for i in self._t.items.values() if i.recipient == recipient and i.seq > after_seq
+        ]
+        return sorted(found, key=lambda i: (i.seq, i.n))[:limit]
+
+    def impact_prefs(self, users: Collection[str]) -> dict[str, ImpactPrefs]:
+        found = self._t.impact_prefs
+        return {u: found[u] for u in users if u in found}
+
+    def save_impact_prefs(self, prefs: ImpactPrefs) -> None:
+        self._writable()
+        self._put(self._t.impact_prefs, prefs.user, prefs)
+
+    def digest_people(self, after: str | None, limit: int) -> list[ImpactPrefs]:
+        found = sorted(
+            (
+                p
+                for p in self._t.impact_prefs.values()
+                if p.digest is not None and (after is None or p.user > after)
+            ),
+            key=lambda p: p.user,
+        )
+        return found[:limit]
+
+    def missions(self, ids: Collection[str]) -> dict[str, StoredMission]:
+        found = self._t.missions
+        return {i: found[i] for i in ids if i in found}
+
+    def save_missions(self, missions: Sequence[StoredMission]) -> None:
+        self._writable()
+        for m in missions:
+            self._put(self._t.missions, m.id, m)
+
+    def mission_parts(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        found = self._t.mission_parts
+        return {k: found[k] for k in keys if k in found}
+
+    def add_mission_parts(self, parts: Mapping[tuple[str, str], int]) -> None:
+        self._writable()
+        for key, n in parts.items():
+            self._put(self._t.mission_parts, key, self._t.mission_parts.get(key, 0) + n)
+
+    def mission_contributors(
+        self, mission: str, after: str | None, limit: int
+    ) -> list[tuple[str, int]]:
+        found = sorted(
+            (u, n)
+            for (m, u), n in self._t.mission_parts.items()
+            if m == mission and (after is None or u > after)
+        )
+        return found[:limit]
+
+    def impact_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for item in self._t.items.values():
+            counts[item.recipient] = counts.get(item.recipient, 0) + 1
+        return counts
+
+    def forget_impact(self, user: str) -> int:
+        self._writable()
+        t = self._t
+        for place in [k for k, g in t.feed.items() if g.recipient == user]:
+            self._pop(t.feed, place)
+        for grouping in [k for k in t.feed_keys if k[0] == user]:
+            self._pop(t.feed_keys, grouping)
+        mine = [k for k, i in t.items.items() if i.recipient == user]
+        for item_key in mine:
+            self._pop(t.items, item_key)
+        touched: set[tuple[str, int]] = set()
+        for item_key, item in list(t.items.items()):
+            if item.beneficiary == user:
+                self._put(t.items, item_key, attrs.evolve(item, beneficiary=None))
+                touched.add((item.recipient, item.position))
+        for place in touched:
+            group = t.feed[place]
+            names = tuple(None if n == user else n for n in group.names)
+            self._put(t.feed, place, attrs.evolve(group, names=names))
+        for cid, c in list(t.contributions.items()):
+            if c.owner == user:
+                self._put(t.contributions, cid, attrs.evolve(c, owner=None))
+        for person, referrer in list(t.referrers.items()):
+            if person == user or referrer == user:
+                self._pop(t.referrers, person)
+        for table in (t.identity_groups, t.impact_prefs):
+            if user in table:
+                self._pop(table, user)
+        for part in [k for k in t.mission_parts if k[1] == user]:
+            self._pop(t.mission_parts, part)
+        return len(mine)
+
+    def clear_impact(self) -> None:
+        t = self._t
+        for table in (
+            t.contributions,
+            t.referrers,
+            t.feed,
+            t.feed_keys,
+            t.items,
+            t.missions,
+            t.mission_parts,
+        ):
             self._clear(table)
 
     def _clear(self, table: dict[Any, Any]) -> None:

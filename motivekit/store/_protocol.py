@@ -19,12 +19,17 @@ import attrs
 from motivekit.goals._model import GoalState
 
 __all__ = [
+    "FeedGroup",
+    "ImpactItem",
+    "ImpactPrefs",
     "ReplayState",
     "Session",
     "SkillBand",
     "Store",
     "StoredCheckpoint",
+    "StoredContribution",
     "StoredEntry",
+    "StoredMission",
     "StoredSkill",
 ]
 
@@ -103,6 +108,108 @@ class SkillBand:
     low: float
     high: float
     target: float
+
+
+@attrs.frozen
+class StoredContribution:
+    """A contribution (an answer, a fix, a translation) and what it builds on."""
+
+    id: str
+    owner: str | None
+    """The person who made it (None once they were forgotten)."""
+    kind: str
+    """The event kind that created it."""
+    noun: str
+    """What people call it in stories (``answer``)."""
+    parents: tuple[str, ...]
+    """The ids of the contributions it builds on, as the event named them."""
+    seq: int
+    """The journal seq of the event that created it."""
+    at: datetime
+
+
+@attrs.frozen
+class FeedGroup:
+    """One entry of a person's impact feed: impact items of one kind, on one contribution,
+    in one week, told as one story."""
+
+    recipient: str
+    position: int
+    """Where it sits in the feed (newest first): ``seq * 1024 + n`` of the item that
+    opened it. Unique per recipient and never changes, so keyset pages are stable."""
+    key: str
+    """What groups items (kind, contribution, week); unique per recipient."""
+    kind: str
+    """``direct`` (your contribution helped), ``built-on`` (work built on yours helped) or
+    ``referral`` (work by people you brought in helped)."""
+    contribution: str | None
+    """The recipient's contribution the items credit (None for ``referral``)."""
+    noun: str
+    story: str | None
+    """The story template of a ``direct`` entry (``{beneficiary} found your answer
+    helpful``); None for the others."""
+    week: date
+    """The Monday (UTC) of the week the items happened in."""
+    items: int
+    people: int
+    """How many different people were helped (a forgotten beneficiary counts once each)."""
+    names: tuple[str | None, ...]
+    """The newest (at most two) different beneficiaries, newest first; None: forgotten."""
+    first_at: datetime
+    last_at: datetime
+    last_seq: int
+    """The journal seq of the newest item's event."""
+    depth: int
+    """The fewest steps between the recipient's work and the help (0: direct)."""
+
+
+@attrs.frozen
+class ImpactItem:
+    """One person credited for one beneficiary event."""
+
+    recipient: str
+    seq: int
+    """The journal seq of the beneficiary event."""
+    n: int
+    """Its index among the items of that event (``position = seq * 1024 + n``)."""
+    position: int
+    """The position of the feed entry it belongs to."""
+    root: str
+    """The contribution the beneficiary event credited."""
+    node: str | None
+    """The recipient's contribution the credit reached them through (None: as a referrer)."""
+    beneficiary: str | None
+    """Who was helped (None once they were forgotten)."""
+    depth: int
+    share: float
+    """The recipient's share of the event's value V = 1: (1 - rho) * rho**depth, split
+    among parents where a contribution builds on several."""
+    at: datetime
+
+
+@attrs.frozen
+class ImpactPrefs:
+    """One person's own choices about impact stories."""
+
+    user: str
+    visibility: str = "named"
+    """``named``: others' stories may name them as beneficiary; ``anonymous``: "someone"."""
+    digest: str | None = None
+    """``day`` or ``week``: they asked for a digest of new impact; None: no digest."""
+    digest_seq: int = 0
+    """Items of events up to this journal seq were in a digest already."""
+    digest_at: datetime | None = None
+    """When the last digest was sent."""
+
+
+@attrs.frozen
+class StoredMission:
+    """A collective mission's progress."""
+
+    id: str
+    total: int
+    announced: tuple[int, ...]
+    """The milestones whose journal entry was written, ascending."""
 
 
 class Session(Protocol):
@@ -284,6 +391,121 @@ class Session(Protocol):
 
     def clear_mastery(self) -> None:
         """Delete every skill state and every item (bands stay: people chose them)."""
+        ...
+
+    # impact
+    def contributions(self, ids: Collection[str]) -> dict[str, StoredContribution]:
+        """The stored contributions among ``ids``."""
+        ...
+
+    def add_contributions(self, contributions: Sequence[StoredContribution]) -> None:
+        """Insert contributions whose ids are not stored yet."""
+        ...
+
+    def referrers(self, people: Collection[str]) -> dict[str, str]:
+        """Who referred each of ``people`` (those with a referrer)."""
+        ...
+
+    def add_referrals(self, referrals: Mapping[str, str]) -> None:
+        """Record ``person → referrer`` for people without a referrer yet."""
+        ...
+
+    def identity_groups(self, people: Collection[str]) -> dict[str, str]:
+        """The linked-identity group of each of ``people`` that the host linked."""
+        ...
+
+    def identity_members(self, group: str) -> list[str]:
+        """Everyone in linked-identity group ``group``, sorted."""
+        ...
+
+    def set_identity_groups(self, groups: Mapping[str, str]) -> None:
+        """Insert or replace ``person → group``."""
+        ...
+
+    def feed_groups(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], FeedGroup]:
+        """The feed entries among ``keys`` ``(recipient, key)``."""
+        ...
+
+    def save_feed_groups(self, groups: Sequence[FeedGroup]) -> None:
+        """Insert or replace feed entries by ``(recipient, position)``."""
+        ...
+
+    def feed_page(self, recipient: str, before: int | None, limit: int) -> list[FeedGroup]:
+        """Up to ``limit`` of ``recipient``'s feed entries with ``position < before``
+        (None: from the newest), newest (highest position) first."""
+        ...
+
+    def add_impact_items(self, items: Sequence[ImpactItem]) -> None:
+        """Insert impact items (new ``(seq, n)`` pairs)."""
+        ...
+
+    def seen_beneficiaries(
+        self, keys: Collection[tuple[str, int, str]]
+    ) -> set[tuple[str, int, str]]:
+        """The ``(recipient, position, beneficiary)`` among ``keys`` that have an item."""
+        ...
+
+    def group_items(self, recipient: str, position: int, limit: int) -> list[ImpactItem]:
+        """Up to ``limit`` items of one feed entry, oldest ``(seq, n)`` first."""
+        ...
+
+    def event_items(self, seq: int) -> list[ImpactItem]:
+        """Every item of the beneficiary event at journal ``seq``, by ``n``."""
+        ...
+
+    def recipient_items(self, recipient: str, after_seq: int, limit: int) -> list[ImpactItem]:
+        """Up to ``limit`` of ``recipient``'s items with ``seq > after_seq``, oldest first."""
+        ...
+
+    def impact_prefs(self, users: Collection[str]) -> dict[str, ImpactPrefs]:
+        """The stored choices of each of ``users`` who made any."""
+        ...
+
+    def save_impact_prefs(self, prefs: ImpactPrefs) -> None:
+        """Insert or replace one person's choices."""
+        ...
+
+    def digest_people(self, after: str | None, limit: int) -> list[ImpactPrefs]:
+        """Up to ``limit`` people who asked for a digest, by user id, after ``after``."""
+        ...
+
+    def missions(self, ids: Collection[str]) -> dict[str, StoredMission]:
+        """The stored progress of the missions among ``ids``."""
+        ...
+
+    def save_missions(self, missions: Sequence[StoredMission]) -> None:
+        """Insert or replace missions' progress by id."""
+        ...
+
+    def mission_parts(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Each person's count among ``keys`` ``(mission, user)`` that have one."""
+        ...
+
+    def add_mission_parts(self, parts: Mapping[tuple[str, str], int]) -> None:
+        """Add to people's counts by ``(mission, user)`` (creating rows as needed)."""
+        ...
+
+    def mission_contributors(
+        self, mission: str, after: str | None, limit: int
+    ) -> list[tuple[str, int]]:
+        """Up to ``limit`` ``(user, count)`` of one mission, by user id, after ``after``."""
+        ...
+
+    def impact_counts(self) -> dict[str, int]:
+        """How many impact items each recipient has (for replay reports)."""
+        ...
+
+    def forget_impact(self, user: str) -> int:
+        """Erase ``user`` from impact: delete their feed, items, choices, referral, identity
+        group, mission parts and the referrals they made or received (the people they
+        brought in have no referrer any more); make them None as owner of contributions
+        and as beneficiary of others' items (and in those entries' names). Returns how
+        many items of theirs were deleted."""
+        ...
+
+    def clear_impact(self) -> None:
+        """Delete everything a replay rebuilds: contributions, referrals, feeds, items and
+        missions (people's choices and the host's identity links stay)."""
         ...
 
 

@@ -14,9 +14,17 @@ __all__ = [
     "consents",
     "goal_days",
     "goals",
+    "identity_groups",
+    "impact_contributions",
+    "impact_feed",
+    "impact_items",
+    "impact_prefs",
+    "impact_referrals",
     "journal",
     "log_head",
     "metadata",
+    "mission_parts",
+    "missions",
     "replays",
     "skill_bands",
     "skill_items",
@@ -154,4 +162,102 @@ skill_bands = sa.Table(
     sa.Column("high", sa.Double, nullable=False),
     sa.Column("target", sa.Double, nullable=False),
     sa.Column("updated_at", sa.BigInteger, nullable=False),
+)
+
+# Impact. Tuples are JSON lists in Text columns (``names`` keeps null for a forgotten
+# person); instants are microseconds since the epoch, like everywhere else.
+impact_contributions = sa.Table(
+    PREFIX + "impact_contributions",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("owner", sa.String(200), nullable=True),
+    sa.Column("kind", sa.String(128), nullable=False),
+    sa.Column("noun", sa.String(200), nullable=False),
+    sa.Column("parents", sa.Text, nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("at", sa.BigInteger, nullable=False),
+    sa.Index(PREFIX + "impact_contributions_owner", "owner"),
+)
+
+impact_referrals = sa.Table(
+    PREFIX + "impact_referrals",
+    metadata,
+    sa.Column("user_id", sa.String(200), primary_key=True),
+    sa.Column("referrer", sa.String(200), nullable=False),
+    sa.Index(PREFIX + "impact_referrals_referrer", "referrer"),
+)
+
+identity_groups = sa.Table(
+    PREFIX + "identity_groups",
+    metadata,
+    sa.Column("user_id", sa.String(200), primary_key=True),
+    sa.Column("group_id", sa.String(200), nullable=False),
+    sa.Index(PREFIX + "identity_groups_group", "group_id", "user_id"),
+)
+
+# A feed page is one range scan of the primary key: recipient, position descending.
+impact_feed = sa.Table(
+    PREFIX + "impact_feed",
+    metadata,
+    sa.Column("recipient", sa.String(200), primary_key=True),
+    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("group_key", sa.String(300), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("contribution", sa.String(200), nullable=True),
+    sa.Column("noun", sa.String(200), nullable=False),
+    sa.Column("story", sa.Text, nullable=True),
+    sa.Column("week", sa.Date, nullable=False),
+    sa.Column("items", sa.BigInteger, nullable=False),
+    sa.Column("people", sa.BigInteger, nullable=False),
+    sa.Column("names", sa.Text, nullable=False),
+    sa.Column("first_at", sa.BigInteger, nullable=False),
+    sa.Column("last_at", sa.BigInteger, nullable=False),
+    sa.Column("last_seq", sa.BigInteger, nullable=False),
+    sa.Column("depth", sa.Integer, nullable=False),
+    sa.UniqueConstraint("recipient", "group_key", name=PREFIX + "impact_feed_key"),
+)
+
+impact_items = sa.Table(
+    PREFIX + "impact_items",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("n", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("recipient", sa.String(200), nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("root", sa.String(200), nullable=False),
+    sa.Column("node", sa.String(200), nullable=True),
+    sa.Column("beneficiary", sa.String(200), nullable=True),
+    sa.Column("depth", sa.Integer, nullable=False),
+    sa.Column("share", sa.Double, nullable=False),
+    sa.Column("at", sa.BigInteger, nullable=False),
+    sa.Index(PREFIX + "impact_items_group", "recipient", "position", "beneficiary"),
+    sa.Index(PREFIX + "impact_items_recipient", "recipient", "seq", "n"),
+    sa.Index(PREFIX + "impact_items_beneficiary", "beneficiary"),
+)
+
+impact_prefs = sa.Table(
+    PREFIX + "impact_prefs",
+    metadata,
+    sa.Column("user_id", sa.String(200), primary_key=True),
+    sa.Column("visibility", sa.String(16), nullable=False),
+    sa.Column("digest", sa.String(16), nullable=True),
+    sa.Column("digest_seq", sa.BigInteger, nullable=False),
+    sa.Column("digest_at", sa.BigInteger, nullable=True),
+)
+
+missions = sa.Table(
+    PREFIX + "missions",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("total", sa.BigInteger, nullable=False),
+    sa.Column("announced", sa.Text, nullable=False),
+)
+
+mission_parts = sa.Table(
+    PREFIX + "mission_parts",
+    metadata,
+    sa.Column("mission", sa.String(200), primary_key=True),
+    sa.Column("user_id", sa.String(200), primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
+    sa.Index(PREFIX + "mission_parts_user", "user_id"),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import lru_cache
@@ -27,10 +27,15 @@ from motivekit._time import from_micros, to_micros
 from motivekit.goals._model import GoalState, GoalStatus, Measure, Plan
 from motivekit.store import _migrate
 from motivekit.store._protocol import (
+    FeedGroup,
+    ImpactItem,
+    ImpactPrefs,
     ReplayState,
     SkillBand,
     StoredCheckpoint,
+    StoredContribution,
     StoredEntry,
+    StoredMission,
     StoredSkill,
     chunked,
 )
@@ -39,8 +44,16 @@ from motivekit.store._schema import (
     consents,
     goal_days,
     goals,
+    identity_groups,
+    impact_contributions,
+    impact_feed,
+    impact_items,
+    impact_prefs,
+    impact_referrals,
     journal,
     log_head,
+    mission_parts,
+    missions,
     replays,
     skill_bands,
     skill_items,
@@ -142,6 +155,119 @@ def _skill_from_row(row: sa.Row[Any]) -> StoredSkill:
         recent=tuple(json.loads(m["recent"])),
         seq=m["seq"],
         level=m["level"],
+    )
+
+
+def _json_list(values: Sequence[Any]) -> str:
+    """A tuple as a compact JSON list (``json`` writes floats as their ``repr``)."""
+    return json.dumps(list(values), separators=(",", ":"))
+
+
+def _micros_or_none(instant: datetime | None) -> int | None:
+    return None if instant is None else to_micros(instant)
+
+
+def _contribution_row(c: StoredContribution) -> tuple[Any, ...]:
+    """A contribution as a row in ``_CONTRIBUTION_COLUMNS`` order."""
+    return (c.id, c.owner, c.kind, c.noun, _json_list(c.parents), c.seq, to_micros(c.at))
+
+
+def _contribution_from_row(row: sa.Row[Any]) -> StoredContribution:
+    m = row._mapping
+    return StoredContribution(
+        id=m["id"],
+        owner=m["owner"],
+        kind=m["kind"],
+        noun=m["noun"],
+        parents=tuple(json.loads(m["parents"])),
+        seq=m["seq"],
+        at=from_micros(m["at"]),
+    )
+
+
+def _feed_row(g: FeedGroup, week: Callable[[date], Any]) -> tuple[Any, ...]:
+    """A feed entry as a row in ``_FEED_COLUMNS`` order; ``week`` makes the driver's date."""
+    return (
+        g.recipient,
+        g.position,
+        g.key,
+        g.kind,
+        g.contribution,
+        g.noun,
+        g.story,
+        week(g.week),
+        g.items,
+        g.people,
+        _json_list(g.names),
+        to_micros(g.first_at),
+        to_micros(g.last_at),
+        g.last_seq,
+        g.depth,
+    )
+
+
+def _feed_from_row(row: sa.Row[Any]) -> FeedGroup:
+    m = row._mapping
+    return FeedGroup(
+        recipient=m["recipient"],
+        position=m["position"],
+        key=m["group_key"],
+        kind=m["kind"],
+        contribution=m["contribution"],
+        noun=m["noun"],
+        story=m["story"],
+        week=m["week"],
+        items=m["items"],
+        people=m["people"],
+        names=tuple(json.loads(m["names"])),
+        first_at=from_micros(m["first_at"]),
+        last_at=from_micros(m["last_at"]),
+        last_seq=m["last_seq"],
+        depth=m["depth"],
+    )
+
+
+def _impact_item_row(i: ImpactItem) -> tuple[Any, ...]:
+    """An impact item as a row in ``_IMPACT_ITEM_COLUMNS`` order."""
+    return (
+        i.seq,
+        i.n,
+        i.recipient,
+        i.position,
+        i.root,
+        i.node,
+        i.beneficiary,
+        i.depth,
+        i.share,
+        to_micros(i.at),
+    )
+
+
+def _impact_item_from_row(row: sa.Row[Any]) -> ImpactItem:
+    m = row._mapping
+    return ImpactItem(
+        recipient=m["recipient"],
+        seq=m["seq"],
+        n=m["n"],
+        position=m["position"],
+        root=m["root"],
+        node=m["node"],
+        beneficiary=m["beneficiary"],
+        depth=m["depth"],
+        share=m["share"],
+        at=from_micros(m["at"]),
+    )
+
+
+def _prefs_from_row(row: sa.Row[Any]) -> ImpactPrefs:
+    m = row._mapping
+    digest_at = m["digest_at"]
+    return ImpactPrefs(
+        user=m["user_id"],
+        visibility=m["visibility"],
+        digest=m["digest"],
+        digest_seq=m["digest_seq"],
+        digest_at=None if digest_at is None else from_micros(digest_at),
     )
 
 
@@ -319,10 +445,237 @@ _DELETE_USER_BANDS = skill_bands.delete().where(skill_bands.c.user_id == sa.bind
 _DELETE_USER_SKILLS = skills.delete().where(skills.c.user_id == sa.bindparam("user"))
 
 
+def _key_rows(width: int) -> sa.Subquery:
+    """The row-value keys bound as ``:ids`` as a derived table ``k`` (columns ``column1``
+    to ``column<width>``), to join on.
+
+    ``tuple_(...).in_(:ids)`` renders ``(a, b) IN (VALUES ...)``, which SQLite (3.40)
+    answers by scanning the whole table; joined, the keys are looked up in the index one by
+    one, so a batch costs what its keys cost, however large the table grows.
+    """
+    columns: list[sa.ColumnClause[Any]] = [sa.column(f"column{i}") for i in range(1, width + 1)]
+    return sa.text("SELECT * FROM :ids").bindparams(_ids).columns(*columns).subquery("k")
+
+
+# impact: (recipient, key), (recipient, position, beneficiary) and (mission, user) keys
+# are joined as derived tables (see _key_rows)
+_user: sa.BindParameter[Any] = sa.bindparam("user")
+_CONTRIBUTION_COLUMNS = ("id", "owner", "kind", "noun", "parents", "seq", "at")
+_CONTRIBUTIONS = sa.select(impact_contributions).where(impact_contributions.c.id.in_(_ids))
+_ADD_CONTRIBUTIONS = (
+    sqlite_insert(impact_contributions)
+    .values({c: sa.bindparam(c) for c in _CONTRIBUTION_COLUMNS})
+    .on_conflict_do_nothing(index_elements=[impact_contributions.c.id])
+)
+_REFERRERS = sa.select(impact_referrals.c.user_id, impact_referrals.c.referrer).where(
+    impact_referrals.c.user_id.in_(_ids)
+)
+_REFERRAL_COLUMNS = ("user_id", "referrer")
+_ADD_REFERRALS = (
+    sqlite_insert(impact_referrals)
+    .values({c: sa.bindparam(c) for c in _REFERRAL_COLUMNS})
+    .on_conflict_do_nothing(index_elements=[impact_referrals.c.user_id])
+)
+_IDENTITY_GROUPS = sa.select(identity_groups.c.user_id, identity_groups.c.group_id).where(
+    identity_groups.c.user_id.in_(_ids)
+)
+_IDENTITY_MEMBERS = (
+    sa.select(identity_groups.c.user_id)
+    .where(identity_groups.c.group_id == sa.bindparam("group"))
+    .order_by(identity_groups.c.user_id)
+)
+_IDENTITY_COLUMNS = ("user_id", "group_id")
+_identity_insert = sqlite_insert(identity_groups).values(
+    {c: sa.bindparam(c) for c in _IDENTITY_COLUMNS}
+)
+_SET_IDENTITY_GROUPS = _identity_insert.on_conflict_do_update(
+    index_elements=[identity_groups.c.user_id],
+    set_={"group_id": _identity_insert.excluded.group_id},
+)
+_FEED_COLUMNS = (
+    "recipient",
+    "position",
+    "group_key",
+    "kind",
+    "contribution",
+    "noun",
+    "story",
+    "week",
+    "items",
+    "people",
+    "names",
+    "first_at",
+    "last_at",
+    "last_seq",
+    "depth",
+)
+_feed_keys = _key_rows(2)
+_FEED_GROUPS = sa.select(impact_feed).join(
+    _feed_keys,
+    sa.and_(
+        impact_feed.c.recipient == _feed_keys.c.column1,
+        impact_feed.c.group_key == _feed_keys.c.column2,
+    ),
+)
+_feed_insert = sqlite_insert(impact_feed).values({c: sa.bindparam(c) for c in _FEED_COLUMNS})
+_SAVE_FEED_GROUPS = _feed_insert.on_conflict_do_update(
+    index_elements=[impact_feed.c.recipient, impact_feed.c.position],
+    set_={c: _feed_insert.excluded[c] for c in _FEED_COLUMNS[2:]},
+)
+# One range scan of the primary key, newest first: the cost of a page does not depend on
+# how long the feed is.
+_feed_page = (
+    sa.select(impact_feed)
+    .where(impact_feed.c.recipient == sa.bindparam("recipient"))
+    .order_by(impact_feed.c.position.desc())
+    .limit(sa.bindparam("limit"))
+)
+_FEED_FIRST = _feed_page
+_FEED_BEFORE = _feed_page.where(impact_feed.c.position < sa.bindparam("before"))
+_IMPACT_ITEM_COLUMNS = (
+    "seq",
+    "n",
+    "recipient",
+    "position",
+    "root",
+    "node",
+    "beneficiary",
+    "depth",
+    "share",
+    "at",
+)
+_ADD_IMPACT_ITEMS = impact_items.insert().values({c: sa.bindparam(c) for c in _IMPACT_ITEM_COLUMNS})
+_seen_keys = _key_rows(3)
+_SEEN_BENEFICIARIES = sa.select(
+    impact_items.c.recipient, impact_items.c.position, impact_items.c.beneficiary
+).join(
+    _seen_keys,
+    sa.and_(
+        impact_items.c.recipient == _seen_keys.c.column1,
+        impact_items.c.position == _seen_keys.c.column2,
+        impact_items.c.beneficiary == _seen_keys.c.column3,
+    ),
+)
+_GROUP_ITEMS = (
+    sa.select(impact_items)
+    .where(
+        impact_items.c.recipient == sa.bindparam("recipient"),
+        impact_items.c.position == sa.bindparam("position"),
+    )
+    .order_by(impact_items.c.seq, impact_items.c.n)
+    .limit(sa.bindparam("limit"))
+)
+_EVENT_ITEMS = (
+    sa.select(impact_items)
+    .where(impact_items.c.seq == sa.bindparam("seq"))
+    .order_by(impact_items.c.n)
+)
+_RECIPIENT_ITEMS = (
+    sa.select(impact_items)
+    .where(
+        impact_items.c.recipient == sa.bindparam("recipient"),
+        impact_items.c.seq > sa.bindparam("after"),
+    )
+    .order_by(impact_items.c.seq, impact_items.c.n)
+    .limit(sa.bindparam("limit"))
+)
+_IMPACT_PREFS = sa.select(impact_prefs).where(impact_prefs.c.user_id.in_(_ids))
+_prefs_insert = sqlite_insert(impact_prefs)
+_SAVE_IMPACT_PREFS = _prefs_insert.on_conflict_do_update(
+    index_elements=[impact_prefs.c.user_id],
+    set_={
+        c: _prefs_insert.excluded[c] for c in ("visibility", "digest", "digest_seq", "digest_at")
+    },
+)
+_digest_page = (
+    sa.select(impact_prefs)
+    .where(impact_prefs.c.digest.is_not(None))
+    .order_by(impact_prefs.c.user_id)
+    .limit(sa.bindparam("limit"))
+)
+_DIGEST_FIRST = _digest_page
+_DIGEST_AFTER = _digest_page.where(impact_prefs.c.user_id > sa.bindparam("after"))
+_MISSIONS = sa.select(missions).where(missions.c.id.in_(_ids))
+_MISSION_COLUMNS = ("id", "total", "announced")
+_mission_insert = sqlite_insert(missions).values({c: sa.bindparam(c) for c in _MISSION_COLUMNS})
+_SAVE_MISSIONS = _mission_insert.on_conflict_do_update(
+    index_elements=[missions.c.id],
+    set_={"total": _mission_insert.excluded.total, "announced": _mission_insert.excluded.announced},
+)
+_part_keys = _key_rows(2)
+_MISSION_PARTS = sa.select(mission_parts).join(
+    _part_keys,
+    sa.and_(
+        mission_parts.c.mission == _part_keys.c.column1,
+        mission_parts.c.user_id == _part_keys.c.column2,
+    ),
+)
+_PART_COLUMNS = ("mission", "user_id", "count")
+_part_insert = sqlite_insert(mission_parts).values({c: sa.bindparam(c) for c in _PART_COLUMNS})
+_ADD_MISSION_PARTS = _part_insert.on_conflict_do_update(
+    index_elements=[mission_parts.c.mission, mission_parts.c.user_id],
+    set_={"count": mission_parts.c.count + _part_insert.excluded.count},
+)
+_contributors_page = (
+    sa.select(mission_parts.c.user_id, mission_parts.c.count)
+    .where(mission_parts.c.mission == sa.bindparam("mission"))
+    .order_by(mission_parts.c.user_id)
+    .limit(sa.bindparam("limit"))
+)
+_CONTRIBUTORS_FIRST = _contributors_page
+_CONTRIBUTORS_AFTER = _contributors_page.where(mission_parts.c.user_id > sa.bindparam("after"))
+_IMPACT_COUNTS = sa.select(impact_items.c.recipient, sa.func.count()).group_by(
+    impact_items.c.recipient
+)
+# forgetting a person
+_DELETE_USER_ITEMS = impact_items.delete().where(impact_items.c.recipient == _user)
+_DELETE_USER_FEED = impact_feed.delete().where(impact_feed.c.recipient == _user)
+_NAMED_IN_FEED = sa.select(
+    impact_feed.c.recipient, impact_feed.c.position, impact_feed.c.names
+).where(
+    sa.tuple_(impact_feed.c.recipient, impact_feed.c.position).in_(
+        sa.select(impact_items.c.recipient, impact_items.c.position)
+        .where(impact_items.c.beneficiary == _user)
+        .distinct()
+    )
+)
+_SET_FEED_NAMES = (
+    impact_feed.update()
+    .where(
+        impact_feed.c.recipient == sa.bindparam("b_recipient"),
+        impact_feed.c.position == sa.bindparam("b_position"),
+    )
+    .values(names=sa.bindparam("names"))
+)
+_FORGET_BENEFICIARY = (
+    impact_items.update().where(impact_items.c.beneficiary == _user).values(beneficiary=None)
+)
+_FORGET_OWNER = (
+    impact_contributions.update().where(impact_contributions.c.owner == _user).values(owner=None)
+)
+_DELETE_USER_REFERRALS = impact_referrals.delete().where(
+    sa.or_(impact_referrals.c.user_id == _user, impact_referrals.c.referrer == _user)
+)
+_DELETE_USER_IDENTITY = identity_groups.delete().where(identity_groups.c.user_id == _user)
+_DELETE_USER_PREFS = impact_prefs.delete().where(impact_prefs.c.user_id == _user)
+_DELETE_USER_PARTS = mission_parts.delete().where(mission_parts.c.user_id == _user)
+
+
 @lru_cache(maxsize=32)
 def _driver_sql(statement: sa.Executable, dialect: sa.Dialect) -> sa.Compiled:
     """``statement`` compiled once for ``dialect``, to run on the driver's cursor."""
     return statement.compile(dialect=dialect)  # type: ignore[attr-defined,no-any-return]
+
+
+@lru_cache(maxsize=8)
+def _date_param(dialect: sa.Dialect) -> Callable[[date], Any]:
+    """How ``dialect`` hands a date to its driver (for rows sent with ``_driver_many``)."""
+    processor = sa.Date().dialect_impl(dialect).bind_processor(dialect)
+    return processor if processor is not None else _same
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _driver_params(compiled: sa.Compiled, params: dict[str, Any]) -> Any:
@@ -377,7 +730,7 @@ class _SqlSession:
     def _in_chunks(
         self,
         statement: sa.Executable,
-        ids: Collection[str] | Collection[tuple[str, str]],
+        ids: Collection[str] | Collection[tuple[Any, ...]],
         *,
         size: int = _IN_CHUNK,
         **params: Any,
@@ -646,6 +999,162 @@ class _SqlSession:
     def clear_mastery(self) -> None:
         self._conn.execute(skills.delete())
         self._conn.execute(skill_items.delete())
+
+    # impact
+    def contributions(self, ids: Collection[str]) -> dict[str, StoredContribution]:
+        found = (_contribution_from_row(r) for r in self._in_chunks(_CONTRIBUTIONS, ids))
+        return {c.id: c for c in found}
+
+    def add_contributions(self, contributions: Sequence[StoredContribution]) -> None:
+        if contributions:
+            rows = [_contribution_row(c) for c in contributions]
+            self._driver_many(_ADD_CONTRIBUTIONS, _CONTRIBUTION_COLUMNS, rows)
+
+    def referrers(self, people: Collection[str]) -> dict[str, str]:
+        return {r.user_id: r.referrer for r in self._in_chunks(_REFERRERS, people)}
+
+    def add_referrals(self, referrals: Mapping[str, str]) -> None:
+        if referrals:
+            self._driver_many(_ADD_REFERRALS, _REFERRAL_COLUMNS, list(referrals.items()))
+
+    def identity_groups(self, people: Collection[str]) -> dict[str, str]:
+        return {r.user_id: r.group_id for r in self._in_chunks(_IDENTITY_GROUPS, people)}
+
+    def identity_members(self, group: str) -> list[str]:
+        return [r[0] for r in self._conn.execute(_IDENTITY_MEMBERS, {"group": group})]
+
+    def set_identity_groups(self, groups: Mapping[str, str]) -> None:
+        if groups:
+            self._driver_many(_SET_IDENTITY_GROUPS, _IDENTITY_COLUMNS, list(groups.items()))
+
+    def feed_groups(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], FeedGroup]:
+        found = (_feed_from_row(r) for r in self._pairs_in_chunks(_FEED_GROUPS, keys))
+        return {(g.recipient, g.key): g for g in found}
+
+    def save_feed_groups(self, groups: Sequence[FeedGroup]) -> None:
+        if groups:
+            week = _date_param(self._conn.dialect)
+            rows = [_feed_row(g, week) for g in groups]
+            self._driver_many(_SAVE_FEED_GROUPS, _FEED_COLUMNS, rows)
+
+    def feed_page(self, recipient: str, before: int | None, limit: int) -> list[FeedGroup]:
+        if before is None:
+            rows = self._conn.execute(_FEED_FIRST, {"recipient": recipient, "limit": limit})
+        else:
+            params = {"recipient": recipient, "before": before, "limit": limit}
+            rows = self._conn.execute(_FEED_BEFORE, params)
+        return [_feed_from_row(r) for r in rows]
+
+    def add_impact_items(self, items: Sequence[ImpactItem]) -> None:
+        if items:
+            rows = [_impact_item_row(i) for i in items]
+            self._driver_many(_ADD_IMPACT_ITEMS, _IMPACT_ITEM_COLUMNS, rows)
+
+    def seen_beneficiaries(
+        self, keys: Collection[tuple[str, int, str]]
+    ) -> set[tuple[str, int, str]]:
+        triples = [(r, p, b) for r, p, b in keys]
+        rows = self._in_chunks(_SEEN_BENEFICIARIES, triples, size=_IN_CHUNK // 3)
+        return {(r[0], r[1], r[2]) for r in rows}
+
+    def group_items(self, recipient: str, position: int, limit: int) -> list[ImpactItem]:
+        params = {"recipient": recipient, "position": position, "limit": limit}
+        return [_impact_item_from_row(r) for r in self._conn.execute(_GROUP_ITEMS, params)]
+
+    def event_items(self, seq: int) -> list[ImpactItem]:
+        return [_impact_item_from_row(r) for r in self._conn.execute(_EVENT_ITEMS, {"seq": seq})]
+
+    def recipient_items(self, recipient: str, after_seq: int, limit: int) -> list[ImpactItem]:
+        params = {"recipient": recipient, "after": after_seq, "limit": limit}
+        return [_impact_item_from_row(r) for r in self._conn.execute(_RECIPIENT_ITEMS, params)]
+
+    def impact_prefs(self, users: Collection[str]) -> dict[str, ImpactPrefs]:
+        found = (_prefs_from_row(r) for r in self._in_chunks(_IMPACT_PREFS, users))
+        return {p.user: p for p in found}
+
+    def save_impact_prefs(self, prefs: ImpactPrefs) -> None:
+        row = {
+            "user_id": prefs.user,
+            "visibility": prefs.visibility,
+            "digest": prefs.digest,
+            "digest_seq": prefs.digest_seq,
+            "digest_at": _micros_or_none(prefs.digest_at),
+        }
+        self._conn.execute(_SAVE_IMPACT_PREFS, row)
+
+    def digest_people(self, after: str | None, limit: int) -> list[ImpactPrefs]:
+        if after is None:
+            rows = self._conn.execute(_DIGEST_FIRST, {"limit": limit})
+        else:
+            rows = self._conn.execute(_DIGEST_AFTER, {"after": after, "limit": limit})
+        return [_prefs_from_row(r) for r in rows]
+
+    def missions(self, ids: Collection[str]) -> dict[str, StoredMission]:
+        rows = self._in_chunks(_MISSIONS, ids)
+        return {r.id: StoredMission(r.id, r.total, tuple(json.loads(r.announced))) for r in rows}
+
+    def save_missions(self, missions: Sequence[StoredMission]) -> None:
+        if missions:
+            rows = [(m.id, m.total, _json_list(m.announced)) for m in missions]
+            self._driver_many(_SAVE_MISSIONS, _MISSION_COLUMNS, rows)
+
+    def mission_parts(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        rows = self._pairs_in_chunks(_MISSION_PARTS, keys)
+        return {(r.mission, r.user_id): r.count for r in rows}
+
+    def add_mission_parts(self, parts: Mapping[tuple[str, str], int]) -> None:
+        if parts:
+            rows = [(mission, user, n) for (mission, user), n in parts.items()]
+            self._driver_many(_ADD_MISSION_PARTS, _PART_COLUMNS, rows)
+
+    def mission_contributors(
+        self, mission: str, after: str | None, limit: int
+    ) -> list[tuple[str, int]]:
+        if after is None:
+            rows = self._conn.execute(_CONTRIBUTORS_FIRST, {"mission": mission, "limit": limit})
+        else:
+            params = {"mission": mission, "after": after, "limit": limit}
+            rows = self._conn.execute(_CONTRIBUTORS_AFTER, params)
+        return [(r[0], int(r[1])) for r in rows]
+
+    def impact_counts(self) -> dict[str, int]:
+        return {r[0]: int(r[1]) for r in self._conn.execute(_IMPACT_COUNTS)}
+
+    def forget_impact(self, user: str) -> int:
+        by_user = {"user": user}
+        deleted = int(self._conn.execute(_DELETE_USER_ITEMS, by_user).rowcount)
+        self._conn.execute(_DELETE_USER_FEED, by_user)
+        # Others' feed entries that name them: read them, put None in their place, write.
+        renamed = []
+        for recipient, position, text in self._conn.execute(_NAMED_IN_FEED, by_user):
+            names = json.loads(text)
+            if user in names:
+                forgotten = [None if n == user else n for n in names]
+                row = {"b_recipient": recipient, "b_position": position}
+                renamed.append({**row, "names": _json_list(forgotten)})
+        if renamed:
+            self._conn.execute(_SET_FEED_NAMES, renamed)
+        self._conn.execute(_FORGET_BENEFICIARY, by_user)
+        self._conn.execute(_FORGET_OWNER, by_user)
+        for statement in (
+            _DELETE_USER_REFERRALS,
+            _DELETE_USER_IDENTITY,
+            _DELETE_USER_PREFS,
+            _DELETE_USER_PARTS,
+        ):
+            self._conn.execute(statement, by_user)
+        return deleted
+
+    def clear_impact(self) -> None:
+        for table in (
+            impact_contributions,
+            impact_referrals,
+            impact_feed,
+            impact_items,
+            missions,
+            mission_parts,
+        ):
+            self._conn.execute(table.delete())
 
 
 def _sqlite_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa.Engine:

@@ -1,0 +1,362 @@
+"""Impact as a fold of the journal: contributions, feeds, credits and missions.
+
+:class:`ImpactFold` applies events in journal order. Live, it loads the rows a batch
+needs from the store as it goes (a walk up the attribution graph reads one level at a
+time) and writes what changed at the end; a replay folds the whole journal into cleared
+tables the same way, batch by batch; a dry run folds into memory from nothing.
+
+What one beneficiary event does:
+
+1. each contribution it credits is looked up; the value V = 1 is split along the
+   build-on and referral graph (:func:`motivekit.impact.attribute`);
+2. every credited person whose impact consent is on gets an *impact item*, filed under
+   a feed entry that groups items of one kind, on one contribution, in one (UTC) week;
+   the entry keeps its place in the feed (where its first item put it) and counts the
+   people helped, so pages stay stable while items arrive.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
+
+import attrs
+
+from motivekit._mastery_fold import EvidenceEvent
+from motivekit._model import ImpactChange, MissionChange
+from motivekit.impact._attribution import Contribution, Credit, attribute
+from motivekit.impact._spec import Created, Helped, ImpactSpec, Reading
+from motivekit.rules._model import Mission
+from motivekit.store._protocol import (
+    FeedGroup,
+    ImpactItem,
+    Session,
+    StoredContribution,
+    StoredMission,
+)
+
+__all__ = ["ITEMS_PER_EVENT", "ImpactFold", "milestones_of", "week_of"]
+
+ITEMS_PER_EVENT = 1024
+"""Impact items one event can make (a feed position is ``seq * 1024 + n``)."""
+
+
+def week_of(at: datetime) -> date:
+    """The Monday (UTC) of the week ``at`` falls in."""
+    day = at.astimezone(UTC).date()
+    return day - timedelta(days=day.weekday())
+
+
+def milestones_of(mission: Mission) -> tuple[int, ...]:
+    """A mission's milestones with its target as the last one."""
+    return tuple(sorted({*mission.milestones, mission.target.count}))
+
+
+class ImpactFold:
+    """Applies events to impact state (see the module docstring)."""
+
+    def __init__(
+        self,
+        spec: ImpactSpec,
+        session: Session | None,
+        *,
+        consent: Callable[[Collection[str]], Mapping[str, bool]],
+        links: Callable[[Collection[str]], Mapping[str, str]],
+    ) -> None:
+        self.spec = spec
+        self._session = session
+        self._consent = consent
+        self._links = links
+        self._contributions: dict[str, StoredContribution | None] = {}
+        self._referrers: dict[str, str | None] = {}
+        self._identity: dict[str, str] = {}
+        self._allowed: dict[str, bool] = {}
+        self._groups: dict[tuple[str, str], FeedGroup | None] = {}
+        self._seen: dict[tuple[str, int, str], bool] = {}
+        self._missions: dict[str, StoredMission] = {}
+        self._new_contributions: list[StoredContribution] = []
+        self._new_referrals: dict[str, str] = {}
+        self._dirty_groups: dict[tuple[str, int], FeedGroup] = {}
+        self._dirty_missions: set[str] = set()
+        self.items: list[ImpactItem] = []
+        """Items made since the fold started (or was last saved)."""
+        self.parts: Counter[tuple[str, str]] = Counter()
+        self.item_counts: Counter[str] = Counter()
+        """Items made per recipient by this fold (dry runs compare them)."""
+
+    # -- the attribution graph (motivekit.impact.Graph) -------------------------------------
+
+    def contributions(self, ids: Collection[str]) -> Mapping[str, Contribution]:
+        self._load_contributions(ids)
+        out = {}
+        for i in ids:
+            c = self._contributions.get(i)
+            if c is not None:
+                out[i] = Contribution(c.id, c.owner, c.parents)
+        return out
+
+    def referrers(self, people: Collection[str]) -> Mapping[str, str]:
+        missing = [p for p in people if p not in self._referrers]
+        if missing:
+            found = self._session.referrers(missing) if self._session is not None else {}
+            for p in missing:
+                self._referrers[p] = found.get(p)
+        return {p: r for p in people if (r := self._referrers.get(p)) is not None}
+
+    def identities(self, people: Collection[str]) -> Mapping[str, str]:
+        missing = [p for p in people if p not in self._identity]
+        if missing:
+            found = self._links(missing)
+            for p in missing:
+                self._identity[p] = found.get(p, p)
+        return {p: self._identity[p] for p in people}
+
+    def _load_contributions(self, ids: Collection[str]) -> None:
+        missing = [i for i in ids if i not in self._contributions]
+        if missing:
+            found = self._session.contributions(missing) if self._session is not None else {}
+            for i in missing:
+                self._contributions[i] = found.get(i)
+
+    # -- applying events --------------------------------------------------------------------
+
+    def apply(
+        self, event: EvidenceEvent, reading: Reading
+    ) -> tuple[list[ImpactChange], list[MissionChange], list[str]]:
+        """Apply one event; what it changed, and what it could not do (with why)."""
+        notes = list(reading.skipped)
+        for created in reading.created:
+            note = self._create(event, created)
+            if note:
+                notes.append(note)
+        changes: list[ImpactChange] = []
+        n = 0
+        for helped in reading.helped:
+            n = self._help(event, helped, n, changes, notes)
+        missions = [self._count(event, m) for m in reading.missions]
+        return changes, missions, notes
+
+    def _create(self, event: EvidenceEvent, created: Created) -> str | None:
+        self._load_contributions([created.id])
+        if self._contributions[created.id] is not None:
+            return f"contribution {created.id!r} exists already; the first event made it"
+        contribution = StoredContribution(
+            created.id,
+            event.actor,
+            event.kind,
+            created.rule.noun,
+            created.builds_on,
+            event.seq,
+            event.at,
+        )
+        self._contributions[created.id] = contribution
+        self._new_contributions.append(contribution)
+        referrer = created.referred_by
+        if referrer is None or self.referrers([event.actor]):
+            return None
+        ids = self.identities([event.actor, referrer])
+        if ids[event.actor] == ids[referrer]:
+            return f"{referrer!r} cannot refer {event.actor!r}: the same person"
+        self._referrers[event.actor] = referrer
+        self._new_referrals[event.actor] = referrer
+        return None
+
+    def _help(
+        self,
+        event: EvidenceEvent,
+        helped: Helped,
+        n: int,
+        changes: list[ImpactChange],
+        notes: list[str],
+    ) -> int:
+        for root in helped.credits:
+            credits = attribute(
+                self,
+                root,
+                helped.beneficiary,
+                decay=self.spec.decay,
+                max_depth=self.spec.max_depth,
+                mode=self.spec.mode,
+            )
+            if not credits:
+                if self._contributions.get(root) is None:
+                    notes.append(f"no contribution {root!r} (yet)")
+                else:
+                    notes.append(
+                        f"{helped.beneficiary!r} cannot be credited as helped by "
+                        f"{root!r}: it is their own work or a linked identity's"
+                    )
+                continue
+            allowed = self._allows({c.user for c in credits})
+            for credit in credits:
+                if not allowed[credit.user]:
+                    continue
+                if n >= ITEMS_PER_EVENT:
+                    notes.append(f"more than {ITEMS_PER_EVENT} people credited; the rest left out")
+                    return n
+                changes.append(self._item(event, helped, root, credit, n))
+                n += 1
+        return n
+
+    def _allows(self, users: Iterable[str]) -> Mapping[str, bool]:
+        missing = [u for u in users if u not in self._allowed]
+        if missing:
+            self._allowed.update(self._consent(missing))
+        return self._allowed
+
+    def note_consent(self, user: str, enabled: bool) -> None:
+        """A ``consent.set`` for impact, folded in journal order (replay)."""
+        self._allowed[user] = enabled
+
+    def _item(
+        self, event: EvidenceEvent, helped: Helped, root: str, credit: Credit, n: int
+    ) -> ImpactChange:
+        if credit.depth == 0:
+            kind, node = "direct", root
+        elif credit.contribution is not None:
+            kind, node = "built-on", credit.contribution
+        else:
+            kind, node = "referral", None
+        week = week_of(event.at)
+        if kind == "direct":
+            key = f"direct:{helped.rule.index}:{root}:{week.isoformat()}"
+        elif kind == "built-on":
+            key = f"built-on:{node}:{week.isoformat()}"
+        else:
+            key = f"referral:{week.isoformat()}"
+        recipient = credit.user
+        position = event.seq * ITEMS_PER_EVENT + n
+        group = self._group(recipient, key)
+        if group is None:
+            noun = "contribution"
+            if node is not None and (c := self._contributions.get(node)) is not None:
+                noun = c.noun
+            group = FeedGroup(
+                recipient,
+                position,
+                key,
+                kind,
+                node,
+                noun,
+                helped.rule.story if kind == "direct" else None,
+                week,
+                0,
+                0,
+                (),
+                event.at,
+                event.at,
+                event.seq,
+                credit.depth,
+            )
+        beneficiary = helped.beneficiary
+        seen_key = (recipient, group.position, beneficiary)
+        if seen_key not in self._seen:
+            found = (
+                self._session.seen_beneficiaries([seen_key]) if self._session is not None else ()
+            )
+            self._seen[seen_key] = seen_key in found
+        new_person = not self._seen[seen_key]
+        self._seen[seen_key] = True
+        names = (beneficiary, *(x for x in group.names if x != beneficiary))[:2]
+        group = attrs.evolve(
+            group,
+            items=group.items + 1,
+            people=group.people + (1 if new_person else 0),
+            names=names,
+            first_at=min(group.first_at, event.at),
+            last_at=max(group.last_at, event.at),
+            last_seq=event.seq,
+            depth=min(group.depth, credit.depth),
+        )
+        self._groups[recipient, key] = group
+        self._dirty_groups[recipient, group.position] = group
+        item = ImpactItem(
+            recipient,
+            event.seq,
+            n,
+            group.position,
+            root,
+            node,
+            beneficiary,
+            credit.depth,
+            credit.share,
+            event.at,
+        )
+        self.items.append(item)
+        self.item_counts[recipient] += 1
+        return ImpactChange(recipient, kind, node, root, beneficiary, credit.depth, credit.share)
+
+    def _group(self, recipient: str, key: str) -> FeedGroup | None:
+        if (recipient, key) not in self._groups:
+            found = (
+                self._session.feed_groups([(recipient, key)]) if self._session is not None else {}
+            )
+            self._groups[recipient, key] = found.get((recipient, key))
+        return self._groups[recipient, key]
+
+    # -- missions ---------------------------------------------------------------------------
+
+    def mission(self, mission_id: str) -> StoredMission:
+        """A mission's progress as folded so far."""
+        if mission_id not in self._missions:
+            found = self._session.missions([mission_id]) if self._session is not None else {}
+            self._missions[mission_id] = found.get(mission_id) or StoredMission(mission_id, 0, ())
+        return self._missions[mission_id]
+
+    def _count(self, event: EvidenceEvent, mission: Mission) -> MissionChange:
+        state = self.mission(mission.id)
+        total = state.total + 1
+        self._missions[mission.id] = attrs.evolve(state, total=total)
+        self._dirty_missions.add(mission.id)
+        part = None
+        if self._allows([event.actor])[event.actor]:
+            self.parts[mission.id, event.actor] += 1
+            part = self._part(mission.id, event.actor)
+        reached = total if total in milestones_of(mission) else None
+        return MissionChange(mission.id, event.actor, total, mission.target.count, part, reached)
+
+    def _part(self, mission_id: str, user: str) -> int:
+        stored = 0
+        if self._session is not None:
+            stored = self._session.mission_parts([(mission_id, user)]).get((mission_id, user), 0)
+        return stored + self.parts[mission_id, user]
+
+    def announced(self, mission_id: str, milestone: int) -> None:
+        """A milestone entry was written (or is being folded from the journal)."""
+        state = self.mission(mission_id)
+        if milestone not in state.announced:
+            announced = tuple(sorted((*state.announced, milestone)))
+            self._missions[mission_id] = attrs.evolve(state, announced=announced)
+            self._dirty_missions.add(mission_id)
+
+    def unannounced(self) -> list[tuple[str, int]]:
+        """Milestones reached (by missions touched in this fold) without a journal entry."""
+        out = []
+        by_id = {m.id: m for m in self.spec.missions}
+        for mission_id in sorted(self._dirty_missions):
+            mission = by_id.get(mission_id)
+            state = self._missions[mission_id]
+            if mission is None:
+                continue
+            out += [
+                (mission_id, m)
+                for m in milestones_of(mission)
+                if m <= state.total and m not in state.announced
+            ]
+        return out
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def save(self, session: Session) -> None:
+        """Write what changed since the last save."""
+        session.add_contributions(self._new_contributions)
+        session.add_referrals(self._new_referrals)
+        session.save_feed_groups(list(self._dirty_groups.values()))
+        session.add_impact_items(self.items)
+        session.save_missions([self._missions[m] for m in sorted(self._dirty_missions)])
+        session.add_mission_parts(dict(self.parts))
+        # Parts are added, not replaced: what was saved is now the store's.
+        self._new_contributions, self._new_referrals = [], {}
+        self._dirty_groups, self._dirty_missions = {}, set()
+        self.items, self.parts = [], Counter()

@@ -1,0 +1,604 @@
+"""``kit.impact``: impact feeds, credits, people's own choices and collective missions."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date, datetime, timedelta
+
+import attrs
+
+from motivekit._canonical import JSONValue
+from motivekit._consent import Mechanic
+from motivekit._entries import command_draft
+from motivekit._errors import (
+    InvalidInput,
+    NotPermitted,
+    UnknownFeedEntry,
+    UnknownMission,
+)
+from motivekit._impact_fold import milestones_of, week_of
+from motivekit._model import ImpactChange, check_name
+from motivekit._time import Clock
+from motivekit.audit._log import LogWriter
+from motivekit.impact._spec import ImpactSpec
+from motivekit.impact._stories import SOMEONE, tell
+from motivekit.rules._model import Mission
+from motivekit.store._protocol import FeedGroup, ImpactItem, ImpactPrefs, Session, Store
+
+__all__ = [
+    "Digest",
+    "FeedEntry",
+    "FeedPage",
+    "Impact",
+    "ImpactExplanation",
+    "ImpactPreferences",
+    "ExplainedItem",
+    "MissionProgress",
+]
+
+Names = Callable[[str], str]
+"""Turns a user id into the name a story shows (default: the id itself)."""
+
+MAX_LIMIT = 200
+_CURSOR = re.compile(r"f1\.(0|[1-9][0-9]{0,18})")
+_DIGEST_ITEMS = 1000
+_EVERY = {"day": timedelta(days=1), "week": timedelta(days=7)}
+
+
+def _person(value: object, field: str) -> str:
+    return check_name(value, field, InvalidInput, "pass the person's user id")
+
+
+def _cursor(position: int) -> str:
+    return f"f1.{position}"
+
+
+@attrs.frozen
+class FeedEntry:
+    """One story in a person's impact feed: impact items of one kind, on one of their
+    contributions, in one week."""
+
+    id: str
+    """Stable id of the entry (pass it to :meth:`Impact.explain`)."""
+    kind: str
+    """``direct`` (your contribution helped), ``built-on`` (work built on yours helped)
+    or ``referral`` (work by people you brought in helped)."""
+    story: str
+    """The story, e.g. ``bob found your answer helpful`` or ``12 people found your answer
+    helpful this week``."""
+    people: int
+    """How many different people were helped."""
+    items: int
+    """How many impact items the story groups."""
+    beneficiaries: tuple[str, ...]
+    """The newest people helped who may be named (at most two), newest first."""
+    contribution: str | None
+    """Your contribution it is about (None for ``referral``)."""
+    noun: str
+    week: date
+    """The Monday (UTC) of the week it happened in."""
+    first_at: datetime
+    last_at: datetime
+    depth: int
+    """Steps between your work and the help (0: your own contribution helped)."""
+
+
+@attrs.frozen
+class FeedPage:
+    """A page of a feed, newest first; ``cursor`` fetches the next page (None: the end)."""
+
+    entries: tuple[FeedEntry, ...]
+    cursor: str | None
+
+    def __iter__(self) -> Iterator[FeedEntry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+@attrs.frozen
+class ExplainedItem:
+    """One impact item behind a feed entry, with the journal entry it comes from."""
+
+    seq: int
+    """The journal seq of the beneficiary event."""
+    event_id: str | None
+    """The event's id (None if the journal no longer holds the entry)."""
+    event_kind: str | None
+    at: datetime
+    beneficiary: str
+    """Who was helped, as stories show them (``someone`` if anonymous or forgotten)."""
+    root: str
+    """The contribution the event credited."""
+    contribution: str | None
+    """Your contribution the credit reached you through (None: as a referrer)."""
+    depth: int
+    share: float
+    """Your share of the event's value V = 1."""
+
+
+@attrs.frozen
+class ImpactExplanation:
+    """Where a feed entry comes from: its impact items and their journal entries."""
+
+    user: str
+    entry: FeedEntry
+    items: tuple[ExplainedItem, ...]
+    more: int
+    """Items left out of ``items`` (an entry explains its first 500)."""
+
+    def lines(self) -> list[str]:
+        """The explanation as text, one line per item."""
+        noun = "item" if self.entry.items == 1 else "items"
+        out = [f"{self.entry.story}: these {self.entry.items} impact {noun} come from:"]
+        for item in self.items:
+            path = (
+                "your own"
+                if item.depth == 0
+                else f"{item.depth} step{'s' if item.depth > 1 else ''} from yours"
+            )
+            event = (
+                f"{item.event_kind} {item.event_id!r}"
+                if item.event_id is not None
+                else "an entry the journal no longer holds"
+            )
+            out.append(
+                f"  #{item.seq} {event}: {item.beneficiary} was helped by {item.root!r} "
+                f"({path}; share {item.share:g})"
+            )
+        if self.more:
+            out.append(f"  … and {self.more} more")
+        return out
+
+
+@attrs.frozen
+class ImpactPreferences:
+    """A person's own choices about impact stories."""
+
+    user: str
+    visibility: str
+    """``named``: others' stories may name them; ``anonymous``: they are "someone"."""
+    digest: str | None
+    """``day`` or ``week`` if they asked for a digest of new impact; None otherwise."""
+
+
+@attrs.frozen
+class Digest:
+    """New impact since a person's last digest, told in stories (opt-in)."""
+
+    user: str
+    every: str
+    lines: tuple[str, ...]
+    items: int
+    up_to_seq: int
+    """Items of events up to this journal seq are in it (see :meth:`Impact.digest_sent`)."""
+
+    @property
+    def text(self) -> str:
+        """The digest as one text, a story per line."""
+        return "\n".join(self.lines)
+
+
+@attrs.frozen
+class MissionProgress:
+    """A collective mission: the group's progress and, if asked, one person's part."""
+
+    id: str
+    title: str
+    unit: str
+    target: int
+    total: int
+    """Everyone's count so far."""
+    milestones: tuple[int, ...]
+    """Milestones with the target as the last one."""
+    reached: tuple[int, ...]
+    next_milestone: int | None
+    done: bool
+    story: str
+    """E.g. ``Translate the handbook: 120 of 500 pages (24%)``."""
+    user: str | None = None
+    part: int | None = None
+    """The person's own count (None when not asked, or their impact consent is off)."""
+    part_story: str | None = None
+    """E.g. ``Your 14 pages were 3% of it``."""
+
+
+def _percent(part: int, whole: int) -> str:
+    if whole <= 0:
+        return "0%"
+    share = 100 * part / whole
+    if 0 < share < 1:
+        return "less than 1%"
+    return f"{round(share)}%"
+
+
+class Impact:
+    """``kit.impact``: impact feeds, credits, choices and collective missions."""
+
+    def __init__(
+        self,
+        store: Store,
+        writer: LogWriter,
+        clock: Clock,
+        defaults: Mapping[Mechanic, bool],
+        rules_version: int,
+        spec: ImpactSpec,
+    ) -> None:
+        self._store = store
+        self._writer = writer
+        self._clock = clock
+        self._default = defaults[Mechanic.IMPACT]
+        self._rules = rules_version
+        self.spec = spec
+
+    def _use(self, spec: ImpactSpec, rules_version: int) -> None:
+        self.spec, self._rules = spec, rules_version
+
+    def _allowed(self, session: Session, user: str) -> bool:
+        choice = session.consents([user]).get(user, {}).get(Mechanic.IMPACT.value)
+        return self._default if choice is None else choice
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    def feed(
+        self, user: str, limit: int = 20, cursor: str | None = None, *, names: Names | None = None
+    ) -> FeedPage:
+        """A page of ``user``'s impact feed, newest first.
+
+        Pass the page's ``cursor`` to get the next one: pages never repeat or skip an
+        entry, however many items arrive meanwhile (new entries appear on a fresh first
+        page; an entry's counts may grow in place). ``names`` turns user ids into the
+        names stories show; people who chose to stay anonymous, and forgotten people,
+        are "someone". Empty while ``user`` has impact switched off.
+        """
+        _person(user, "user")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+            raise InvalidInput(f"limit must be a whole number from 1 to {MAX_LIMIT}, got {limit!r}")
+        before = None
+        if cursor is not None:
+            match = _CURSOR.fullmatch(cursor) if isinstance(cursor, str) else None
+            if match is None:
+                raise InvalidInput(
+                    f"cursor {cursor!r} is not a feed cursor; pass the cursor of the previous "
+                    "page (FeedPage.cursor), or None for the first page"
+                )
+            before = int(match[1])
+        now = self._clock()
+        with self._store.reading() as session:
+            if not self._allowed(session, user):
+                return FeedPage((), None)
+            groups = session.feed_page(user, before, limit + 1)
+            shown = self._namer(session, [n for g in groups for n in g.names], names)
+        more = len(groups) > limit
+        groups = groups[:limit]
+        entries = tuple(self._entry(g, shown, now) for g in groups)
+        return FeedPage(entries, _cursor(groups[-1].position) if more else None)
+
+    def _namer(
+        self, session: Session, users: Sequence[str | None], names: Names | None
+    ) -> Callable[[str | None], str]:
+        people = sorted({u for u in users if u is not None})
+        anonymous = {
+            u for u, p in session.impact_prefs(people).items() if p.visibility == "anonymous"
+        }
+
+        def shown(user: str | None) -> str:
+            if user is None or user in anonymous:
+                return SOMEONE
+            return names(user) if names is not None else user
+
+        return shown
+
+    def _entry(
+        self, group: FeedGroup, shown: Callable[[str | None], str], now: datetime
+    ) -> FeedEntry:
+        names = [shown(n) for n in group.names]
+        story = tell(
+            group.kind,
+            group.story,
+            group.noun,
+            group.people,
+            names,
+            group.week,
+            week_of(now),
+        )
+        return FeedEntry(
+            str(group.position),
+            group.kind,
+            story,
+            group.people,
+            group.items,
+            tuple(n for n in names if n != SOMEONE),
+            group.contribution,
+            group.noun,
+            group.week,
+            group.first_at,
+            group.last_at,
+            group.depth,
+        )
+
+    def explain(self, user: str, entry: str, *, names: Names | None = None) -> ImpactExplanation:
+        """Where one of ``user``'s feed entries comes from: "these 12 impact items come
+        from these events", each with the journal entry behind it."""
+        _person(user, "user")
+        position = int(entry) if isinstance(entry, str) and entry.isdigit() else None
+        if position is None:
+            raise UnknownFeedEntry(f"{entry!r} is not a feed entry id; pass FeedEntry.id")
+        limit = 500
+        with self._store.reading() as session:
+            groups = session.feed_page(user, position + 1, 1)
+            if not groups or groups[0].position != position:
+                raise UnknownFeedEntry(
+                    f"{user!r} has no feed entry {entry!r}; see kit.impact.feed({user!r})"
+                )
+            group = groups[0]
+            items = session.group_items(user, position, limit)
+            shown = self._namer(session, [*group.names, *(i.beneficiary for i in items)], names)
+            explained = []
+            for item in items:
+                found = session.entries(item.seq - 1, 1)
+                journal = found[0] if found and found[0].seq == item.seq else None
+                explained.append(
+                    ExplainedItem(
+                        item.seq,
+                        None if journal is None else journal.event_id,
+                        None if journal is None else journal.name,
+                        item.at,
+                        shown(item.beneficiary),
+                        item.root,
+                        item.node,
+                        item.depth,
+                        item.share,
+                    )
+                )
+        view = self._entry(group, shown, self._clock())
+        return ImpactExplanation(user, view, tuple(explained), max(0, group.items - limit))
+
+    def credits(self, event_id: str) -> tuple[ImpactChange, ...]:
+        """Who was credited, and with what share, for the help event ``event_id`` showed."""
+        check_name(event_id, "event_id", InvalidInput, "pass the id of a recorded event")
+        with self._store.reading() as session:
+            seq = session.known_events([event_id]).get(event_id)
+            items = [] if seq is None else session.event_items(seq)
+            feed = {
+                (i.recipient, i.position): g
+                for i in items
+                for g in session.feed_page(i.recipient, i.position + 1, 1)
+            }
+        return tuple(_change(i, feed.get((i.recipient, i.position))) for i in items)
+
+    # -- people's choices -------------------------------------------------------------------
+
+    def preferences(self, user: str) -> ImpactPreferences:
+        """``user``'s choices about impact stories (defaults if they made none)."""
+        _person(user, "user")
+        with self._store.reading() as session:
+            prefs = session.impact_prefs([user]).get(user) or ImpactPrefs(user)
+        return ImpactPreferences(user, prefs.visibility, prefs.digest)
+
+    def set_visibility(self, user: str, visibility: str, *, by: str) -> ImpactPreferences:
+        """Whether others' stories may name ``user`` (``named``) or call them "someone"
+        (``anonymous``) when they were helped. Only the person themselves may choose."""
+        if visibility not in ("named", "anonymous"):
+            raise InvalidInput(f"visibility must be 'named' or 'anonymous', got {visibility!r}")
+        return self._choose(user, by, "impact.visibility", {"visibility": visibility})
+
+    def set_digest(self, user: str, every: str | None, *, by: str) -> ImpactPreferences:
+        """Ask for a digest of new impact every ``day`` or ``week`` (None: no digest).
+        Digests are opt-in; only the person themselves may ask."""
+        if every is not None and every not in _EVERY:
+            raise InvalidInput(f"every must be 'day', 'week' or None, got {every!r}")
+        return self._choose(user, by, "impact.digest", {"every": every})
+
+    def _choose(
+        self, user: str, by: str, command: str, change: dict[str, str | None]
+    ) -> ImpactPreferences:
+        _person(user, "user")
+        _person(by, "by")
+        if by != user:
+            raise NotPermitted(f"only {user!r} may make their own impact choices; {by!r} may not")
+        at = self._clock()
+        with self._writer.transaction() as session:
+            prefs = session.impact_prefs([user]).get(user) or ImpactPrefs(user)
+            visibility = change.get("visibility")
+            if visibility is not None:
+                new = attrs.evolve(prefs, visibility=visibility)
+            else:
+                new = attrs.evolve(prefs, digest=change["every"])
+            if new != prefs:
+                args: dict[str, JSONValue] = {"user": user, **change}
+                self._writer.append(session, [command_draft(command, by, args, at, self._rules)])
+                session.save_impact_prefs(new)
+        return ImpactPreferences(user, new.visibility, new.digest)
+
+    def digests(self, *, at: datetime | None = None, limit: int = 100) -> list[Digest]:
+        """The digests due now: for each person who asked for one, whose last digest is a
+        day (or week) old, and who has new impact. Send them, then call
+        :meth:`digest_sent` for each; until then they stay due."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise InvalidInput(f"limit must be a whole number >= 1, got {limit!r}")
+        now = at or self._clock()
+        out: list[Digest] = []
+        after = None
+        with self._store.reading() as session:
+            while len(out) < limit and (people := session.digest_people(after, 500)):
+                after = people[-1].user
+                for prefs in people:
+                    assert prefs.digest is not None
+                    if prefs.digest_at is not None and now - prefs.digest_at < _EVERY[prefs.digest]:
+                        continue
+                    if not self._allowed(session, prefs.user):
+                        continue
+                    digest = self._digest(session, prefs, now)
+                    if digest is not None:
+                        out.append(digest)
+                        if len(out) == limit:
+                            break
+        return out
+
+    def _digest(self, session: Session, prefs: ImpactPrefs, now: datetime) -> Digest | None:
+        items = session.recipient_items(prefs.user, prefs.digest_seq, _DIGEST_ITEMS)
+        if not items:
+            return None
+        if len(items) == _DIGEST_ITEMS and items[0].seq != items[-1].seq:
+            last = items[-1].seq  # leave the last event's items whole for the next digest
+            items = [i for i in items if i.seq != last]
+        by_group: dict[int, list[ImpactItem]] = {}
+        for item in items:
+            by_group.setdefault(item.position, []).append(item)
+        shown = self._namer(session, [i.beneficiary for i in items], None)
+        lines = []
+        for position in sorted(by_group, reverse=True):
+            found = session.feed_page(prefs.user, position + 1, 1)
+            if not found:
+                continue
+            group, new = found[0], by_group[position]
+            people: list[str | None] = []
+            for item in reversed(new):
+                if item.beneficiary is None or item.beneficiary not in people:
+                    people.append(item.beneficiary)
+            names = [shown(p) for p in people[:2]]
+            lines.append(
+                tell(
+                    group.kind,
+                    group.story,
+                    group.noun,
+                    len(people),
+                    names,
+                    group.week,
+                    week_of(now),
+                )
+            )
+        assert prefs.digest is not None
+        return Digest(prefs.user, prefs.digest, tuple(lines), len(items), items[-1].seq)
+
+    def digest_sent(self, digest: Digest, *, at: datetime | None = None) -> None:
+        """Mark ``digest`` as sent: its items are not in the next one."""
+        if not isinstance(digest, Digest):
+            raise InvalidInput(f"pass a Digest from kit.impact.digests(), got {digest!r}")
+        with self._writer.transaction() as session:
+            prefs = session.impact_prefs([digest.user]).get(digest.user)
+            if prefs is None:
+                return  # the person was forgotten meanwhile
+            seq = max(prefs.digest_seq, digest.up_to_seq)
+            session.save_impact_prefs(
+                attrs.evolve(prefs, digest_seq=seq, digest_at=at or self._clock())
+            )
+
+    # -- identities -------------------------------------------------------------------------
+
+    def link(self, user: str, other: str) -> None:
+        """Mark ``user`` and ``other`` as identities of the same person (the host knows:
+        a second account, a sock puppet). Linked identities get no credit from each
+        other's work, referrals or help, from now on; :meth:`Kit.replay` applies the
+        links to the past too. Linking is transitive."""
+        _person(user, "user")
+        _person(other, "other")
+        if user == other:
+            raise InvalidInput(f"cannot link {user!r} to itself")
+        at = self._clock()
+        with self._writer.transaction() as session:
+            groups = session.identity_groups([user, other])
+            mine, theirs = groups.get(user), groups.get(other)
+            if mine is not None and mine == theirs:
+                return
+            target = mine or theirs or f"g-{secrets.token_hex(8)}"
+            moving = [p for p in (user, other) if groups.get(p) != target]
+            for old in {g for g in (mine, theirs) if g is not None and g != target}:
+                moving += [p for p in session.identity_members(old) if p not in moving]
+            drafts = [
+                command_draft("identity.link", p, {"user": p, "group": target}, at, self._rules)
+                for p in moving
+            ]
+            self._writer.append(session, drafts)
+            session.set_identity_groups(dict.fromkeys(moving, target))
+
+    def linked(self, user: str) -> bool:
+        """Whether the host linked ``user`` to another identity."""
+        _person(user, "user")
+        with self._store.reading() as session:
+            return user in session.identity_groups([user])
+
+    # -- missions ---------------------------------------------------------------------------
+
+    def _mission(self, mission_id: str) -> Mission:
+        for mission in self.spec.missions:
+            if mission.id == mission_id:
+                return mission
+        known = ", ".join(repr(m.id) for m in self.spec.missions) or "none"
+        raise UnknownMission(f"no mission {mission_id!r} in the rules (missions: {known})")
+
+    def missions(self, user: str | None = None) -> list[MissionProgress]:
+        """Every mission's progress, and ``user``'s part in each if given."""
+        return [self.mission(m.id, user) for m in self.spec.missions]
+
+    def mission(self, mission_id: str, user: str | None = None) -> MissionProgress:
+        """A mission's progress across everyone and, with ``user``, their own part."""
+        mission = self._mission(mission_id)
+        if user is not None:
+            _person(user, "user")
+        with self._store.reading() as session:
+            stored = session.missions([mission.id]).get(mission.id)
+            part = None
+            if user is not None and self._allowed(session, user):
+                part = session.mission_parts([(mission.id, user)]).get((mission.id, user), 0)
+        total = 0 if stored is None else stored.total
+        stones = milestones_of(mission)
+        target, unit = mission.target.count, mission.target.unit
+        story = f"{mission.title}: {total} of {target} {unit} ({_percent(total, target)})"
+        part_story = None
+        if part:
+            share = _percent(part, total)
+            if part == 1:
+                part_story = f"One of the {total} {unit} was yours ({share} of it)"
+            else:
+                part_story = f"Your {part} {unit} were {share} of it"
+        return MissionProgress(
+            mission.id,
+            mission.title,
+            unit,
+            target,
+            total,
+            stones,
+            tuple(m for m in stones if m <= total),
+            next((m for m in stones if m > total), None),
+            total >= target,
+            story,
+            user,
+            part,
+            part_story,
+        )
+
+    def contributors(
+        self, mission_id: str, *, after: str | None = None, limit: int = 100
+    ) -> list[tuple[str, int]]:
+        """Everyone's part in a mission whose rules show contributors, as ``(user, count)``
+        in user-id order (never ranked); page with ``after`` = the last user seen."""
+        mission = self._mission(mission_id)
+        if mission.show != "contributors":
+            raise NotPermitted(
+                f"mission {mission_id!r} shows each person their own part only "
+                f"(show: {mission.show}); use kit.impact.mission({mission_id!r}, user)"
+            )
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 1000:
+            raise InvalidInput(f"limit must be a whole number from 1 to 1000, got {limit!r}")
+        with self._store.reading() as session:
+            return session.mission_contributors(mission.id, after, limit)
+
+
+def _change(item: ImpactItem, group: FeedGroup | None) -> ImpactChange:
+    kind = "direct" if item.depth == 0 else "built-on" if item.node is not None else "referral"
+    if group is not None:
+        kind = group.kind
+    return ImpactChange(
+        item.recipient,
+        kind,
+        item.node,
+        item.root,
+        item.beneficiary or SOMEONE,
+        item.depth,
+        item.share,
+    )
