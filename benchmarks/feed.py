@@ -21,9 +21,10 @@ of 2,000 and ``synchronous=OFF`` (setup only); measurements reopen them with the
   p95 beside the page's shows what building entries and stories costs on top.
 * ``walk``: the whole large feed paged from the first page to the last (limit 20) while a
   second process records new answers, help on new answers and help on answers all over
-  the feed. Every entry present when the walk started must be seen exactly once, and
-  nothing else (new entries belong to a fresh first page): the duplicates and gaps found
-  are printed (both must be 0).
+  the feed (the walk starts once the writer has written). Every entry at or below the
+  first page's newest must be seen exactly once, and nothing else (entries that arrive
+  later belong to a fresh first page): the duplicates and gaps found are printed (both
+  must be 0). ``--quick`` pauses 5 ms between pages so the writes interleave.
 
 Method
 ------
@@ -176,11 +177,12 @@ def _writer(path: str, rules: str, stop: str) -> None:
             )
             i += 1
             events += 3
+            if i == 1:
+                Path(stop).with_suffix(".ready").touch()
     print(events)
 
 
-def _walk(path: Path, rules: Path) -> dict[str, Any]:
-    before = _positions(path)
+def _walk(path: Path, rules: Path, pause: float) -> dict[str, Any]:
     stop = path.with_suffix(".stop")
     writer = subprocess.Popen(
         [sys.executable, __file__, "--writer", str(path), str(rules), str(stop)],
@@ -190,16 +192,24 @@ def _walk(path: Path, rules: Path) -> dict[str, Any]:
     seen: list[int] = []
     pages = 0
     try:
-        time.sleep(0.5)  # let the writer get going
+        while not stop.with_suffix(".ready").exists():  # the writer is writing
+            if writer.poll() is not None:
+                raise RuntimeError("the writer process stopped")
+            time.sleep(0.01)
         with Kit.open(f"sqlite:///{path}", rules=str(rules)) as kit:
             cursor = None
+            page = kit.impact.feed("ada", LIMIT, cursor)
+            # What the first page saw is the feed the walk must cover exactly.
+            first = int(page.entries[0].id) if page.entries else 0
+            before = [p for p in _positions(path) if p <= first]
             while True:
-                page = kit.impact.feed("ada", LIMIT, cursor)
                 pages += 1
                 seen += [int(e.id) for e in page]
                 if page.cursor is None:
                     break
                 cursor = page.cursor
+                time.sleep(pause)
+                page = kit.impact.feed("ada", LIMIT, cursor)
     finally:
         stop.touch()
         out, _ = writer.communicate(timeout=60)
@@ -247,7 +257,7 @@ def main() -> None:
             progress(f"paging the {name} feed ...\n")
             results[name] = _measure(path, rules, args.pages, seed=7)
         progress("walking the large feed while another process writes ...\n")
-        walk = _walk(sizes["large"], rules)
+        walk = _walk(sizes["large"], rules, pause=0.005 if args.quick else 0.0)
     ratio = results["large"]["page_p95_ms"] / results["small"]["page_p95_ms"]
     report = {
         "versions": versions(),

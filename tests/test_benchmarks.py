@@ -108,3 +108,26 @@ def test_replay_benchmark_reports_every_replay_beside_its_floor() -> None:
         assert len(row["runs_s"]) == 3
     assert results["dry_run"]["changed"] == results["replay"]["changed"] > 0
     assert results["unchanged"]["changed"] == 0
+
+
+FEED = SCRIPT.parent / "feed.py"
+
+
+def test_feed_benchmark_pages_both_sizes_and_walks_without_duplicates_or_gaps() -> None:
+    run = subprocess.run(
+        [sys.executable, str(FEED), "--quick", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert [r["entries"] for r in report["sizes"].values()] == [200, 2000]
+    for r in report["sizes"].values():
+        assert r["page_p95_ms"] > 0
+        assert r["floor_p95_ms"] > 0
+    assert report["p95_ratio_large_to_small"] > 0
+    walk = report["walk"]
+    assert walk["events_written_meanwhile"] > 0
+    assert (walk["duplicates"], walk["gaps"], walk["unexpected"]) == (0, 0, 0)
+    assert walk["entries_at_start"] >= 2000

@@ -407,7 +407,27 @@ _SKILL_COLUMNS = (
     "level",
 )
 _LAST_REPLAY = sa.select(replays).order_by(replays.c.version.desc()).limit(1)
-_SKILLS = sa.select(skills).where(sa.tuple_(skills.c.user_id, skills.c.track).in_(_ids))
+
+
+def _key_rows(width: int) -> sa.Subquery:
+    """The row-value keys bound as ``:ids`` as a derived table ``k`` (columns ``column1``
+    to ``column<width>``), to join on.
+
+    ``tuple_(...).in_(:ids)`` renders ``(a, b) IN (VALUES ...)``, which SQLite (3.40)
+    answers by scanning the whole table; joined, the keys are looked up in the index one by
+    one, so a batch costs what its keys cost, however large the table grows.
+    """
+    columns: list[sa.ColumnClause[Any]] = [sa.column(f"column{i}") for i in range(1, width + 1)]
+    return sa.text("SELECT * FROM :ids").bindparams(_ids).columns(*columns).subquery("k")
+
+
+def _pair_lookup(table: sa.Table, first: sa.Column[Any], second: sa.Column[Any]) -> sa.Select[Any]:
+    """Rows of ``table`` whose ``(first, second)`` is among the keys bound as ``:ids``."""
+    keys = _key_rows(2)
+    return sa.select(table).join(keys, sa.and_(first == keys.c.column1, second == keys.c.column2))
+
+
+_SKILLS = _pair_lookup(skills, skills.c.user_id, skills.c.track)
 _USER_SKILLS = (
     sa.select(skills).where(skills.c.user_id == sa.bindparam("user")).order_by(skills.c.track)
 )
@@ -426,35 +446,19 @@ _SAVE_SKILLS = _skill_insert.on_conflict_do_update(
     set_={c: _skill_insert.excluded[c] for c in _SKILL_COLUMNS[2:]},
 )
 _ITEM_COLUMNS = ("track", "item", "d", "n")
-_SKILL_ITEMS = sa.select(skill_items).where(
-    sa.tuple_(skill_items.c.track, skill_items.c.item).in_(_ids)
-)
+_SKILL_ITEMS = _pair_lookup(skill_items, skill_items.c.track, skill_items.c.item)
 _item_insert = sqlite_insert(skill_items).values({c: sa.bindparam(c) for c in _ITEM_COLUMNS})
 _SAVE_SKILL_ITEMS = _item_insert.on_conflict_do_update(
     index_elements=[skill_items.c.track, skill_items.c.item],
     set_={"d": _item_insert.excluded.d, "n": _item_insert.excluded.n},
 )
-_SKILL_BANDS = sa.select(skill_bands).where(
-    sa.tuple_(skill_bands.c.user_id, skill_bands.c.track).in_(_ids)
-)
+_SKILL_BANDS = _pair_lookup(skill_bands, skill_bands.c.user_id, skill_bands.c.track)
 _DELETE_SKILL_BAND = skill_bands.delete().where(
     skill_bands.c.user_id == sa.bindparam("user"), skill_bands.c.track == sa.bindparam("track")
 )
 _INSERT_SKILL_BAND = skill_bands.insert()
 _DELETE_USER_BANDS = skill_bands.delete().where(skill_bands.c.user_id == sa.bindparam("user"))
 _DELETE_USER_SKILLS = skills.delete().where(skills.c.user_id == sa.bindparam("user"))
-
-
-def _key_rows(width: int) -> sa.Subquery:
-    """The row-value keys bound as ``:ids`` as a derived table ``k`` (columns ``column1``
-    to ``column<width>``), to join on.
-
-    ``tuple_(...).in_(:ids)`` renders ``(a, b) IN (VALUES ...)``, which SQLite (3.40)
-    answers by scanning the whole table; joined, the keys are looked up in the index one by
-    one, so a batch costs what its keys cost, however large the table grows.
-    """
-    columns: list[sa.ColumnClause[Any]] = [sa.column(f"column{i}") for i in range(1, width + 1)]
-    return sa.text("SELECT * FROM :ids").bindparams(_ids).columns(*columns).subquery("k")
 
 
 # impact: (recipient, key), (recipient, position, beneficiary) and (mission, user) keys
@@ -509,14 +513,7 @@ _FEED_COLUMNS = (
     "last_seq",
     "depth",
 )
-_feed_keys = _key_rows(2)
-_FEED_GROUPS = sa.select(impact_feed).join(
-    _feed_keys,
-    sa.and_(
-        impact_feed.c.recipient == _feed_keys.c.column1,
-        impact_feed.c.group_key == _feed_keys.c.column2,
-    ),
-)
+_FEED_GROUPS = _pair_lookup(impact_feed, impact_feed.c.recipient, impact_feed.c.group_key)
 _feed_insert = sqlite_insert(impact_feed).values({c: sa.bindparam(c) for c in _FEED_COLUMNS})
 _SAVE_FEED_GROUPS = _feed_insert.on_conflict_do_update(
     index_elements=[impact_feed.c.recipient, impact_feed.c.position],
@@ -602,14 +599,7 @@ _SAVE_MISSIONS = _mission_insert.on_conflict_do_update(
     index_elements=[missions.c.id],
     set_={"total": _mission_insert.excluded.total, "announced": _mission_insert.excluded.announced},
 )
-_part_keys = _key_rows(2)
-_MISSION_PARTS = sa.select(mission_parts).join(
-    _part_keys,
-    sa.and_(
-        mission_parts.c.mission == _part_keys.c.column1,
-        mission_parts.c.user_id == _part_keys.c.column2,
-    ),
-)
+_MISSION_PARTS = _pair_lookup(mission_parts, mission_parts.c.mission, mission_parts.c.user_id)
 _PART_COLUMNS = ("mission", "user_id", "count")
 _part_insert = sqlite_insert(mission_parts).values({c: sa.bindparam(c) for c in _PART_COLUMNS})
 _ADD_MISSION_PARTS = _part_insert.on_conflict_do_update(
