@@ -63,11 +63,13 @@ class ImpactFold:
         *,
         consent: Callable[[Collection[str]], Mapping[str, bool]],
         links: Callable[[Collection[str]], Mapping[str, str]],
+        forgotten: Callable[[Collection[str]], Collection[str]],
     ) -> None:
         self.spec = spec
         self._session = session
         self._consent = consent
         self._links = links
+        self._forgotten = forgotten
         self._contributions: dict[str, StoredContribution | None] = {}
         self._referrers: dict[str, str | None] = {}
         self._identity: dict[str, str] = {}
@@ -155,6 +157,8 @@ class ImpactFold:
         referrer = created.referred_by
         if referrer is None or self.referrers([event.actor]):
             return None
+        if self._forgotten([referrer]):
+            return "the referrer was forgotten"
         ids = self.identities([event.actor, referrer])
         if ids[event.actor] == ids[referrer]:
             return f"{referrer!r} cannot refer {event.actor!r}: the same person"
@@ -170,11 +174,14 @@ class ImpactFold:
         changes: list[ImpactChange],
         notes: list[str],
     ) -> int:
+        beneficiary: str | None = helped.beneficiary
+        if helped.named and self._forgotten([helped.beneficiary]):
+            beneficiary = None  # named in the event's data, but they were forgotten
         for root in helped.credits:
             credits = attribute(
                 self,
                 root,
-                helped.beneficiary,
+                beneficiary,
                 decay=self.spec.decay,
                 max_depth=self.spec.max_depth,
                 mode=self.spec.mode,
@@ -195,7 +202,7 @@ class ImpactFold:
                 if n >= ITEMS_PER_EVENT:
                     notes.append(f"more than {ITEMS_PER_EVENT} people credited; the rest left out")
                     return n
-                changes.append(self._item(event, helped, root, credit, n))
+                changes.append(self._item(event, helped, beneficiary, root, credit, n))
                 n += 1
         return n
 
@@ -210,7 +217,13 @@ class ImpactFold:
         self._allowed[user] = enabled
 
     def _item(
-        self, event: EvidenceEvent, helped: Helped, root: str, credit: Credit, n: int
+        self,
+        event: EvidenceEvent,
+        helped: Helped,
+        beneficiary: str | None,
+        root: str,
+        credit: Credit,
+        n: int,
     ) -> ImpactChange:
         if credit.depth == 0:
             kind, node = "direct", root
@@ -249,16 +262,19 @@ class ImpactFold:
                 event.seq,
                 credit.depth,
             )
-        beneficiary = helped.beneficiary
-        seen_key = (recipient, group.position, beneficiary)
-        if seen_key not in self._seen:
-            found = (
-                self._session.seen_beneficiaries([seen_key]) if self._session is not None else ()
-            )
-            self._seen[seen_key] = seen_key in found
-        new_person = not self._seen[seen_key]
-        self._seen[seen_key] = True
-        names = (beneficiary, *(x for x in group.names if x != beneficiary))[:2]
+        new_person = True  # a forgotten beneficiary counts once each
+        if beneficiary is not None:
+            seen_key = (recipient, group.position, beneficiary)
+            if seen_key not in self._seen:
+                found = (
+                    self._session.seen_beneficiaries([seen_key])
+                    if self._session is not None
+                    else ()
+                )
+                self._seen[seen_key] = seen_key in found
+            new_person = not self._seen[seen_key]
+            self._seen[seen_key] = True
+        names = (beneficiary, *(x for x in group.names if x is None or x != beneficiary))[:2]
         group = attrs.evolve(
             group,
             items=group.items + 1,

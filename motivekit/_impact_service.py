@@ -132,14 +132,18 @@ class ImpactExplanation:
 
     def lines(self) -> list[str]:
         """The explanation as text, one line per item."""
-        noun = "item" if self.entry.items == 1 else "items"
-        out = [f"{self.entry.story}: these {self.entry.items} impact {noun} come from:"]
+        if self.entry.items == 1:
+            out = [f"{self.entry.story}: this impact item comes from:"]
+        else:
+            out = [f"{self.entry.story}: these {self.entry.items} impact items come from:"]
         for item in self.items:
-            path = (
-                "your own"
-                if item.depth == 0
-                else f"{item.depth} step{'s' if item.depth > 1 else ''} from yours"
-            )
+            steps = f"{item.depth} step{'s' if item.depth > 1 else ''}"
+            if item.depth == 0:
+                path = "your own"
+            elif item.contribution is None:
+                path = f"by someone you brought in, {steps} away"
+            else:
+                path = f"built on yours, {steps} away"
             event = (
                 f"{item.event_kind} {item.event_id!r}"
                 if item.event_id is not None
@@ -203,7 +207,8 @@ class MissionProgress:
     part: int | None = None
     """The person's own count (None when not asked, or their impact consent is off)."""
     part_story: str | None = None
-    """E.g. ``Your 14 pages were 3% of it``."""
+    """E.g. ``Your 14 pages were 3% of it`` (of the target, or of the total once it is
+    passed)."""
 
 
 def _percent(part: int, whole: int) -> str:
@@ -551,7 +556,7 @@ class Impact:
         story = f"{mission.title}: {total} of {target} {unit} ({_percent(total, target)})"
         part_story = None
         if part:
-            share = _percent(part, total)
+            share = _percent(part, max(target, total))  # of the whole mission
             if part == 1:
                 part_story = f"One of the {total} {unit} was yours ({share} of it)"
             else:
@@ -576,7 +581,8 @@ class Impact:
         self, mission_id: str, *, after: str | None = None, limit: int = 100
     ) -> list[tuple[str, int]]:
         """Everyone's part in a mission whose rules show contributors, as ``(user, count)``
-        in user-id order (never ranked); page with ``after`` = the last user seen."""
+        in user-id order (never ranked); page with ``after`` = the last user seen. People
+        who switched impact off are left out (a page may then hold fewer than ``limit``)."""
         mission = self._mission(mission_id)
         if mission.show != "contributors":
             raise NotPermitted(
@@ -586,7 +592,10 @@ class Impact:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 1000:
             raise InvalidInput(f"limit must be a whole number from 1 to 1000, got {limit!r}")
         with self._store.reading() as session:
-            return session.mission_contributors(mission.id, after, limit)
+            parts = session.mission_contributors(mission.id, after, limit)
+            choices = session.consents([u for u, _ in parts])
+        key = Mechanic.IMPACT.value
+        return [(u, n) for u, n in parts if choices.get(u, {}).get(key, self._default)]
 
 
 def _change(item: ImpactItem, group: FeedGroup | None) -> ImpactChange:
@@ -598,7 +607,7 @@ def _change(item: ImpactItem, group: FeedGroup | None) -> ImpactChange:
         kind,
         item.node,
         item.root,
-        item.beneficiary or SOMEONE,
+        item.beneficiary,
         item.depth,
         item.share,
     )

@@ -199,7 +199,8 @@ class ImpactChange:
     """Their contribution the credit reached them through (None for ``referral``)."""
     root: str
     """The contribution the event credited."""
-    beneficiary: str
+    beneficiary: str | None
+    """Who was helped (None: someone who was forgotten)."""
     depth: int
     """Steps between the credited contribution and theirs (0: it is theirs)."""
     share: float

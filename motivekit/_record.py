@@ -137,7 +137,13 @@ class Recorder:
             choices = session.consents(users)
             return {u: choices.get(u, {}).get(Mechanic.IMPACT.value, default) for u in users}
 
-        fold = ImpactFold(self.impact, session, consent=consent, links=session.identity_groups)
+        fold = ImpactFold(
+            self.impact,
+            session,
+            consent=consent,
+            links=session.identity_groups,
+            forgotten=session.forgotten,
+        )
         out = {}
         for i, event in touched:
             ev = EvidenceEvent(seqs[i], event.kind, event.actor, event.at or now, event.data)

@@ -115,7 +115,8 @@ class ReplayReport:
         out += list(self.missions)
         resumed = f", resumed after {self.resumed_after!r}" if self.resumed_after else ""
         out.append(
-            f"rules version {self.version}: {self.people} people replayed{resumed}; "
+            f"rules version {self.version}: {self.people} "
+            f"{'person' if self.people == 1 else 'people'} replayed{resumed}; "
             f"{len(self.changed)} {verb}"
         )
         return out
@@ -247,6 +248,7 @@ class Replayer:
                         session,
                         consent=impact_consent.lookup,
                         links=session.identity_groups,
+                        forgotten=session.forgotten,
                     )
                     _apply_impact(folded, impact_steps, impact_consent)
                     folded.save(session)
@@ -272,7 +274,11 @@ class Replayer:
         impact_consent = ConsentTrail(self._defaults[Mechanic.IMPACT], Mechanic.IMPACT)
         with self._store.reading() as session:
             folded = ImpactFold(
-                impact, None, consent=impact_consent.lookup, links=session.identity_groups
+                impact,
+                None,
+                consent=impact_consent.lookup,
+                links=session.identity_groups,
+                forgotten=session.forgotten,
             )
             for entries in _journal(session) if tracks or impact.kinds else ():
                 fold_entries(fold, entries, consent)

@@ -1143,6 +1143,11 @@ class StoreContract:
             assert s.mission_contributors("m-1", None, 10) == [("bo", 3)]
             assert s.mission_contributors("m-2", None, 10) == []
             assert s.missions(["m-1"]) == {"m-1": StoredMission("m-1", 6, ())}
+            # only a digest of the id is kept, and it is all the store can say
+            assert s.forgotten(["ada", "bo", "kim"]) == {"ada"}
+        with store.writing() as s:
+            s.clear_impact()  # a replay starts afresh but does not bring them back
+            assert s.forgotten(["ada", "kim"]) == {"ada"}
 
     def test_clearing_impact_keeps_choices_and_identity_links(self, store: Store) -> None:
         entry_ = feed_group("ada", 1024)

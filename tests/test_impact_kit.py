@@ -386,10 +386,10 @@ def test_missions_show_the_groups_progress_and_each_persons_part(ikit: Kit) -> N
     ikit.record(page("bob"))
     progress = ikit.impact.mission("handbook", "ada")
     assert progress.story == "Translate the handbook: 5 of 10 pages (50%)"
-    assert progress.part_story == "Your 4 pages were 80% of it"
+    assert progress.part_story == "Your 4 pages were 40% of it"  # of the 10-page mission
     assert (progress.reached, progress.next_milestone, progress.done) == ((3, 5), 10, False)
     assert ikit.impact.mission("handbook", "bob").part_story == (
-        "One of the 5 pages was yours (20% of it)"
+        "One of the 5 pages was yours (10% of it)"
     )
     assert ikit.impact.mission("handbook").part is None
     milestones = [e for e in ikit.journal.read(limit=100) if e.type == "milestone"]
@@ -409,6 +409,8 @@ def test_contributors_are_listed_by_name_never_ranked(kit_url: str, clock: FakeC
         kit.record_many([page("zed"), page("zed"), page("ada"), page("mo")])
         assert kit.impact.contributors("handbook") == [("ada", 1), ("mo", 1), ("zed", 2)]
         assert kit.impact.contributors("handbook", after="ada", limit=1) == [("mo", 1)]
+        kit.consent.set("mo", "impact", False, by="mo")
+        assert kit.impact.contributors("handbook") == [("ada", 1), ("zed", 2)]
 
 
 def test_a_person_without_impact_consent_counts_but_has_no_part(ikit: Kit) -> None:
@@ -537,3 +539,24 @@ def test_when_a_week_starts_in_utc() -> None:
     monday = datetime(2026, 11, 2, 0, 30, tzinfo=UTC)
     assert week_of(monday).isoformat() == "2026-11-02"
     assert week_of(monday - timedelta(hours=1)).isoformat() == "2026-10-26"
+
+
+def test_a_replay_after_forget_does_not_bring_the_person_back(
+    kit_url: str, clock: FakeClock
+) -> None:
+    with Kit.open(kit_url, clock=clock, rules=rules()) as kit:
+        kit.record(answer("ada", "a1"))
+        kit.record(Event("use-1", "fix.used", actor="ci", data={"fixes": "a1", "team": "stu"}))
+        kit.record(answer("stu", "s1"))
+        kit.record(answer("bob", "b1", invited_by="stu"))
+        assert stories(kit, "ada") == ["stu used your fix to ship their release"]
+        kit.privacy.forget("stu")
+        assert stories(kit, "ada") == ["Someone used your fix to ship their release"]
+        kit.replay()
+        # other people's events still name stu in their data: the replay must not use it
+        assert stories(kit, "ada") == ["Someone used your fix to ship their release"]
+        changes = kit.record(helpful("zed", "b1")).impact_changes
+        assert [c.recipient for c in changes] == ["bob"]  # no referral to a forgotten person
+        kit.record(Event("use-2", "fix.used", actor="ci", data={"fixes": "a1", "team": "stu"}))
+        assert kit.impact.feed("ada").entries[0].people == 2
+        assert "stu" not in " ".join(stories(kit, "ada"))

@@ -66,6 +66,8 @@ class Helped:
     rule: BeneficiaryRule
     credits: tuple[str, ...]
     beneficiary: str
+    named: bool = False
+    """Whether the beneficiary was named in the event's data (not its actor)."""
 
 
 @attrs.frozen
@@ -187,7 +189,7 @@ class ImpactSpec:
                     )
                     continue
                 who = named
-            helped.append(Helped(b, credits, who))
+            helped.append(Helped(b, credits, who, b.beneficiary is not None))
         missions = tuple(m for m in self.missions if m.target.event == kind)
         return Reading(tuple(created), tuple(helped), missions, tuple(skipped))
 

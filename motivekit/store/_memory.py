@@ -27,6 +27,7 @@ from motivekit.store._protocol import (
     StoredEntry,
     StoredMission,
     StoredSkill,
+    forgotten_digest,
 )
 
 __all__ = ["MemoryStore"]
@@ -57,6 +58,7 @@ class _Tables:
         self.impact_prefs: dict[str, ImpactPrefs] = {}
         self.missions: dict[str, StoredMission] = {}
         self.mission_parts: dict[tuple[str, str], int] = {}
+        self.forgotten: dict[bytes, bool] = {}
 
 
 class _MemorySession:
@@ -471,7 +473,11 @@ class _MemorySession:
                 self._pop(table, user)
         for part in [k for k in t.mission_parts if k[1] == user]:
             self._pop(t.mission_parts, part)
+        self._put(t.forgotten, forgotten_digest(user), True)
         return len(mine)
+
+    def forgotten(self, people: Collection[str]) -> set[str]:
+        return {p for p in people if forgotten_digest(p) in self._t.forgotten}
 
     def clear_impact(self) -> None:
         t = self._t

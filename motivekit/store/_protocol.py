@@ -9,6 +9,7 @@ is the specification: every store must pass it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
@@ -31,6 +32,7 @@ __all__ = [
     "StoredEntry",
     "StoredMission",
     "StoredSkill",
+    "forgotten_digest",
 ]
 
 _T = TypeVar("_T")
@@ -499,8 +501,14 @@ class Session(Protocol):
         """Erase ``user`` from impact: delete their feed, items, choices, referral, identity
         group, mission parts and the referrals they made or received (the people they
         brought in have no referrer any more); make them None as owner of contributions
-        and as beneficiary of others' items (and in those entries' names). Returns how
-        many items of theirs were deleted."""
+        and as beneficiary of others' items (and in those entries' names); keep their
+        :func:`forgotten_digest` (see :meth:`forgotten`). Returns how many items of
+        theirs were deleted."""
+        ...
+
+    def forgotten(self, people: Collection[str]) -> set[str]:
+        """Those of ``people`` who were forgotten (:func:`forgotten_digest` is kept for
+        each, not the id), so ids in other people's event data do not bring them back."""
         ...
 
     def clear_impact(self) -> None:
@@ -529,6 +537,12 @@ class Store(Protocol):
     def close(self) -> None:
         """Release connections."""
         ...
+
+
+def forgotten_digest(user: str) -> bytes:
+    """What is kept of a forgotten person: SHA-256 of their id under a fixed label. It
+    names no one, but lets a guessed id be matched (that is its purpose)."""
+    return hashlib.sha256(b"motivekit forgotten person\x00" + user.encode("utf-8")).digest()
 
 
 def chunked(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:

@@ -14,6 +14,7 @@ __all__ = [
     "consents",
     "goal_days",
     "goals",
+    "forgotten",
     "identity_groups",
     "impact_contributions",
     "impact_feed",
@@ -185,6 +186,12 @@ impact_referrals = sa.Table(
     sa.Column("user_id", sa.String(200), primary_key=True),
     sa.Column("referrer", sa.String(200), nullable=False),
     sa.Index(PREFIX + "impact_referrals_referrer", "referrer"),
+)
+
+forgotten = sa.Table(
+    PREFIX + "forgotten",
+    metadata,
+    sa.Column("digest", sa.LargeBinary(32), primary_key=True),
 )
 
 identity_groups = sa.Table(

@@ -38,10 +38,12 @@ from motivekit.store._protocol import (
     StoredMission,
     StoredSkill,
     chunked,
+    forgotten_digest,
 )
 from motivekit.store._schema import (
     checkpoints,
     consents,
+    forgotten,
     goal_days,
     goals,
     identity_groups,
@@ -480,6 +482,12 @@ _ADD_REFERRALS = (
     .values({c: sa.bindparam(c) for c in _REFERRAL_COLUMNS})
     .on_conflict_do_nothing(index_elements=[impact_referrals.c.user_id])
 )
+_FORGOTTEN = sa.select(forgotten.c.digest).where(forgotten.c.digest.in_(_ids))
+_ADD_FORGOTTEN = (
+    sqlite_insert(forgotten)
+    .values(digest=sa.bindparam("digest"))
+    .on_conflict_do_nothing(index_elements=[forgotten.c.digest])
+)
 _IDENTITY_GROUPS = sa.select(identity_groups.c.user_id, identity_groups.c.group_id).where(
     identity_groups.c.user_id.in_(_ids)
 )
@@ -720,7 +728,7 @@ class _SqlSession:
     def _in_chunks(
         self,
         statement: sa.Executable,
-        ids: Collection[str] | Collection[tuple[Any, ...]],
+        ids: Collection[str] | Collection[bytes] | Collection[tuple[Any, ...]],
         *,
         size: int = _IN_CHUNK,
         **params: Any,
@@ -1133,7 +1141,12 @@ class _SqlSession:
             _DELETE_USER_PARTS,
         ):
             self._conn.execute(statement, by_user)
+        self._conn.execute(_ADD_FORGOTTEN, {"digest": forgotten_digest(user)})
         return deleted
+
+    def forgotten(self, people: Collection[str]) -> set[str]:
+        digests = {forgotten_digest(p): p for p in people}
+        return {digests[bytes(r[0])] for r in self._in_chunks(_FORGOTTEN, list(digests))}
 
     def clear_impact(self) -> None:
         for table in (

@@ -41,6 +41,10 @@ def upgrade() -> None:
         "motivekit_impact_referrals_referrer", "motivekit_impact_referrals", ["referrer"]
     )
     op.create_table(
+        "motivekit_forgotten",
+        sa.Column("digest", sa.LargeBinary(32), primary_key=True),
+    )
+    op.create_table(
         "motivekit_identity_groups",
         sa.Column("user_id", sa.String(200), primary_key=True),
         sa.Column("group_id", sa.String(200), nullable=False),
@@ -120,5 +124,6 @@ def downgrade() -> None:
     op.drop_table("motivekit_impact_items")
     op.drop_table("motivekit_impact_feed")
     op.drop_table("motivekit_identity_groups")
+    op.drop_table("motivekit_forgotten")
     op.drop_table("motivekit_impact_referrals")
     op.drop_table("motivekit_impact_contributions")
