@@ -7,7 +7,9 @@ import textwrap
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -560,3 +562,77 @@ def test_a_replay_after_forget_does_not_bring_the_person_back(
         kit.record(Event("use-2", "fix.used", actor="ci", data={"fixes": "a1", "team": "stu"}))
         assert kit.impact.feed("ada").entries[0].people == 2
         assert "stu" not in " ".join(stories(kit, "ada"))
+
+
+def _help_from_another_process(url: str, worker: int, rounds: int) -> None:
+    with Kit.open(url, rules=rules()) as kit:
+        for r in range(rounds):
+            kit.record_many(
+                [
+                    # each worker helps 20 different people twice: 40 people, 80 items
+                    attrs.evolve(helpful(f"h{(r * 3 + worker) % 60}", "c2"), id=f"w{worker}-h{r}"),
+                    attrs.evolve(page(f"t{worker}"), id=f"w{worker}-p{r}"),
+                ]
+            )
+
+
+def test_two_processes_recording_help_and_pages_count_everything_once(tmp_path: Path) -> None:
+    import multiprocessing
+
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    with Kit.open(url, rules=rules()) as kit:
+        for i in range(3):
+            kit.record(answer(f"u{i}", f"c{i}", cites=f"c{i - 1}" if i else None))
+    spawn = multiprocessing.get_context("spawn")
+    workers = [spawn.Process(target=_help_from_another_process, args=(url, w, 40)) for w in (0, 1)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+        assert w.exitcode == 0
+    with Kit.open(url, rules=rules()) as kit:
+        (direct,) = kit.impact.feed("u2")
+        assert (direct.items, direct.people) == (80, 40)
+        (built_on,) = kit.impact.feed("u0")
+        assert (built_on.items, built_on.people, built_on.depth) == (80, 40, 2)
+        handbook = kit.impact.mission("handbook", "t0")
+        assert (handbook.total, handbook.part) == (80, 40)
+        milestones = [e for e in kit.journal.read(limit=1000) if e.type == "milestone"]
+        assert sorted(e.payload["milestone"] for e in milestones) == [3, 5, 10]
+        assert kit.replay(dry_run=True).changed == ()
+
+
+def test_the_cli_explains_a_feed_entry_and_reports_impact_in_replays(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from motivekit.cli import main
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    v1, v2 = tmp_path / "v1.yaml", tmp_path / "v2.yaml"
+    v1.write_text(design(1))
+    v2.write_text(design(2, attribution="{decay: 0.5, max_depth: 6, mode: direct}"))
+    with Kit.open(url, rules=v1) as kit:
+        for i in range(3):
+            kit.record(answer(f"u{i}", f"c{i}", cites=f"c{i - 1}" if i else None))
+        kit.record(helpful("ben", "c2"))
+        entry = kit.impact.feed("u0").entries[0]
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(main, list(args))
+        return result.exit_code, result.stdout
+
+    code, out = run("explain", "--url", url, "u0", "--feed-entry", entry.id)
+    assert code == 0, out
+    first, second = out.splitlines()
+    assert first == "Work built on your answer helped ben: this impact item comes from:"
+    assert second.startswith("  #4 answer.marked_helpful 'ev-")
+    assert second.endswith("ben was helped by 'c2' (built on yours, 2 steps away; share 0.125)")
+    code, out = run("explain", "--url", url, "u0", "--feed-entry", entry.id, "--json")
+    why = json.loads(out)
+    assert (why["items"][0]["depth"], why["items"][0]["share"]) == (2, 0.125)
+    code, out = run("replay", "--url", url, "--rules", str(v2), "--json")
+    assert code == 0, out
+    (person,) = json.loads(out)["changed"]
+    assert (person["person"], person["impact"]) == ("u0", ["impact items: 1 → 0"])

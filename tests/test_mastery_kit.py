@@ -628,7 +628,7 @@ def test_cli_explains_a_skill_and_reports_skill_changes(tmp_path: Path, clock: F
     assert why["skill"]["level"] == "Practising"
     code, _, err = run("explain", "--url", url, "ada")
     assert code == 2
-    assert "name a GOAL id or a --track" in err
+    assert "name one of a GOAL id, a --track or a --feed-entry" in err
     code, _, err = run("explain", "--url", url, "--rules", str(v1), "ada", "--track", "nope")
     assert code == 1
     assert "UnknownTrack: no skill track 'nope'" in err

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from motivekit._explain import Explanation
+from motivekit._impact_service import ImpactExplanation
 from motivekit._mastery_service import SkillExplanation
 from motivekit._replay import ReplayReport
 from motivekit.cli._options import opened, url_option
@@ -70,6 +71,9 @@ def replay(url: str, rules_file: Path, dry_run: bool, as_json: bool, batch: int)
 @click.argument("user")
 @click.argument("goal", required=False)
 @click.option("--track", help="Explain USER's skill on this track instead of a goal.")
+@click.option(
+    "--feed-entry", "entry", help="Explain this entry of USER's impact feed (FeedEntry.id)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
 def explain(
     url: str,
@@ -77,21 +81,29 @@ def explain(
     user: str,
     goal: str | None,
     track: str | None,
+    entry: str | None,
     as_json: bool,
 ) -> None:
-    """Show the journal entries behind USER's progress on GOAL (a goal id), or behind
-    their skill on a track (--track)."""
-    if (goal is None) == (track is None):
-        raise click.UsageError("name a GOAL id or a --track, not both and not neither")
+    """Show the journal entries behind USER's progress on GOAL (a goal id), behind their
+    skill on a track (--track), or behind an entry of their impact feed (--feed-entry)."""
+    if sum(x is not None for x in (goal, track, entry)) != 1:
+        raise click.UsageError("name one of a GOAL id, a --track or a --feed-entry")
     with opened(url, rules_file) as kit:
-        why: Explanation | SkillExplanation
+        why: Explanation | SkillExplanation | ImpactExplanation
         if goal is not None:
             why = kit.explain(user, goal)
-        else:
-            assert track is not None
+        elif track is not None:
             why = kit.mastery.explain(user, track)
+        else:
+            assert entry is not None
+            why = kit.impact.explain(user, entry)
     if as_json:
-        data = _explanation_json(why) if isinstance(why, Explanation) else _skill_json(why)
+        if isinstance(why, Explanation):
+            data = _explanation_json(why)
+        elif isinstance(why, SkillExplanation):
+            data = _skill_json(why)
+        else:
+            data = _impact_json(why)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for line in why.lines():
@@ -114,9 +126,42 @@ def _report_json(report: ReplayReport) -> dict[str, Any]:
                     {"track": k.track, "title": k.title, "changes": list(k.changes)}
                     for k in p.skills
                 ],
+                "impact": list(p.impact),
             }
             for p in report.changed
         ],
+        "missions": list(report.missions),
+    }
+
+
+def _impact_json(why: ImpactExplanation) -> dict[str, Any]:
+    entry = why.entry
+    return {
+        "user": why.user,
+        "entry": {
+            "id": entry.id,
+            "kind": entry.kind,
+            "story": entry.story,
+            "people": entry.people,
+            "items": entry.items,
+            "contribution": entry.contribution,
+            "week": entry.week.isoformat(),
+        },
+        "items": [
+            {
+                "seq": i.seq,
+                "event_id": i.event_id,
+                "event_kind": i.event_kind,
+                "at": i.at.isoformat(),
+                "beneficiary": i.beneficiary,
+                "root": i.root,
+                "contribution": i.contribution,
+                "depth": i.depth,
+                "share": i.share,
+            }
+            for i in why.items
+        ],
+        "more": why.more,
     }
 
 
