@@ -19,7 +19,7 @@ from motivekit._errors import (
     UnknownMission,
 )
 from motivekit._impact_fold import milestones_of, week_of
-from motivekit._model import ImpactChange, check_name
+from motivekit._model import ImpactChange, check_instant, check_name
 from motivekit._time import Clock
 from motivekit.audit._log import LogWriter
 from motivekit.impact._spec import ImpactSpec
@@ -425,7 +425,7 @@ class Impact:
         :meth:`digest_sent` for each; until then they stay due."""
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise InvalidInput(f"limit must be a whole number >= 1, got {limit!r}")
-        now = at or self._clock()
+        now = self._clock() if at is None else check_instant(at, "at", InvalidInput)
         out: list[Digest] = []
         after = None
         with self._store.reading() as session:
@@ -484,14 +484,13 @@ class Impact:
         """Mark ``digest`` as sent: its items are not in the next one."""
         if not isinstance(digest, Digest):
             raise InvalidInput(f"pass a Digest from kit.impact.digests(), got {digest!r}")
+        when = self._clock() if at is None else check_instant(at, "at", InvalidInput)
         with self._writer.transaction() as session:
             prefs = session.impact_prefs([digest.user]).get(digest.user)
             if prefs is None:
                 return  # the person was forgotten meanwhile
             seq = max(prefs.digest_seq, digest.up_to_seq)
-            session.save_impact_prefs(
-                attrs.evolve(prefs, digest_seq=seq, digest_at=at or self._clock())
-            )
+            session.save_impact_prefs(attrs.evolve(prefs, digest_seq=seq, digest_at=when))
 
     # -- identities -------------------------------------------------------------------------
 

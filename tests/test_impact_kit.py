@@ -376,6 +376,10 @@ def test_digests_are_opt_in_and_batch_new_impact(ikit: Kit, clock: FakeClock) ->
         ikit.impact.set_digest("ada", None, by="bob")
     with pytest.raises(InvalidInput):
         ikit.impact.set_digest("ada", "hourly", by="ada")
+    with pytest.raises(InvalidInput, match="at"):
+        ikit.impact.digests(at=datetime(2026, 11, 5))  # naive: no time zone
+    with pytest.raises(InvalidInput):
+        ikit.impact.digest_sent("digest")  # type: ignore[arg-type]
 
 
 # -- missions -----------------------------------------------------------------------------
