@@ -407,8 +407,10 @@ class Kit:
         People are rebuilt in batches, each in its own transaction that also records how
         far the replay came: an interrupted replay (a crash, Ctrl-C) resumes where it
         stopped when called again. ``progress(done, total)`` is called after each batch
-        of ``batch`` people. ``dry_run=True`` changes nothing and reports what would change
-        for whom.
+        of ``batch`` people. Skill states, learned items, contributions, impact feeds and
+        mission totals depend on everyone's entries in order, so they are then rebuilt in
+        one resumable pass over the journal. ``dry_run=True`` changes nothing and reports
+        what would change for whom.
         """
         return self._replayer.run(
             self.goals.menu,
