@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 
 from motivekit._errors import ConfigError, InvalidConsent
 
-__all__ = ["DEFAULT_CONSENT", "Consent", "Mechanic", "check_mechanic", "consent_defaults"]
+__all__ = [
+    "DEFAULT_CONSENT",
+    "Consent",
+    "Mechanic",
+    "check_mechanic",
+    "consent_defaults",
+    "switched_on",
+]
 
 
 class Mechanic(enum.StrEnum):
@@ -27,6 +34,17 @@ DEFAULT_CONSENT: Mapping[Mechanic, bool] = {
     Mechanic.IMPACT: True,
     Mechanic.NUDGES: False,  # nudges are opt-in only
 }
+
+
+def switched_on(
+    choices: Mapping[str, Mapping[str, bool]],
+    users: Iterable[str],
+    mechanic: Mechanic,
+    default: bool,
+) -> dict[str, bool]:
+    """Whether each of ``users`` has ``mechanic`` on, given the explicit ``choices`` of
+    those who made any (as ``Session.consents`` returns them) and the Kit's default."""
+    return {u: choices.get(u, {}).get(mechanic.value, default) for u in users}
 
 
 def check_mechanic(value: object) -> Mechanic:

@@ -36,7 +36,7 @@ from motivekit.store._protocol import (
     StoredMission,
 )
 
-__all__ = ["ITEMS_PER_EVENT", "ImpactFold", "milestones_of", "week_of"]
+__all__ = ["ITEMS_PER_EVENT", "ImpactFold", "item_kind", "milestones_of", "week_of"]
 
 ITEMS_PER_EVENT = 1024
 """Impact items one event can make (a feed position is ``seq * 1024 + n``)."""
@@ -46,6 +46,14 @@ def week_of(at: datetime) -> date:
     """The Monday (UTC) of the week ``at`` falls in."""
     day = at.astimezone(UTC).date()
     return day - timedelta(days=day.weekday())
+
+
+def item_kind(depth: int, node: str | None) -> str:
+    """``direct`` (the recipient's own contribution helped), ``built-on`` (work built on
+    their contribution ``node`` helped) or ``referral`` (they brought its author in)."""
+    if depth == 0:
+        return "direct"
+    return "built-on" if node is not None else "referral"
 
 
 def milestones_of(mission: Mission) -> tuple[int, ...]:
@@ -77,6 +85,7 @@ class ImpactFold:
         self._groups: dict[tuple[str, str], FeedGroup | None] = {}
         self._seen: dict[tuple[str, int, str], bool] = {}
         self._missions: dict[str, StoredMission] = {}
+        self._stored_parts: dict[tuple[str, str], int] = {}
         self._new_contributions: list[StoredContribution] = []
         self._new_referrals: dict[str, str] = {}
         self._dirty_groups: dict[tuple[str, int], FeedGroup] = {}
@@ -125,24 +134,20 @@ class ImpactFold:
 
     def apply(
         self, event: EvidenceEvent, reading: Reading
-    ) -> tuple[list[ImpactChange], list[MissionChange], list[str]]:
-        """Apply one event; what it changed, and what it could not do (with why)."""
-        notes = list(reading.skipped)
+    ) -> tuple[list[ImpactChange], list[MissionChange]]:
+        """Apply one event; who it credited and which missions it counted towards."""
         for created in reading.created:
-            note = self._create(event, created)
-            if note:
-                notes.append(note)
+            self._create(event, created)
         changes: list[ImpactChange] = []
-        n = 0
         for helped in reading.helped:
-            n = self._help(event, helped, n, changes, notes)
+            self._help(event, helped, changes)
         missions = [self._count(event, m) for m in reading.missions]
-        return changes, missions, notes
+        return changes, missions
 
-    def _create(self, event: EvidenceEvent, created: Created) -> str | None:
+    def _create(self, event: EvidenceEvent, created: Created) -> None:
         self._load_contributions([created.id])
         if self._contributions[created.id] is not None:
-            return f"contribution {created.id!r} exists already; the first event made it"
+            return  # the first event that names an id makes the contribution
         contribution = StoredContribution(
             created.id,
             event.actor,
@@ -155,25 +160,15 @@ class ImpactFold:
         self._contributions[created.id] = contribution
         self._new_contributions.append(contribution)
         referrer = created.referred_by
-        if referrer is None or self.referrers([event.actor]):
-            return None
-        if self._forgotten([referrer]):
-            return "the referrer was forgotten"
+        if referrer is None or self.referrers([event.actor]) or self._forgotten([referrer]):
+            return  # no referral, the first one counts, and a forgotten person is not named
         ids = self.identities([event.actor, referrer])
-        if ids[event.actor] == ids[referrer]:
-            return f"{referrer!r} cannot refer {event.actor!r}: the same person"
-        self._referrers[event.actor] = referrer
-        self._new_referrals[event.actor] = referrer
-        return None
+        if ids[event.actor] != ids[referrer]:  # nobody refers themselves
+            self._referrers[event.actor] = referrer
+            self._new_referrals[event.actor] = referrer
 
-    def _help(
-        self,
-        event: EvidenceEvent,
-        helped: Helped,
-        n: int,
-        changes: list[ImpactChange],
-        notes: list[str],
-    ) -> int:
+    def _help(self, event: EvidenceEvent, helped: Helped, changes: list[ImpactChange]) -> None:
+        """Credit everyone ``helped`` reaches; items are numbered on from ``changes``."""
         beneficiary: str | None = helped.beneficiary
         if helped.named and self._forgotten([helped.beneficiary]):
             beneficiary = None  # named in the event's data, but they were forgotten
@@ -186,25 +181,14 @@ class ImpactFold:
                 max_depth=self.spec.max_depth,
                 mode=self.spec.mode,
             )
-            if not credits:
-                if self._contributions.get(root) is None:
-                    notes.append(f"no contribution {root!r} (yet)")
-                else:
-                    notes.append(
-                        f"{helped.beneficiary!r} cannot be credited as helped by "
-                        f"{root!r}: it is their own work or a linked identity's"
-                    )
-                continue
+            # no credits: an unknown contribution, or help from oneself or a linked identity
             allowed = self._allows({c.user for c in credits})
             for credit in credits:
                 if not allowed[credit.user]:
                     continue
-                if n >= ITEMS_PER_EVENT:
-                    notes.append(f"more than {ITEMS_PER_EVENT} people credited; the rest left out")
-                    return n
-                changes.append(self._item(event, helped, beneficiary, root, credit, n))
-                n += 1
-        return n
+                if len(changes) >= ITEMS_PER_EVENT:
+                    return  # the rest are left out
+                changes.append(self._item(event, helped, beneficiary, root, credit, len(changes)))
 
     def _allows(self, users: Iterable[str]) -> Mapping[str, bool]:
         missing = [u for u in users if u not in self._allowed]
@@ -225,12 +209,8 @@ class ImpactFold:
         credit: Credit,
         n: int,
     ) -> ImpactChange:
-        if credit.depth == 0:
-            kind, node = "direct", root
-        elif credit.contribution is not None:
-            kind, node = "built-on", credit.contribution
-        else:
-            kind, node = "referral", None
+        node = root if credit.depth == 0 else credit.contribution
+        kind = item_kind(credit.depth, node)
         week = week_of(event.at)
         if kind == "direct":
             key = f"direct:{helped.rule.index}:{root}:{week.isoformat()}"
@@ -333,10 +313,11 @@ class ImpactFold:
         return MissionChange(mission.id, event.actor, total, mission.target.count, part, reached)
 
     def _part(self, mission_id: str, user: str) -> int:
-        stored = 0
-        if self._session is not None:
-            stored = self._session.mission_parts([(mission_id, user)]).get((mission_id, user), 0)
-        return stored + self.parts[mission_id, user]
+        key = (mission_id, user)
+        if key not in self._stored_parts:
+            found = self._session.mission_parts([key]) if self._session is not None else {}
+            self._stored_parts[key] = found.get(key, 0)
+        return self._stored_parts[key] + self.parts[key]
 
     def announced(self, mission_id: str, milestone: int) -> None:
         """A milestone entry was written (or is being folded from the journal)."""
@@ -373,6 +354,9 @@ class ImpactFold:
         session.save_missions([self._missions[m] for m in sorted(self._dirty_missions)])
         session.add_mission_parts(dict(self.parts))
         # Parts are added, not replaced: what was saved is now the store's.
+        for key, n in self.parts.items():
+            if key in self._stored_parts:
+                self._stored_parts[key] += n
         self._new_contributions, self._new_referrals = [], {}
         self._dirty_groups, self._dirty_missions = {}, set()
         self.items, self.parts = [], Counter()

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 import attrs
 
 from motivekit._canonical import JSONValue
-from motivekit._consent import Mechanic
+from motivekit._consent import Mechanic, switched_on
 from motivekit._entries import command_draft
 from motivekit._errors import (
     InvalidInput,
@@ -18,7 +18,7 @@ from motivekit._errors import (
     UnknownFeedEntry,
     UnknownMission,
 )
-from motivekit._impact_fold import milestones_of, week_of
+from motivekit._impact_fold import item_kind, milestones_of, week_of
 from motivekit._model import ImpactChange, check_instant, check_name
 from motivekit._time import Clock
 from motivekit.audit._log import LogWriter
@@ -242,9 +242,17 @@ class Impact:
     def _use(self, spec: ImpactSpec, rules_version: int) -> None:
         self.spec, self._rules = spec, rules_version
 
+    def _switched_on(self, session: Session, users: list[str]) -> dict[str, bool]:
+        return switched_on(session.consents(users), users, Mechanic.IMPACT, self._default)
+
     def _allowed(self, session: Session, user: str) -> bool:
-        choice = session.consents([user]).get(user, {}).get(Mechanic.IMPACT.value)
-        return self._default if choice is None else choice
+        return self._switched_on(session, [user])[user]
+
+    @staticmethod
+    def _group_at(session: Session, recipient: str, position: int) -> FeedGroup | None:
+        """The feed entry of ``recipient`` at ``position``, if there is one."""
+        found = session.feed_page(recipient, position + 1, 1)
+        return found[0] if found and found[0].position == position else None
 
     # -- feeds ------------------------------------------------------------------------------
 
@@ -334,12 +342,11 @@ class Impact:
             raise UnknownFeedEntry(f"{entry!r} is not a feed entry id; pass FeedEntry.id")
         limit = 500
         with self._store.reading() as session:
-            groups = session.feed_page(user, position + 1, 1)
-            if not groups or groups[0].position != position:
+            group = self._group_at(session, user, position)
+            if group is None:
                 raise UnknownFeedEntry(
                     f"{user!r} has no feed entry {entry!r}; see kit.impact.feed({user!r})"
                 )
-            group = groups[0]
             items = session.group_items(user, position, limit)
             shown = self._namer(session, [*group.names, *(i.beneficiary for i in items)], names)
             explained = []
@@ -368,12 +375,7 @@ class Impact:
         with self._store.reading() as session:
             seq = session.known_events([event_id]).get(event_id)
             items = [] if seq is None else session.event_items(seq)
-            feed = {
-                (i.recipient, i.position): g
-                for i in items
-                for g in session.feed_page(i.recipient, i.position + 1, 1)
-            }
-        return tuple(_change(i, feed.get((i.recipient, i.position))) for i in items)
+        return tuple(_change(i) for i in items)
 
     # -- people's choices -------------------------------------------------------------------
 
@@ -457,10 +459,10 @@ class Impact:
         shown = self._namer(session, [i.beneficiary for i in items], None)
         lines = []
         for position in sorted(by_group, reverse=True):
-            found = session.feed_page(prefs.user, position + 1, 1)
-            if not found:
+            group = self._group_at(session, prefs.user, position)
+            if group is None:
                 continue
-            group, new = found[0], by_group[position]
+            new = by_group[position]
             people: list[str | None] = []
             for item in reversed(new):
                 if item.beneficiary is None or item.beneficiary not in people:
@@ -592,18 +594,14 @@ class Impact:
             raise InvalidInput(f"limit must be a whole number from 1 to 1000, got {limit!r}")
         with self._store.reading() as session:
             parts = session.mission_contributors(mission.id, after, limit)
-            choices = session.consents([u for u, _ in parts])
-        key = Mechanic.IMPACT.value
-        return [(u, n) for u, n in parts if choices.get(u, {}).get(key, self._default)]
+            allowed = self._switched_on(session, [u for u, _ in parts])
+        return [(u, n) for u, n in parts if allowed[u]]
 
 
-def _change(item: ImpactItem, group: FeedGroup | None) -> ImpactChange:
-    kind = "direct" if item.depth == 0 else "built-on" if item.node is not None else "referral"
-    if group is not None:
-        kind = group.kind
+def _change(item: ImpactItem) -> ImpactChange:
     return ImpactChange(
         item.recipient,
-        kind,
+        item_kind(item.depth, item.node),
         item.node,
         item.root,
         item.beneficiary,

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import attrs
 
-from motivekit._consent import Mechanic
+from motivekit._consent import Mechanic, switched_on
 from motivekit._entries import Draft, event_draft, milestone_draft
 from motivekit._errors import InvalidEvent
 from motivekit._impact_fold import ImpactFold
@@ -60,8 +60,16 @@ class Recorder:
             stored = self.writer.append(session, [drafts[i] for i in fresh])
             seqs = {i: entry.seq for i, entry in zip(fresh, stored, strict=True)}
             changes = self._fold_goals(session, events, fresh, recorded_at)
-            skills = self._fold_skills(session, events, seqs, recorded_at)
-            impact = self._fold_impact(session, events, seqs, recorded_at)
+            # While a replay rebuilds skills and impact in journal order, it folds the new
+            # entries too: live recording leaves them to it.
+            ordered = any(
+                events[i].kind in self.by_kind or events[i].kind in self.impact.kinds for i in seqs
+            )
+            if ordered and not self._rebuilding(session):
+                skills = self._fold_skills(session, events, seqs, recorded_at)
+                impact = self._fold_impact(session, events, seqs, recorded_at)
+            else:
+                skills, impact = {}, {}
         outcomes = []
         for i, event in enumerate(events):
             if i in seqs:
@@ -100,15 +108,13 @@ class Recorder:
         ]
         if not evidence:
             return {}
-        replay = session.replay_state()
-        if replay is not None and replay.finished_at is None and replay.mastery_seq is not None:
-            return {}  # a replay is rebuilding skill states: it folds these entries too
+        actors = {event.actor for _, event in evidence}
         default = self.defaults[Mechanic.MASTERY]
-        choices = session.consents({event.actor for _, event in evidence})
+        allowed = switched_on(session.consents(actors), actors, Mechanic.MASTERY, default)
         fold = SkillFold(self.tracks, by_kind=self.by_kind)
         read = []
         for i, event in evidence:
-            if not choices.get(event.actor, {}).get(Mechanic.MASTERY.value, default):
+            if not allowed[event.actor]:
                 continue
             ev = EvidenceEvent(seqs[i], event.kind, event.actor, event.at or now, event.data)
             read += [(i, ev, track, reading) for track, reading in fold.readings(ev)]
@@ -128,14 +134,10 @@ class Recorder:
         touched = [(i, e) for i, e in enumerate(events) if i in seqs and e.kind in kinds]
         if not touched:
             return {}
-        replay = session.replay_state()
-        if replay is not None and replay.finished_at is None and replay.mastery_seq is not None:
-            return {}  # a replay is rebuilding impact: it folds these entries too
         default = self.defaults[Mechanic.IMPACT]
 
         def consent(users: Collection[str]) -> dict[str, bool]:
-            choices = session.consents(users)
-            return {u: choices.get(u, {}).get(Mechanic.IMPACT.value, default) for u in users}
+            return switched_on(session.consents(users), users, Mechanic.IMPACT, default)
 
         fold = ImpactFold(
             self.impact,
@@ -148,7 +150,7 @@ class Recorder:
         for i, event in touched:
             ev = EvidenceEvent(seqs[i], event.kind, event.actor, event.at or now, event.data)
             reading = self.impact.read(ev.kind, ev.actor, ev.at, ev.data)
-            changes, missions, _ = fold.apply(ev, reading)
+            changes, missions = fold.apply(ev, reading)
             out[i] = (tuple(changes), tuple(missions))
         reached = fold.unannounced()
         if reached:
@@ -158,6 +160,12 @@ class Recorder:
                 fold.announced(mission, milestone)
         fold.save(session)
         return out
+
+    @staticmethod
+    def _rebuilding(session: Session) -> bool:
+        """Whether a replay is rebuilding skill and impact states (see :class:`Replayer`)."""
+        replay = session.replay_state()
+        return replay is not None and replay.finished_at is None and replay.mastery_seq is not None
 
     def _fold_goals(
         self, session: Session, events: Sequence[Event], fresh: Sequence[int], now: datetime

@@ -77,11 +77,9 @@ class Reading:
     created: tuple[Created, ...] = ()
     helped: tuple[Helped, ...] = ()
     missions: tuple[Mission, ...] = ()
-    skipped: tuple[str, ...] = ()
-    """Rules the event matched but could not use, each with why."""
 
     def __bool__(self) -> bool:
-        return bool(self.created or self.helped or self.missions or self.skipped)
+        return bool(self.created or self.helped or self.missions)
 
 
 @attrs.frozen
@@ -155,14 +153,12 @@ class ImpactSpec:
         }
         created: list[Created] = []
         helped: list[Helped] = []
-        skipped: list[str] = []
+        # A rule whose expressions give no usable id or person does not apply.
         for c in self.contributions:
             if c.on != kind:
                 continue
-            given = c.id.evaluate(context)
-            made = _id(given)
+            made = _id(c.id.evaluate(context))
             if made is None:
-                skipped.append(f"contribution id `{c.id.text}` gave {given!r}, not an id")
                 continue
             parents: tuple[str, ...] = ()
             if c.builds_on is not None:
@@ -174,24 +170,18 @@ class ImpactSpec:
         for b in self.beneficiary_events:
             if b.on != kind:
                 continue
-            given = b.credits.evaluate(context)
-            credits = _ids(given)
+            credits = _ids(b.credits.evaluate(context))
             if not credits:
-                skipped.append(f"credits `{b.credits.text}` gave {given!r}, not contribution ids")
                 continue
             who = actor
             if b.beneficiary is not None:
-                given = b.beneficiary.evaluate(context)
-                named = _person(given)
+                named = _person(b.beneficiary.evaluate(context))
                 if named is None:
-                    skipped.append(
-                        f"beneficiary `{b.beneficiary.text}` gave {given!r}, not a user id"
-                    )
                     continue
                 who = named
             helped.append(Helped(b, credits, who, b.beneficiary is not None))
         missions = tuple(m for m in self.missions if m.target.event == kind)
-        return Reading(tuple(created), tuple(helped), missions, tuple(skipped))
+        return Reading(tuple(created), tuple(helped), missions)
 
 
 def _id(value: Any) -> str | None:
