@@ -45,22 +45,7 @@ from motivekit._errors import (
     UnknownTemplate,
     UnknownTrack,
 )
-from motivekit._explain import Explanation
-from motivekit._fold import Step
-from motivekit._goal_service import Goals
-from motivekit._impact_service import (
-    Digest,
-    ExplainedItem,
-    FeedEntry,
-    FeedPage,
-    Impact,
-    ImpactExplanation,
-    ImpactPreferences,
-    MissionProgress,
-)
 from motivekit._kit import ConsentBook, Journal, Kit
-from motivekit._mastery_fold import SkillStep
-from motivekit._mastery_service import Mastery, Skill, SkillExplanation
 from motivekit._model import (
     Event,
     GoalChange,
@@ -70,7 +55,7 @@ from motivekit._model import (
     Outcome,
     SkillChange,
 )
-from motivekit._replay import GoalDiff, PersonDiff, ReplayReport, SkillDiff
+from motivekit._replay import PersonDiff, ReplayReport
 from motivekit.audit import (
     Audit,
     Checkpoint,
@@ -95,6 +80,25 @@ from motivekit.goals import (
     Progress,
     Visibility,
 )
+from motivekit.goals._explain import Explanation
+from motivekit.goals._fold import Step
+from motivekit.goals._rebuild import GoalDiff
+from motivekit.goals._service import Goals
+from motivekit.impact._service import Impact
+from motivekit.impact._views import (
+    Digest,
+    ExplainedItem,
+    FeedEntry,
+    FeedPage,
+    ImpactExplanation,
+    ImpactPreferences,
+    MissionProgress,
+)
+from motivekit.mastery._explain import SkillExplanation
+from motivekit.mastery._fold import SkillStep
+from motivekit.mastery._rebuild import SkillDiff
+from motivekit.mastery._service import Mastery
+from motivekit.mastery._view import Skill
 from motivekit.rules import Problem, Rules, RulesError, Track, load_rules
 
 __version__ = "0.1.0.dev0"

@@ -5,40 +5,32 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Literal, Self, cast
+from typing import Self
 
-import attrs
-
-from motivekit._consent import Consent, Mechanic, check_mechanic
-from motivekit._consent import consent_defaults as _consent_defaults
-from motivekit._entries import command_draft
-from motivekit._errors import (
-    ConfigError,
-    InvalidConsent,
-    InvalidInput,
-    NotPermitted,
-    RulesVersionError,
-    UnknownGoal,
-)
-from motivekit._explain import Explanation
-from motivekit._goal_service import Goals
-from motivekit._impact_service import Impact
-from motivekit._mastery_service import Mastery
-from motivekit._model import Event, JournalEntry, Outcome, check_name
+from motivekit._consent import ConsentBook
+from motivekit._consent import consent_defaults as checked_defaults
+from motivekit._errors import ConfigError, InvalidInput, RulesVersionError, UnknownGoal
+from motivekit._journal import Journal
+from motivekit._model import Event, Outcome, check_name
 from motivekit._record import Recorder
 from motivekit._replay import Progress as ReplayProgress
 from motivekit._replay import Replayer, ReplayReport
+from motivekit._runtime import Core, Runtime
 from motivekit._time import Clock, system_clock
 from motivekit.audit._audit import Audit, Privacy
 from motivekit.audit._checkpoint import GuardedSigner
 from motivekit.audit._log import LogWriter
 from motivekit.audit._note import Signer
+from motivekit.goals._explain import Explanation, explain
+from motivekit.goals._menu import Menu
 from motivekit.goals._model import GoalTemplate
+from motivekit.goals._service import Goals
+from motivekit.impact._service import Impact
 from motivekit.impact._spec import ImpactSpec
-from motivekit.mastery._track import SkillTrack, check_tracks
+from motivekit.mastery._service import Mastery
+from motivekit.mastery._track import SkillTrack, Tracks
 from motivekit.rules import Rules, Track, check_track, load_rules
 from motivekit.store import Store, open_store
-from motivekit.store._protocol import StoredEntry
 
 __all__ = ["DEFAULT_URL", "ConsentBook", "Journal", "Kit"]
 
@@ -63,107 +55,12 @@ def _code_tracks(tracks: Iterable[Track]) -> list[SkillTrack]:
     return out
 
 
-def _impact_spec(rules: Rules | None) -> ImpactSpec:
-    if rules is None:
-        return ImpactSpec()
-    return ImpactSpec.from_design(rules.design, rules.expressions)
-
-
-def _user(value: object, field: str) -> str:
-    return check_name(value, field, InvalidConsent, "pass the person's user id")
-
-
 def _load(rules: Rules | str | os.PathLike[str] | None) -> Rules | None:
     if rules is None or isinstance(rules, Rules):
         return rules
     if not isinstance(rules, (str, os.PathLike)):
         raise ConfigError(f"rules must be a file path or Rules, got {type(rules).__name__}")
     return load_rules(rules)
-
-
-class ConsentBook:
-    """``kit.consent``: each person's own on/off choice per mechanic."""
-
-    def __init__(
-        self,
-        store: Store,
-        writer: LogWriter,
-        clock: Clock,
-        defaults: Mapping[Mechanic, bool],
-        rules_version: int = 0,
-    ) -> None:
-        self._store = store
-        self._writer = writer
-        self._clock = clock
-        self._rules = rules_version
-        self.defaults: Mapping[Mechanic, bool] = defaults
-
-    def get(self, user: str) -> Consent:
-        """The person's consent: their choices over the Kit's defaults."""
-        _user(user, "user")
-        with self._store.reading() as session:
-            return self._consent(user, session.consents([user]).get(user, {}))
-
-    def set(self, user: str, mechanic: Mechanic | str, enabled: bool, *, by: str) -> Consent:
-        """Switch a mechanic on or off for ``user``; only the person themselves may."""
-        _user(user, "user")
-        _user(by, "by")
-        m = check_mechanic(mechanic)
-        if not isinstance(enabled, bool):
-            raise InvalidConsent(f"enabled must be True or False, got {enabled!r}")
-        if by != user:
-            raise NotPermitted(f"only {user!r} may change their own consent; {by!r} may not")
-        at = self._clock()
-        args = {"user": user, "mechanic": m.value, "enabled": enabled}
-        with self._writer.transaction() as session:
-            choices = session.consents([user]).get(user, {})
-            if choices.get(m.value) is not enabled:
-                draft = command_draft("consent.set", by, dict(args), at, self._rules)
-                self._writer.append(session, [draft])
-                session.set_consent(user, m.value, enabled, at)
-                choices[m.value] = enabled
-            return self._consent(user, choices)
-
-    def _consent(self, user: str, choices: Mapping[str, bool]) -> Consent:
-        return Consent.of(user, choices, self.defaults)
-
-
-class Journal:
-    """``kit.journal``: read the append-only record of every event and command."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def read(self, after: int = 0, limit: int = 100) -> list[JournalEntry]:
-        """Entries with sequence numbers above ``after``, oldest first."""
-        _count(after, "after")
-        _count(limit, "limit")
-        with self._store.reading() as session:
-            return [_public(e) for e in session.entries(after, limit)]
-
-    def tail(self, n: int = 10) -> list[JournalEntry]:
-        """The newest ``n`` entries, oldest first."""
-        _count(n, "n")
-        with self._store.reading() as session:
-            return [_public(e) for e in session.last_entries(n)]
-
-    def size(self) -> int:
-        """How many entries the journal holds."""
-        with self._store.reading() as session:
-            return session.journal_size()
-
-
-def _count(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput(f"{field} must be a whole number >= 0, got {value!r}")
-    return value
-
-
-def _public(entry: StoredEntry) -> JournalEntry:
-    kind = cast('Literal["event", "command", "erasure", "milestone"]', entry.type)
-    return JournalEntry(
-        entry.seq, kind, entry.name, entry.subject, entry.recorded_at, entry.raw, entry.personal
-    )
 
 
 class Kit:
@@ -213,41 +110,18 @@ class Kit:
             raise ConfigError("clock must be a callable returning an aware datetime")
         self.store = store
         self._clock: Clock = clock or system_clock
-        self.rules: Rules | None = _load(rules)
-        """The checked design file the Kit runs under (None: rules registered in code)."""
-        version = RULES_VERSION if self.rules is None else self.rules.version
+        self._consent_defaults = checked_defaults(consent_defaults)
+        self._max_event_bytes = max_event_bytes
         self._code_templates = list(templates)
         self._code_tracks = _code_tracks(tracks)
-        templates = self._menu(self.rules)
-        skill_tracks = self._skill_tracks(self.rules)
-        defaults = _consent_defaults(consent_defaults)
-        self._replayer = Replayer(store, self._clock, defaults)
         writer = LogWriter(store)
-        impact = _impact_spec(self.rules)
-        self._recorder = Recorder(
-            store,
-            writer,
-            self._clock,
-            defaults,
-            version,
-            max_event_bytes,
-            tuple(skill_tracks),
-            impact,
-        )
-        self.goals = Goals(
-            store,
-            writer,
-            self._clock,
-            defaults,
-            version,
-            templates,
-            allow_custom=True if self.rules is None else self.rules.design.goals.allow_custom,
-        )
-        self.mastery = Mastery(
-            store, writer, self._clock, defaults, version, skill_tracks, self._replayer
-        )
-        self.impact = Impact(store, writer, self._clock, defaults, version, impact)
-        self.consent = ConsentBook(store, writer, self._clock, defaults, version)
+        self._core = Core(store, writer, self._construct_runtime(_load(rules)))
+        self._recorder = Recorder(self._core)
+        self._replayer = Replayer(self._core)
+        self.goals = Goals(self._core)
+        self.mastery = Mastery(self._core)
+        self.impact = Impact(self._core)
+        self.consent = ConsentBook(self._core)
         self.journal = Journal(store)
         self.audit = Audit(
             store,
@@ -258,8 +132,40 @@ class Kit:
             every=checkpoint_every,
             interval=checkpoint_interval,
         )
-        self.privacy = Privacy(store, writer, self._clock, version)
+        self.privacy = Privacy(self._core)
         writer.after_commit = self.audit.after_write
+
+    def _construct_runtime(self, rules: Rules | None) -> Runtime:
+        """The runtime for ``rules``: the menu, tracks and impact rules built from it,
+        plus what was registered in code (templates, tracks), the clock and defaults."""
+        from_file = [] if rules is None else rules.goal_templates()
+        menu = Menu.of(
+            [*from_file, *self._code_templates],
+            allow_custom=True if rules is None else rules.design.goals.allow_custom,
+        )
+        file_tracks = (
+            []
+            if rules is None
+            else [
+                SkillTrack.from_spec(track, rules.track_expressions(i))
+                for i, track in enumerate(rules.design.tracks)
+            ]
+        )
+        impact = (
+            ImpactSpec()
+            if rules is None
+            else ImpactSpec.from_design(rules.design, rules.expressions)
+        )
+        return Runtime(
+            rules=rules,
+            version=RULES_VERSION if rules is None else rules.version,
+            menu=menu,
+            tracks=Tracks((*file_tracks, *self._code_tracks)),
+            impact=impact,
+            clock=self._clock,
+            consent=self._consent_defaults,
+            max_event_bytes=self._max_event_bytes,
+        )
 
     @classmethod
     def open(
@@ -340,9 +246,14 @@ class Kit:
         return self._recorder.record(list(events))
 
     @property
+    def rules(self) -> Rules | None:
+        """The checked design file the Kit runs under (None: rules registered in code)."""
+        return self._core.runtime.rules
+
+    @property
     def rules_version(self) -> int:
         """The rules version recorded on new journal entries."""
-        return RULES_VERSION if self.rules is None else self.rules.version
+        return self._core.runtime.version
 
     def reload_rules(
         self,
@@ -365,34 +276,18 @@ class Kit:
         (:class:`RulesVersionError`).
         """
         loaded = _load(rules)
-        assert loaded is not None
+        if loaded is None:
+            raise ConfigError("reload_rules needs a design file path or Rules, got None")
         if loaded.version < self.rules_version:
             raise RulesVersionError(
                 f"rules version {loaded.version} is older than the version this Kit runs "
                 f"under ({self.rules_version}); give the new file a higher version"
             )
         self._replayer.check_version(loaded.version)
-        tracks = self._skill_tracks(loaded)
-        impact = _impact_spec(loaded)
+        runtime = self._construct_runtime(loaded)
         if dry_run:
-            return self._replayer.run(
-                self._menu(loaded),
-                tracks,
-                impact,
-                loaded.version,
-                dry_run=True,
-                progress=progress,
-                batch=batch,
-            )
-        self.rules = loaded
-        self.goals._use(self._menu(loaded), loaded.design.goals.allow_custom, loaded.version)
-        self.mastery._use(tracks, loaded.version)
-        self.impact._use(impact, loaded.version)
-        self._recorder = attrs.evolve(
-            self._recorder, rules_version=loaded.version, tracks=tuple(tracks), impact=impact
-        )
-        self.consent._rules = loaded.version
-        self.privacy._rules = loaded.version
+            return self._replayer.run(runtime, dry_run=True, progress=progress, batch=batch)
+        self._core.swap(runtime)  # every service reads the new runtime from here on
         return self.replay(progress=progress, batch=batch)
 
     def replay(
@@ -413,13 +308,7 @@ class Kit:
         what would change for whom.
         """
         return self._replayer.run(
-            self.goals.menu,
-            self.mastery.tracks,
-            self.impact.spec,
-            self.rules_version,
-            dry_run=dry_run,
-            progress=progress,
-            batch=batch,
+            self._core.runtime, dry_run=dry_run, progress=progress, batch=batch
         )
 
     def explain(self, user: str, thing: str) -> Explanation:
@@ -433,25 +322,8 @@ class Kit:
         goal = self.goals.get(thing)
         if goal.owner != user:
             raise UnknownGoal(f"{user!r} has no goal {thing!r}; see kit.goals.list({user!r})")
-        steps, differs = self._replayer.trace(user, thing, self.goals.menu, self._clock())
-        return Explanation(user, goal, self.rules_version, steps, stale=differs is not None)
-
-    def _menu(self, rules: Rules | None) -> list[GoalTemplate]:
-        from_file = [] if rules is None else rules.goal_templates()
-        return [*from_file, *self._code_templates]
-
-    def _skill_tracks(self, rules: Rules | None) -> list[SkillTrack]:
-        from_file = (
-            []
-            if rules is None
-            else [
-                SkillTrack.from_spec(track, rules.track_expressions(i))
-                for i, track in enumerate(rules.design.tracks)
-            ]
-        )
-        tracks = [*from_file, *self._code_tracks]
-        check_tracks(tracks)
-        return tracks
+        runtime = self._core.runtime
+        return explain(self.store, runtime, goal, runtime.clock())
 
     def close(self) -> None:
         """Release the store's connections."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-import motivekit._goal_service as service
+import motivekit.goals._service as service
 from motivekit import (
     BadSignature,
     ConfigError,

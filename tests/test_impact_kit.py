@@ -540,7 +540,7 @@ def test_replay_gives_what_live_recording_gave(script: list[tuple[object, ...]])
 
 
 def test_when_a_week_starts_in_utc() -> None:
-    from motivekit._impact_fold import week_of
+    from motivekit.impact._fold import week_of
 
     monday = datetime(2026, 11, 2, 0, 30, tzinfo=UTC)
     assert week_of(monday).isoformat() == "2026-11-02"

@@ -14,6 +14,7 @@ import attrs
 from motivekit._entries import erasure_draft
 from motivekit._errors import AuditError, ConfigError, InvalidInput, InvalidProof, MissingEntry
 from motivekit._model import check_name
+from motivekit._runtime import Core
 from motivekit._time import Clock
 from motivekit.audit._bundle import ProofBundle
 from motivekit.audit._checkpoint import Checkpoint, GuardedSigner, StaleCheckpoint
@@ -276,11 +277,8 @@ class Erasure:
 class Privacy:
     """``kit.privacy``: erase a person by deleting their data and salts (crypto-shredding)."""
 
-    def __init__(self, store: Store, writer: LogWriter, clock: Clock, rules: int) -> None:
-        self._store = store
-        self._writer = writer
-        self._clock = clock
-        self._rules = rules
+    def __init__(self, core: Core) -> None:
+        self._core = core
 
     def forget(self, user: str) -> Erasure:
         """Erase everything motivekit holds about ``user``.
@@ -296,13 +294,14 @@ class Privacy:
         entries, so what those entries made (attempts, contributions, help) is gone then.
         """
         check_name(user, "user", InvalidInput, "pass the person's user id")
-        at = self._clock()
-        with self._writer.transaction() as session:
+        runtime, writer = self._core.runtime, self._core.writer
+        at = runtime.clock()
+        with writer.transaction() as session:
             entries = session.erase_personal(user)
             goals = session.delete_goals(user)
             skills = session.delete_skills(user)
             items = session.forget_impact(user)
             session.delete_consents(user)
-            (entry,) = self._writer.append(session, [erasure_draft(at, self._rules, entries)])
-        self._store.scrub()
+            (entry,) = writer.append(session, [erasure_draft(at, runtime.version, entries)])
+        self._core.store.scrub()
         return Erasure(entries, goals, entry.seq, skills, items)

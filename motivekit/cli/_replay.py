@@ -9,10 +9,7 @@ from typing import Any
 
 import click
 
-from motivekit._explain import Explanation
-from motivekit._impact_service import ImpactExplanation
-from motivekit._mastery_service import SkillExplanation
-from motivekit._replay import ReplayReport
+from motivekit import Explanation, ImpactExplanation, ReplayReport, SkillExplanation
 from motivekit.cli._options import opened, url_option
 
 __all__ = ["explain", "replay"]

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from motivekit._errors import InvalidTrack
+from motivekit._errors import InvalidTrack, UnknownTrack
 from motivekit._time import format_instant
 from motivekit.mastery._bkt import BktSkill
 from motivekit.mastery._challenge import check_band
@@ -28,7 +28,15 @@ from motivekit.mastery._retention import half_life, recall
 from motivekit.rules._expr import Expression
 from motivekit.rules._model import Track
 
-__all__ = ["RECENT", "EvidenceRule", "Reading", "SkillTrack", "check_tracks", "finite_number"]
+__all__ = [
+    "RECENT",
+    "EvidenceRule",
+    "Reading",
+    "SkillTrack",
+    "Tracks",
+    "check_tracks",
+    "finite_number",
+]
 
 RECENT = 10
 """How many recent estimates a skill state keeps for its trend."""
@@ -302,3 +310,34 @@ def check_tracks(tracks: Sequence[SkillTrack]) -> dict[str, SkillTrack]:
             raise InvalidTrack(f"track id {track.id!r} is used twice; give each track its own id")
         by_id[track.id] = track
     return by_id
+
+
+@attrs.frozen
+class Tracks:
+    """The skill tracks a Kit runs, checked once, with the index the record path uses."""
+
+    all: tuple[SkillTrack, ...] = ()
+    by_id: Mapping[str, SkillTrack] = attrs.field(init=False)
+    by_kind: Mapping[str, tuple[SkillTrack, ...]] = attrs.field(init=False)
+    """The tracks each event kind is evidence for, in track order (built once, not on every
+    event)."""
+
+    @by_id.default
+    def _by_id(self) -> Mapping[str, SkillTrack]:
+        return check_tracks(self.all)
+
+    @by_kind.default
+    def _by_kind(self) -> Mapping[str, tuple[SkillTrack, ...]]:
+        index: dict[str, list[SkillTrack]] = {}
+        for track in self.all:
+            for kind in sorted(track.kinds):
+                index.setdefault(kind, []).append(track)
+        return {kind: tuple(found) for kind, found in index.items()}
+
+    def track(self, track_id: str) -> SkillTrack:
+        """The track with ``track_id``, or :class:`UnknownTrack`."""
+        try:
+            return self.by_id[track_id]
+        except (KeyError, TypeError):
+            known = ", ".join(map(repr, self.by_id)) or "none"
+            raise UnknownTrack(f"no skill track {track_id!r}; tracks: {known}") from None

@@ -20,10 +20,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 import attrs
 
-from motivekit._mastery_fold import EvidenceEvent
+from motivekit._canonical import loads
+from motivekit._consent import ConsentState, Mechanic
+from motivekit._evidence import ConsentChoice, EvidenceEvent, decode
 from motivekit._model import ImpactChange, MissionChange
 from motivekit.impact._attribution import Contribution, Credit, attribute
 from motivekit.impact._spec import Created, Helped, ImpactSpec, Reading
@@ -33,10 +36,21 @@ from motivekit.store._protocol import (
     ImpactItem,
     Session,
     StoredContribution,
+    StoredEntry,
     StoredMission,
 )
 
-__all__ = ["ITEMS_PER_EVENT", "ImpactFold", "item_kind", "milestones_of", "week_of"]
+__all__ = [
+    "ITEMS_PER_EVENT",
+    "ImpactFold",
+    "ImpactStep",
+    "Milestone",
+    "apply_steps",
+    "item_kind",
+    "milestones_of",
+    "read_steps",
+    "week_of",
+]
 
 ITEMS_PER_EVENT = 1024
 """Impact items one event can make (a feed position is ``seq * 1024 + n``)."""
@@ -69,19 +83,19 @@ class ImpactFold:
         spec: ImpactSpec,
         session: Session | None,
         *,
-        consent: Callable[[Collection[str]], Mapping[str, bool]],
+        consent: ConsentState,
         links: Callable[[Collection[str]], Mapping[str, str]],
         forgotten: Callable[[Collection[str]], Collection[str]],
     ) -> None:
         self.spec = spec
         self._session = session
-        self._consent = consent
+        self.consent = consent
+        """Whose impact is on (live: loaded from the store; replay: as of the journal)."""
         self._links = links
         self._forgotten = forgotten
         self._contributions: dict[str, StoredContribution | None] = {}
         self._referrers: dict[str, str | None] = {}
         self._identity: dict[str, str] = {}
-        self._allowed: dict[str, bool] = {}
         self._groups: dict[tuple[str, str], FeedGroup | None] = {}
         self._seen: dict[tuple[str, int, str], bool] = {}
         self._missions: dict[str, StoredMission] = {}
@@ -191,14 +205,7 @@ class ImpactFold:
                 changes.append(self._item(event, helped, beneficiary, root, credit, len(changes)))
 
     def _allows(self, users: Iterable[str]) -> Mapping[str, bool]:
-        missing = [u for u in users if u not in self._allowed]
-        if missing:
-            self._allowed.update(self._consent(missing))
-        return self._allowed
-
-    def note_consent(self, user: str, enabled: bool) -> None:
-        """A ``consent.set`` for impact, folded in journal order (replay)."""
-        self._allowed[user] = enabled
+        return self.consent.switched_on(users, Mechanic.IMPACT)
 
     def _item(
         self,
@@ -360,3 +367,54 @@ class ImpactFold:
         self._new_contributions, self._new_referrals = [], {}
         self._dirty_groups, self._dirty_missions = {}, set()
         self.items, self.parts = [], Counter()
+
+
+# -- folding the journal (replay, dry runs) -------------------------------------------------
+
+
+class Milestone(NamedTuple):
+    """A milestone entry: ``mission`` reached ``milestone``."""
+
+    mission: str
+    milestone: int
+
+
+ImpactStep = tuple[EvidenceEvent, Reading] | ConsentChoice | Milestone
+"""What an entry means for impact: an event with its reading, a consent choice, or a
+milestone entry."""
+
+
+def read_steps(spec: ImpactSpec, entries: Iterable[StoredEntry]) -> list[ImpactStep]:
+    """What each entry (oldest first) means for impact. Pure, and the bulk of the work,
+    so a replay does it before taking the write lock."""
+    steps: list[ImpactStep] = []
+    if not spec.kinds:
+        return steps
+    for entry in entries:
+        if entry.type == "milestone":
+            payload = loads(entry.raw)
+            assert isinstance(payload, dict)
+            steps.append(Milestone(str(payload["mission"]), int(payload["milestone"])))
+            continue
+        if entry.type == "event" and entry.name not in spec.kinds:
+            continue
+        decoded = decode(entry)
+        if isinstance(decoded, EvidenceEvent):
+            reading = spec.read(decoded.kind, decoded.actor, decoded.at, decoded.data)
+            if reading:
+                steps.append((decoded, reading))
+        elif decoded is not None and decoded.mechanic == Mechanic.IMPACT.value:
+            steps.append(decoded)
+    return steps
+
+
+def apply_steps(fold: ImpactFold, steps: Iterable[ImpactStep]) -> None:
+    """Apply read steps to ``fold`` in journal order (consent choices as they come;
+    milestone entries are read, never written again)."""
+    for step in steps:
+        if isinstance(step, ConsentChoice):
+            fold.consent.note(step)
+        elif isinstance(step, Milestone):
+            fold.announced(step.mission, step.milestone)
+        else:
+            fold.apply(*step)

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import builtins
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import attrs
+
 from motivekit._canonical import JSONValue
-from motivekit._consent import Consent, Mechanic
+from motivekit._consent import ConsentState, Mechanic
 from motivekit._entries import command_draft
-from motivekit._errors import (
-    ConsentRequired,
-    InvalidGoal,
-    NotPermitted,
-    UnknownGoal,
-    UnknownTemplate,
-)
-from motivekit._fold import ADOPTED_FIELDS
+from motivekit._errors import ConsentRequired, InvalidGoal, NotPermitted, UnknownGoal
 from motivekit._model import check_instant, check_name
-from motivekit._progress import period_counts
-from motivekit._time import Clock
-from motivekit.audit._log import LogWriter
+from motivekit._runtime import Core, Runtime
 from motivekit.goals._engine import apply_goal_command, local_day, period_bounds, progress_from_days
+from motivekit.goals._menu import ADOPTED_FIELDS
 from motivekit.goals._model import (
     Goal,
     GoalState,
@@ -40,7 +34,8 @@ from motivekit.goals._model import (
     check_visibility,
     zone,
 )
-from motivekit.store._protocol import Session, Store
+from motivekit.goals._periods import period_counts
+from motivekit.store._protocol import Session
 
 __all__ = ["Goals"]
 
@@ -54,63 +49,28 @@ def _person(value: object, field: str) -> str:
 class Goals:
     """Self-chosen goals. Every change is made *by* the goal's owner and journaled."""
 
-    def __init__(
-        self,
-        store: Store,
-        writer: LogWriter,
-        clock: Clock,
-        defaults: Mapping[Mechanic, bool],
-        rules_version: int,
-        templates: Iterable[GoalTemplate] = (),
-        *,
-        allow_custom: bool = True,
-    ) -> None:
-        self._store = store
-        self._writer = writer
-        self._clock = clock
-        self._defaults = defaults
-        self._rules = rules_version
-        self.allow_custom = allow_custom
-        """Whether people may write goals of their own (the design file decides)."""
-        self._templates: dict[str, GoalTemplate] = {}
-        for template in templates:
-            self.offer(template)
+    def __init__(self, core: Core) -> None:
+        self._core = core
 
     # -- the menu ---------------------------------------------------------------------------
 
-    def _use(
-        self, templates: Iterable[GoalTemplate], allow_custom: bool, rules_version: int
-    ) -> None:
-        """Switch to a new menu and rules version (``kit.reload_rules``)."""
-        menu: dict[str, GoalTemplate] = {}
-        for template in templates:
-            if template.id in menu:
-                raise InvalidGoal(f"a template with id {template.id!r} is already on the menu")
-            menu[template.id] = template
-        self._templates, self.allow_custom, self._rules = menu, allow_custom, rules_version
+    @property
+    def allow_custom(self) -> bool:
+        """Whether people may write goals of their own (the design file decides)."""
+        return self._core.runtime.menu.allow_custom
 
     def offer(self, template: GoalTemplate) -> None:
         """Put a template on the menu. Offering never creates a goal for anyone."""
-        if not isinstance(template, GoalTemplate):
-            raise InvalidGoal(f"offer() takes a GoalTemplate, got {type(template).__name__}")
-        if template.id in self._templates:
-            raise InvalidGoal(f"a template with id {template.id!r} is already on the menu")
-        self._templates[template.id] = template
+        self._core.update(lambda rt: attrs.evolve(rt, menu=rt.menu.offer(template)))
 
     @property
     def menu(self) -> builtins.list[GoalTemplate]:
         """The templates people may adopt, in the order they were offered."""
-        return list(self._templates.values())
+        return list(self._core.runtime.menu.templates.values())
 
     def template(self, template_id: str) -> GoalTemplate:
         """The template with ``template_id``, or :class:`UnknownTemplate`."""
-        try:
-            return self._templates[template_id]
-        except (KeyError, TypeError):
-            offered = ", ".join(map(repr, self._templates)) or "none"
-            raise UnknownTemplate(
-                f"no goal template {template_id!r} on the menu; offered: {offered}"
-            ) from None
+        return self._core.runtime.menu.template(template_id)
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -126,13 +86,14 @@ class Goals:
         tz: str = "UTC",
     ) -> Goal:
         """Create a goal of the owner's own making."""
-        if not self.allow_custom:
+        runtime = self._core.runtime
+        if not runtime.menu.allow_custom:
             raise NotPermitted(
                 "this app offers goals from its menu only (goals.allow_custom is false in "
                 "its design file); adopt one with kit.goals.adopt(owner, template_id)"
             )
         args = self._personal(owner, title, Measure.coerce(measure), why, plan, visibility, tz)
-        return self._create(owner, args)
+        return self._create(owner, args, runtime)
 
     def adopt(self, owner: str, template_id: str, **adjustments: Any) -> Goal:
         """Adopt a template from the menu, adjusting what the template allows.
@@ -140,7 +101,8 @@ class Goals:
         ``adjustments`` may set ``count``/``per`` (when the template lists them as
         adjustable) and always ``title``, ``why``, ``plan``, ``visibility`` and ``tz``.
         """
-        template = self.template(template_id)
+        runtime = self._core.runtime
+        template = runtime.menu.template(template_id)
         personal = {"title", "why", "plan", "visibility", "tz"}
         unknown = set(adjustments) - personal - {"count", "per"}
         if unknown:
@@ -174,7 +136,7 @@ class Goals:
         args["template"] = template.id
         # What the adopter set themselves; the rest follows the template on replay.
         args["chosen"] = [k for k in ADOPTED_FIELDS if k in adjustments]
-        return self._create(owner, args)
+        return self._create(owner, args, runtime)
 
     def pause(self, goal_id: str, *, by: str) -> Goal:
         """Pause a goal: nothing counts until it is resumed. Costs nothing."""
@@ -234,21 +196,22 @@ class Goals:
 
     def get(self, goal_id: str) -> Goal:
         """The goal with its progress in the current period."""
-        with self._store.reading() as session:
+        with self._core.store.reading() as session:
             state = _load(session, goal_id)
-            return _views(session, [state], self._clock())[0]
+            return _views(session, [state], self._core.runtime.clock())[0]
 
     def list(self, owner: str, *, status: GoalStatus | str | None = None) -> builtins.list[Goal]:
         """The owner's goals, oldest first, each with its current progress."""
         _person(owner, "owner")
         wanted = None if status is None else _status(status)
-        with self._store.reading() as session:
-            return _views(session, session.goals(owner, wanted), self._clock())
+        with self._core.store.reading() as session:
+            return _views(session, session.goals(owner, wanted), self._core.runtime.clock())
 
     def progress(self, goal_id: str, *, at: datetime | None = None) -> Progress:
         """Progress in the period containing ``at`` (default: now)."""
-        instant = self._clock() if at is None else check_instant(at, "at", InvalidGoal)
-        with self._store.reading() as session:
+        clock = self._core.runtime.clock
+        instant = clock() if at is None else check_instant(at, "at", InvalidGoal)
+        with self._core.store.reading() as session:
             state = _load(session, goal_id)
             return _views(session, [state], instant)[0].progress
 
@@ -276,37 +239,35 @@ class Goals:
             "tz": tz,
         }
 
-    def _create(self, owner: str, args: dict[str, JSONValue]) -> Goal:
+    def _create(self, owner: str, args: dict[str, JSONValue], runtime: Runtime) -> Goal:
         args["goal"] = "g-" + uuid.uuid4().hex
-        at = self._clock()
-        with self._writer.transaction() as session:
-            self._require_consent(session, owner)
-            draft = command_draft("goal.create", owner, args, at, self._rules)
-            (entry,) = self._writer.append(session, [draft])
+        writer = self._core.writer
+        at = runtime.clock()
+        with writer.transaction() as session:
+            if not ConsentState(runtime.consent, session).allows(owner, Mechanic.GOALS):
+                raise ConsentRequired(
+                    f"{owner!r} has switched goals off; only they can switch it back on "
+                    f"(kit.consent.set({owner!r}, 'goals', True, by={owner!r}))"
+                )
+            draft = command_draft("goal.create", owner, args, at, runtime.version)
+            (entry,) = writer.append(session, [draft])
             state = apply_goal_command(None, "goal.create", owner, args, at, entry.seq)
             session.save_goal(state)
             return _views(session, [state], at)[0]
 
     def _change(self, goal_id: str, name: str, by: str, args: dict[str, JSONValue]) -> Goal:
         _person(by, "by")
-        at = self._clock()
-        with self._writer.transaction() as session:
+        runtime, writer = self._core.runtime, self._core.writer
+        at = runtime.clock()
+        with writer.transaction() as session:
             current = _load(session, goal_id)
             state = apply_goal_command(current, name, by, args, at)
             if state is not current:
                 entry_args: dict[str, JSONValue] = {"goal": goal_id, **args}
-                draft = command_draft(name, by, entry_args, at, self._rules)
-                self._writer.append(session, [draft])
+                draft = command_draft(name, by, entry_args, at, runtime.version)
+                writer.append(session, [draft])
                 session.save_goal(state)
             return _views(session, [state], at)[0]
-
-    def _require_consent(self, session: Session, owner: str) -> None:
-        choices = session.consents([owner]).get(owner, {})
-        if not Consent.of(owner, choices, self._defaults).allows(Mechanic.GOALS):
-            raise ConsentRequired(
-                f"{owner!r} has switched goals off; only they can switch it back on "
-                f"(kit.consent.set({owner!r}, 'goals', True, by={owner!r}))"
-            )
 
 
 def _load(session: Session, goal_id: str) -> GoalState:

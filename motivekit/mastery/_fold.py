@@ -12,45 +12,27 @@ Other tracks depend only on the person's own entries.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 import attrs
 
-from motivekit._consent import Mechanic
-from motivekit._entries import open_entry
+from motivekit._consent import ConsentState, Mechanic
+from motivekit._evidence import ConsentChoice, EvidenceEvent, decode
 from motivekit._model import SkillChange
-from motivekit._time import parse_instant
 from motivekit.mastery._protocol import ItemState, LearnerState
-from motivekit.mastery._track import RECENT, Reading, SkillTrack
+from motivekit.mastery._track import RECENT, Reading, SkillTrack, Tracks
 from motivekit.store._protocol import Session, StoredEntry, StoredSkill
 
 __all__ = [
-    "ConsentTrail",
-    "EvidenceEvent",
     "SkillFold",
     "SkillStep",
     "Steps",
     "apply_steps",
-    "decode",
     "fold_entries",
-    "index_by_kind",
-    "read_entries",
     "learner_of",
+    "read_entries",
 ]
-
-
-@attrs.frozen
-class EvidenceEvent:
-    """An event as the mastery fold reads it."""
-
-    seq: int
-    kind: str
-    actor: str
-    at: datetime
-    data: Mapping[str, Any]
-    rules: int = 0
 
 
 @attrs.frozen
@@ -82,51 +64,18 @@ def learner_of(track: SkillTrack, stored: StoredSkill | None) -> LearnerState:
     )
 
 
-def decode(entry: StoredEntry) -> EvidenceEvent | tuple[str, str, bool] | None:
-    """An event entry as :class:`EvidenceEvent`; a mastery consent choice as
-    ``(user, mechanic, enabled)``; None for anything else (and for erased entries)."""
-    if entry.personal is None:
-        return None
-    if entry.type == "event":
-        payload = open_entry(entry.raw, entry.personal)
-        return EvidenceEvent(
-            entry.seq,
-            payload["kind"],
-            payload["actor"],
-            parse_instant(payload["at"]),
-            payload["data"],
-            int(payload["rules"]),
-        )
-    if entry.type == "command" and entry.name == "consent.set":
-        args = open_entry(entry.raw, entry.personal)["args"]
-        return args["user"], args["mechanic"], bool(args["enabled"])
-    return None
-
-
-def index_by_kind(tracks: Iterable[SkillTrack]) -> dict[str, tuple[SkillTrack, ...]]:
-    """The tracks each event kind is evidence for, in track order."""
-    index: dict[str, list[SkillTrack]] = {}
-    for track in tracks:
-        for kind in sorted(track.kinds):
-            index.setdefault(kind, []).append(track)
-    return {kind: tuple(found) for kind, found in index.items()}
-
-
 class SkillFold:
     """Applies evidence to the skill and item states it holds (see the module docstring)."""
 
     def __init__(
         self,
-        tracks: Iterable[SkillTrack],
+        tracks: Tracks,
         skills: dict[tuple[str, str], StoredSkill] | None = None,
         items: dict[tuple[str, str], tuple[float, int]] | None = None,
         *,
         trace: tuple[str, str] | None = None,
-        by_kind: Mapping[str, Sequence[SkillTrack]] | None = None,
     ) -> None:
-        self.tracks = {t.id: t for t in tracks}
-        self.by_kind = by_kind if by_kind is not None else index_by_kind(self.tracks.values())
-        """The tracks each event kind is evidence for (pass one built once to skip this)."""
+        self.tracks = tracks
         self.skills: dict[tuple[str, str], StoredSkill] = skills if skills is not None else {}
         """Skill states by ``(user, track)``."""
         self.items: dict[tuple[str, str], tuple[float, int]] = items if items is not None else {}
@@ -140,7 +89,7 @@ class SkillFold:
         """What ``event`` says for each track it is evidence for."""
         return [
             (track, reading)
-            for track in self.by_kind.get(event.kind, ())
+            for track in self.tracks.by_kind.get(event.kind, ())
             for reading in track.read(event.kind, event.actor, event.at, event.data)
         ]
 
@@ -231,37 +180,13 @@ class SkillFold:
         return SkillChange(track.id, event.actor, after.evidence, estimate, level, feedback)
 
 
-class ConsentTrail:
-    """Who has switched a mechanic (mastery unless told) off, as of the entries folded so
-    far."""
-
-    def __init__(self, default: bool, mechanic: Mechanic = Mechanic.MASTERY) -> None:
-        self.default = default
-        self.mechanic = mechanic
-        self.choices: dict[str, bool] = {}
-
-    def note(self, choice: tuple[str, str, bool]) -> None:
-        """Take a ``consent.set`` choice into account."""
-        user, mechanic, enabled = choice
-        if mechanic == self.mechanic.value:
-            self.choices[user] = enabled
-
-    def lookup(self, users: Iterable[str]) -> dict[str, bool]:
-        """Whether each of ``users`` has the mechanic on now."""
-        return {u: self.allows(u) for u in users}
-
-    def allows(self, user: str) -> bool:
-        """Whether ``user``'s evidence counts now."""
-        return self.choices.get(user, self.default)
-
-
 @attrs.frozen
 class _Evidence:
     event: EvidenceEvent
     readings: list[tuple[SkillTrack, Reading]]
 
 
-Steps = list[_Evidence | tuple[str, str, bool]]
+Steps = list[_Evidence | ConsentChoice]
 """Journal entries read for a fold: evidence with its readings, and consent choices."""
 
 
@@ -283,7 +208,7 @@ def read_entries(fold: SkillFold, entries: Iterable[StoredEntry]) -> Steps:
 
 
 def apply_steps(
-    fold: SkillFold, steps: Steps, consent: ConsentTrail, session: Session | None = None
+    fold: SkillFold, steps: Steps, consent: ConsentState, session: Session | None = None
 ) -> None:
     """Apply read entries to ``fold`` in order, taking consent choices into account as
     they come. With ``session``, the rows they touch are loaded from it first (a replay
@@ -297,7 +222,7 @@ def apply_steps(
         if not isinstance(step, _Evidence):
             consent.note(step)
             continue
-        allowed = consent.allows(step.event.actor)
+        allowed = consent.allows(step.event.actor, Mechanic.MASTERY)
         for track, reading in step.readings:
             if allowed:
                 fold.apply(step.event, track, reading)
@@ -305,6 +230,6 @@ def apply_steps(
                 fold.skip(step.event, track, "mastery was switched off by its owner")
 
 
-def fold_entries(fold: SkillFold, entries: Iterable[StoredEntry], consent: ConsentTrail) -> None:
+def fold_entries(fold: SkillFold, entries: Iterable[StoredEntry], consent: ConsentState) -> None:
     """Fold journal entries (oldest first) into ``fold`` held in memory."""
     apply_steps(fold, read_entries(fold, entries), consent)

@@ -4,39 +4,34 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 
 import attrs
 
 from motivekit._canonical import JSONValue
-from motivekit._consent import Mechanic, switched_on
+from motivekit._consent import ConsentState, Mechanic
 from motivekit._entries import command_draft
-from motivekit._errors import (
-    InvalidInput,
-    NotPermitted,
-    UnknownFeedEntry,
-    UnknownMission,
-)
-from motivekit._impact_fold import item_kind, milestones_of, week_of
+from motivekit._errors import InvalidInput, NotPermitted, UnknownFeedEntry, UnknownMission
 from motivekit._model import ImpactChange, check_instant, check_name
-from motivekit._time import Clock
-from motivekit.audit._log import LogWriter
+from motivekit._runtime import Core
+from motivekit.impact._fold import item_kind, milestones_of, week_of
 from motivekit.impact._spec import ImpactSpec
 from motivekit.impact._stories import SOMEONE, tell
+from motivekit.impact._views import (
+    Digest,
+    ExplainedItem,
+    FeedEntry,
+    FeedPage,
+    ImpactExplanation,
+    ImpactPreferences,
+    MissionProgress,
+    percent,
+)
 from motivekit.rules._model import Mission
-from motivekit.store._protocol import FeedGroup, ImpactItem, ImpactPrefs, Session, Store
+from motivekit.store._protocol import FeedGroup, ImpactItem, ImpactPrefs, Session
 
-__all__ = [
-    "Digest",
-    "FeedEntry",
-    "FeedPage",
-    "Impact",
-    "ImpactExplanation",
-    "ImpactPreferences",
-    "ExplainedItem",
-    "MissionProgress",
-]
+__all__ = ["Impact", "Names"]
 
 Names = Callable[[str], str]
 """Turns a user id into the name a story shows (default: the id itself)."""
@@ -55,198 +50,22 @@ def _cursor(position: int) -> str:
     return f"f1.{position}"
 
 
-@attrs.frozen
-class FeedEntry:
-    """One story in a person's impact feed: impact items of one kind, on one of their
-    contributions, in one week."""
-
-    id: str
-    """Stable id of the entry (pass it to :meth:`Impact.explain`)."""
-    kind: str
-    """``direct`` (your contribution helped), ``built-on`` (work built on yours helped)
-    or ``referral`` (work by people you brought in helped)."""
-    story: str
-    """The story, e.g. ``bob found your answer helpful`` or ``12 people found your answer
-    helpful this week``."""
-    people: int
-    """How many different people were helped."""
-    items: int
-    """How many impact items the story groups."""
-    beneficiaries: tuple[str, ...]
-    """The newest people helped who may be named (at most two), newest first."""
-    contribution: str | None
-    """Your contribution it is about (None for ``referral``)."""
-    noun: str
-    week: date
-    """The Monday (UTC) of the week it happened in."""
-    first_at: datetime
-    last_at: datetime
-    depth: int
-    """Steps between your work and the help (0: your own contribution helped)."""
-
-
-@attrs.frozen
-class FeedPage:
-    """A page of a feed, newest first; ``cursor`` fetches the next page (None: the end)."""
-
-    entries: tuple[FeedEntry, ...]
-    cursor: str | None
-
-    def __iter__(self) -> Iterator[FeedEntry]:
-        return iter(self.entries)
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-
-@attrs.frozen
-class ExplainedItem:
-    """One impact item behind a feed entry, with the journal entry it comes from."""
-
-    seq: int
-    """The journal seq of the beneficiary event."""
-    event_id: str | None
-    """The event's id (None if the journal no longer holds the entry)."""
-    event_kind: str | None
-    at: datetime
-    beneficiary: str
-    """Who was helped, as stories show them (``someone`` if anonymous or forgotten)."""
-    root: str
-    """The contribution the event credited."""
-    contribution: str | None
-    """Your contribution the credit reached you through (None: as a referrer)."""
-    depth: int
-    share: float
-    """Your share of the event's value V = 1."""
-
-
-@attrs.frozen
-class ImpactExplanation:
-    """Where a feed entry comes from: its impact items and their journal entries."""
-
-    user: str
-    entry: FeedEntry
-    items: tuple[ExplainedItem, ...]
-    more: int
-    """Items left out of ``items`` (an entry explains its first 500)."""
-
-    def lines(self) -> list[str]:
-        """The explanation as text, one line per item."""
-        if self.entry.items == 1:
-            out = [f"{self.entry.story}: this impact item comes from:"]
-        else:
-            out = [f"{self.entry.story}: these {self.entry.items} impact items come from:"]
-        for item in self.items:
-            steps = f"{item.depth} step{'s' if item.depth > 1 else ''}"
-            if item.depth == 0:
-                path = "your own"
-            elif item.contribution is None:
-                path = f"by someone you brought in, {steps} away"
-            else:
-                path = f"built on yours, {steps} away"
-            event = (
-                f"{item.event_kind} {item.event_id!r}"
-                if item.event_id is not None
-                else "an entry the journal no longer holds"
-            )
-            out.append(
-                f"  #{item.seq} {event}: {item.beneficiary} was helped by {item.root!r} "
-                f"({path}; share {item.share:g})"
-            )
-        if self.more:
-            out.append(f"  … and {self.more} more")
-        return out
-
-
-@attrs.frozen
-class ImpactPreferences:
-    """A person's own choices about impact stories."""
-
-    user: str
-    visibility: str
-    """``named``: others' stories may name them; ``anonymous``: they are "someone"."""
-    digest: str | None
-    """``day`` or ``week`` if they asked for a digest of new impact; None otherwise."""
-
-
-@attrs.frozen
-class Digest:
-    """New impact since a person's last digest, told in stories (opt-in)."""
-
-    user: str
-    every: str
-    lines: tuple[str, ...]
-    items: int
-    up_to_seq: int
-    """Items of events up to this journal seq are in it (see :meth:`Impact.digest_sent`)."""
-
-    @property
-    def text(self) -> str:
-        """The digest as one text, a story per line."""
-        return "\n".join(self.lines)
-
-
-@attrs.frozen
-class MissionProgress:
-    """A collective mission: the group's progress and, if asked, one person's part."""
-
-    id: str
-    title: str
-    unit: str
-    target: int
-    total: int
-    """Everyone's count so far."""
-    milestones: tuple[int, ...]
-    """Milestones with the target as the last one."""
-    reached: tuple[int, ...]
-    next_milestone: int | None
-    done: bool
-    story: str
-    """E.g. ``Translate the handbook: 120 of 500 pages (24%)``."""
-    user: str | None = None
-    part: int | None = None
-    """The person's own count (None when not asked, or their impact consent is off)."""
-    part_story: str | None = None
-    """E.g. ``Your 14 pages were 3% of it`` (of the target, or of the total once it is
-    passed)."""
-
-
-def _percent(part: int, whole: int) -> str:
-    if whole <= 0:
-        return "0%"
-    share = 100 * part / whole
-    if 0 < share < 1:
-        return "less than 1%"
-    return f"{round(share)}%"
-
-
 class Impact:
     """``kit.impact``: impact feeds, credits, choices and collective missions."""
 
-    def __init__(
-        self,
-        store: Store,
-        writer: LogWriter,
-        clock: Clock,
-        defaults: Mapping[Mechanic, bool],
-        rules_version: int,
-        spec: ImpactSpec,
-    ) -> None:
-        self._store = store
-        self._writer = writer
-        self._clock = clock
-        self._default = defaults[Mechanic.IMPACT]
-        self._rules = rules_version
-        self.spec = spec
+    def __init__(self, core: Core) -> None:
+        self._core = core
 
-    def _use(self, spec: ImpactSpec, rules_version: int) -> None:
-        self.spec, self._rules = spec, rules_version
+    @property
+    def spec(self) -> ImpactSpec:
+        """The impact rules and missions the Kit runs under."""
+        return self._core.runtime.impact
 
-    def _switched_on(self, session: Session, users: list[str]) -> dict[str, bool]:
-        return switched_on(session.consents(users), users, Mechanic.IMPACT, self._default)
+    def _consent(self, session: Session) -> ConsentState:
+        return ConsentState(self._core.runtime.consent, session)
 
     def _allowed(self, session: Session, user: str) -> bool:
-        return self._switched_on(session, [user])[user]
+        return self._consent(session).allows(user, Mechanic.IMPACT)
 
     @staticmethod
     def _group_at(session: Session, recipient: str, position: int) -> FeedGroup | None:
@@ -279,8 +98,8 @@ class Impact:
                     "page (FeedPage.cursor), or None for the first page"
                 )
             before = int(match[1])
-        now = self._clock()
-        with self._store.reading() as session:
+        now = self._core.runtime.clock()
+        with self._core.store.reading() as session:
             if not self._allowed(session, user):
                 return FeedPage((), None)
             groups = session.feed_page(user, before, limit + 1)
@@ -341,7 +160,7 @@ class Impact:
         if position is None:
             raise UnknownFeedEntry(f"{entry!r} is not a feed entry id; pass FeedEntry.id")
         limit = 500
-        with self._store.reading() as session:
+        with self._core.store.reading() as session:
             group = self._group_at(session, user, position)
             if group is None:
                 raise UnknownFeedEntry(
@@ -366,13 +185,13 @@ class Impact:
                         item.share,
                     )
                 )
-        view = self._entry(group, shown, self._clock())
+        view = self._entry(group, shown, self._core.runtime.clock())
         return ImpactExplanation(user, view, tuple(explained), max(0, group.items - limit))
 
     def credits(self, event_id: str) -> tuple[ImpactChange, ...]:
         """Who was credited, and with what share, for the help event ``event_id`` showed."""
         check_name(event_id, "event_id", InvalidInput, "pass the id of a recorded event")
-        with self._store.reading() as session:
+        with self._core.store.reading() as session:
             seq = session.known_events([event_id]).get(event_id)
             items = [] if seq is None else session.event_items(seq)
         return tuple(_change(i) for i in items)
@@ -382,7 +201,7 @@ class Impact:
     def preferences(self, user: str) -> ImpactPreferences:
         """``user``'s choices about impact stories (defaults if they made none)."""
         _person(user, "user")
-        with self._store.reading() as session:
+        with self._core.store.reading() as session:
             prefs = session.impact_prefs([user]).get(user) or ImpactPrefs(user)
         return ImpactPreferences(user, prefs.visibility, prefs.digest)
 
@@ -407,8 +226,9 @@ class Impact:
         _person(by, "by")
         if by != user:
             raise NotPermitted(f"only {user!r} may make their own impact choices; {by!r} may not")
-        at = self._clock()
-        with self._writer.transaction() as session:
+        runtime, writer = self._core.runtime, self._core.writer
+        at = runtime.clock()
+        with writer.transaction() as session:
             prefs = session.impact_prefs([user]).get(user) or ImpactPrefs(user)
             visibility = change.get("visibility")
             if visibility is not None:
@@ -417,7 +237,7 @@ class Impact:
                 new = attrs.evolve(prefs, digest=change["every"])
             if new != prefs:
                 args: dict[str, JSONValue] = {"user": user, **change}
-                self._writer.append(session, [command_draft(command, by, args, at, self._rules)])
+                writer.append(session, [command_draft(command, by, args, at, runtime.version)])
                 session.save_impact_prefs(new)
         return ImpactPreferences(user, new.visibility, new.digest)
 
@@ -427,10 +247,10 @@ class Impact:
         :meth:`digest_sent` for each; until then they stay due."""
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise InvalidInput(f"limit must be a whole number >= 1, got {limit!r}")
-        now = self._clock() if at is None else check_instant(at, "at", InvalidInput)
+        now = self._core.runtime.clock() if at is None else check_instant(at, "at", InvalidInput)
         out: list[Digest] = []
         after = None
-        with self._store.reading() as session:
+        with self._core.store.reading() as session:
             while len(out) < limit and (people := session.digest_people(after, 500)):
                 after = people[-1].user
                 for prefs in people:
@@ -486,8 +306,8 @@ class Impact:
         """Mark ``digest`` as sent: its items are not in the next one."""
         if not isinstance(digest, Digest):
             raise InvalidInput(f"pass a Digest from kit.impact.digests(), got {digest!r}")
-        when = self._clock() if at is None else check_instant(at, "at", InvalidInput)
-        with self._writer.transaction() as session:
+        when = self._core.runtime.clock() if at is None else check_instant(at, "at", InvalidInput)
+        with self._core.writer.transaction() as session:
             prefs = session.impact_prefs([digest.user]).get(digest.user)
             if prefs is None:
                 return  # the person was forgotten meanwhile
@@ -505,8 +325,9 @@ class Impact:
         _person(other, "other")
         if user == other:
             raise InvalidInput(f"cannot link {user!r} to itself")
-        at = self._clock()
-        with self._writer.transaction() as session:
+        runtime, writer = self._core.runtime, self._core.writer
+        at = runtime.clock()
+        with writer.transaction() as session:
             groups = session.identity_groups([user, other])
             mine, theirs = groups.get(user), groups.get(other)
             if mine is not None and mine == theirs:
@@ -516,37 +337,38 @@ class Impact:
             for old in {g for g in (mine, theirs) if g is not None and g != target}:
                 moving += [p for p in session.identity_members(old) if p not in moving]
             drafts = [
-                command_draft("identity.link", p, {"user": p, "group": target}, at, self._rules)
+                command_draft("identity.link", p, {"user": p, "group": target}, at, runtime.version)
                 for p in moving
             ]
-            self._writer.append(session, drafts)
+            writer.append(session, drafts)
             session.set_identity_groups(dict.fromkeys(moving, target))
 
     def linked(self, user: str) -> bool:
         """Whether the host linked ``user`` to another identity."""
         _person(user, "user")
-        with self._store.reading() as session:
+        with self._core.store.reading() as session:
             return user in session.identity_groups([user])
 
     # -- missions ---------------------------------------------------------------------------
 
     def _mission(self, mission_id: str) -> Mission:
-        for mission in self.spec.missions:
+        missions = self._core.runtime.impact.missions
+        for mission in missions:
             if mission.id == mission_id:
                 return mission
-        known = ", ".join(repr(m.id) for m in self.spec.missions) or "none"
+        known = ", ".join(repr(m.id) for m in missions) or "none"
         raise UnknownMission(f"no mission {mission_id!r} in the rules (missions: {known})")
 
     def missions(self, user: str | None = None) -> list[MissionProgress]:
         """Every mission's progress, and ``user``'s part in each if given."""
-        return [self.mission(m.id, user) for m in self.spec.missions]
+        return [self.mission(m.id, user) for m in self._core.runtime.impact.missions]
 
     def mission(self, mission_id: str, user: str | None = None) -> MissionProgress:
         """A mission's progress across everyone and, with ``user``, their own part."""
         mission = self._mission(mission_id)
         if user is not None:
             _person(user, "user")
-        with self._store.reading() as session:
+        with self._core.store.reading() as session:
             stored = session.missions([mission.id]).get(mission.id)
             part = None
             if user is not None and self._allowed(session, user):
@@ -554,10 +376,10 @@ class Impact:
         total = 0 if stored is None else stored.total
         stones = milestones_of(mission)
         target, unit = mission.target.count, mission.target.unit
-        story = f"{mission.title}: {total} of {target} {unit} ({_percent(total, target)})"
+        story = f"{mission.title}: {total} of {target} {unit} ({percent(total, target)})"
         part_story = None
         if part:
-            share = _percent(part, max(target, total))  # of the whole mission
+            share = percent(part, max(target, total))  # of the whole mission
             if part == 1:
                 part_story = f"One of the {total} {unit} was yours ({share} of it)"
             else:
@@ -592,9 +414,9 @@ class Impact:
             )
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 1000:
             raise InvalidInput(f"limit must be a whole number from 1 to 1000, got {limit!r}")
-        with self._store.reading() as session:
+        with self._core.store.reading() as session:
             parts = session.mission_contributors(mission.id, after, limit)
-            allowed = self._switched_on(session, [u for u, _ in parts])
+            allowed = self._consent(session).switched_on([u for u, _ in parts], Mechanic.IMPACT)
         return [(u, n) for u, n in parts if allowed[u]]
 
 

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import attrs
 
-from motivekit._fold import Step
+from motivekit._consent import ConsentState
+from motivekit._runtime import Runtime
+from motivekit.goals._fold import GoalFold, Step
 from motivekit.goals._model import Goal
+from motivekit.goals._rebuild import goal_diff
+from motivekit.store import Store
 
-__all__ = ["Explanation"]
+__all__ = ["Explanation", "explain"]
+
+
+def explain(store: Store, runtime: Runtime, goal: Goal, now: datetime) -> Explanation:
+    """Why ``goal`` shows the progress it does: its owner's entries folded under
+    ``runtime``'s menu, with what each did, and whether the stored goal differs from that
+    fold (read in one snapshot)."""
+    fold = GoalFold(runtime.menu, ConsentState(runtime.consent), trace=True)
+    with store.reading() as session:
+        folded = fold.fold(session.subject_entries(goal.owner))
+        stored, days = session.goal(goal.id), session.goal_days([goal.id])
+    steps = tuple(s for s in folded.steps if s.goal == goal.id)
+    stale = goal_diff(goal.id, stored, days, folded, now) is not None
+    return Explanation(goal.owner, goal, runtime.version, steps, stale)
 
 
 @attrs.frozen

@@ -1,0 +1,249 @@
+"""Goals as a fold of the journal: one fold for live recording, replay, dry runs and explain.
+
+:class:`GoalFold` holds goal states and day counts and applies journal entries to them in
+order. Live, the record pipeline loads the active goals a batch's events can count for and
+the counts of the periods those events fall in (:meth:`GoalFold.watch`), applies the
+events (:meth:`GoalFold.count`, which says how each goal moved) and writes the counts it
+added (:meth:`GoalFold.save`). Goal commands are made by ``kit.goals`` with the same
+engine. Replay, dry runs and explain fold one person's entries from nothing
+(:meth:`GoalFold.fold`): goal commands under the current menu (an adopted goal follows its
+template), consent choices and events, in journal order, optionally keeping a trace of
+what each entry did.
+
+A person's goals depend only on entries about that person, so people fold independently.
+Live, a batch costs one query for its goals and one per stretch of overlapping periods,
+whatever the goals' history.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
+from datetime import date, datetime
+from typing import Any, Literal
+
+import attrs
+
+from motivekit._consent import ConsentState, Mechanic
+from motivekit._evidence import Command, ConsentChoice, EvidenceEvent, decode, open_command
+from motivekit._model import GoalChange
+from motivekit.goals._engine import (
+    GOAL_COMMANDS,
+    apply_goal_command,
+    counted_day,
+    local_day,
+    period_bounds,
+)
+from motivekit.goals._menu import Menu, template_args
+from motivekit.goals._model import GoalState, Measure
+from motivekit.goals._periods import Period, period_counts
+from motivekit.store._protocol import Session, StoredEntry
+
+__all__ = ["Folded", "GoalFold", "Step", "target"]
+
+StepKind = Literal["created", "counted", "changed", "not counted"]
+
+
+@attrs.frozen
+class Step:
+    """What one journal entry did to one goal."""
+
+    seq: int
+    goal: str
+    kind: StepKind
+    at: datetime
+    """When it happened (an event's ``at``; a command's time)."""
+    name: str
+    """The event kind or command name."""
+    rules: int
+    """The rules version the entry was recorded under."""
+    day: date | None = None
+    """For ``counted``: the goal's local day the unit of progress belongs to."""
+    detail: str = ""
+
+
+@attrs.frozen
+class Folded:
+    """One person's goals as folded from the journal."""
+
+    goals: Mapping[str, GoalState]
+    """Their goals, each with the events counted in ``total``."""
+    days: Mapping[tuple[str, date], int]
+    """Their goals' day counts."""
+    steps: tuple[Step, ...] = ()
+    """What each entry did (when folded with ``trace=True``)."""
+
+
+class GoalFold:
+    """Applies journal entries to goals and their day counts (see the module docstring)."""
+
+    def __init__(self, menu: Menu, consent: ConsentState, *, trace: bool = False) -> None:
+        self.menu = menu
+        self.consent = consent
+        self.trace = trace
+        self.goals: dict[str, GoalState] = {}
+        """Goal states by id: the watched goals live, the person's goals when folding."""
+        self.days: Counter[tuple[str, date]] = Counter()
+        """Day counts this fold added (folding from nothing: all of them)."""
+        self.totals: Counter[str] = Counter()
+        """Events this fold counted, per goal."""
+        self.steps: list[Step] = []
+        self._watching: dict[tuple[str, str], list[GoalState]] = {}
+        self._periods: dict[tuple[str, Period], int] | None = None
+        """Live: each touched (goal, period)'s count so far; None when folding."""
+
+    # -- live -------------------------------------------------------------------------------
+
+    def watch(self, session: Session, events: Collection[EvidenceEvent]) -> set[str]:
+        """Load the active goals ``events`` can count for and the counts of the periods
+        they fall in; return the owners of those goals (whose consent counting needs)."""
+        self._periods = {}
+        if not events:
+            return set()
+        owners = {e.actor for e in events}
+        for goal in session.active_goals(owners, {e.kind for e in events}, consent_default=True):
+            self.goals[goal.id] = goal
+            self._watching.setdefault((goal.owner, goal.measure.event), []).append(goal)
+        wanted: set[tuple[str, Period]] = set()
+        for event in events:
+            for goal in self._watching.get((event.actor, event.kind), ()):
+                period = period_bounds(goal.measure.per, local_day(event.at, goal.tz))
+                if period is not None:
+                    wanted.add((goal.id, period))
+        self._periods = period_counts(session, wanted)
+        return {owner for owner, _ in self._watching}
+
+    def save(self, session: Session) -> None:
+        """Write the counts added since the last save."""
+        if self.totals or self.days:
+            session.add_goal_counts(self.totals, self.days)
+        self.totals, self.days = Counter(), Counter()
+
+    # -- applying entries -------------------------------------------------------------------
+
+    def count(self, event: EvidenceEvent) -> list[GoalChange]:
+        """Count ``event`` towards the goals it counts for; live, how each goal moved."""
+        if self._periods is None:
+            candidates: Iterable[GoalState] = [
+                g for g in self.goals.values() if g.measure.event == event.kind
+            ]
+        else:
+            candidates = self._watching.get((event.actor, event.kind), ())
+        changes: list[GoalChange] = []
+        allowed: bool | None = None
+        for goal in candidates:
+            if allowed is None:
+                allowed = self.consent.allows(event.actor, Mechanic.GOALS)
+            day = counted_day(goal, event.kind, event.at, event.data) if allowed else None
+            if day is None:
+                if self.trace and goal.measure.matches(event.kind, event.data):
+                    why = _not_counted(goal, event.at, allowed)
+                    self._step(
+                        event.seq, goal.id, "not counted", event.at, event.kind, event.rules, why
+                    )
+                continue
+            self.totals[goal.id] += 1
+            self.days[goal.id, day] += 1
+            if self.trace:
+                self.steps.append(
+                    Step(event.seq, goal.id, "counted", event.at, event.kind, event.rules, day)
+                )
+            if self._periods is not None:
+                changes.append(self._moved(goal, day))
+        return changes
+
+    def _moved(self, goal: GoalState, day: date) -> GoalChange:
+        assert self._periods is not None
+        period = period_bounds(goal.measure.per, day)
+        if period is None:
+            count, start, end = goal.total + self.totals[goal.id], None, None
+        else:
+            key = (goal.id, period)
+            count = self._periods[key] = self._periods.get(key, 0) + 1
+            start, end = period
+        target = goal.measure.count
+        return GoalChange(goal.id, goal.owner, start, end, count, target, count == target)
+
+    def command(self, command: Command) -> None:
+        """Apply one of the person's goal commands (folding: adopted goals follow the
+        current menu's template)."""
+        name = command.name
+        if name == "goal.create":
+            current = template_args(command.args, self.menu)
+            goal = apply_goal_command(None, name, command.by, current, command.at, command.seq)
+            self.goals[goal.id] = goal
+            if self.trace:
+                detail = _created(goal)
+                if current["measure"] != command.args["measure"]:
+                    recorded = Measure.coerce(command.args["measure"])
+                    detail += f" (the template's current target; {target(recorded)} when adopted)"
+                self._step(command.seq, goal.id, "created", command.at, name, command.rules, detail)
+        elif name in GOAL_COMMANDS:
+            before = self.goals[command.args["goal"]]
+            goal = apply_goal_command(before, name, command.by, command.args, command.at)
+            self.goals[goal.id] = goal
+            if self.trace:
+                detail = _changed(name, command.args)
+                self._step(command.seq, goal.id, "changed", command.at, name, command.rules, detail)
+
+    def fold(self, entries: Iterable[StoredEntry]) -> Folded:
+        """Fold one person's entries (oldest first) from nothing; the result."""
+        for entry in entries:
+            if entry.type == "event":
+                event = decode(entry)
+                if isinstance(event, EvidenceEvent):
+                    self.count(event)
+            elif entry.type == "command" and entry.personal is not None:
+                if entry.name == "consent.set":
+                    choice = decode(entry)
+                    assert isinstance(choice, ConsentChoice)
+                    self.consent.note(choice)
+                elif entry.name in GOAL_COMMANDS:
+                    command = open_command(entry)
+                    assert command is not None
+                    self.command(command)
+        goals = {
+            goal_id: attrs.evolve(goal, total=goal.total + n)
+            if (n := self.totals[goal_id])
+            else goal
+            for goal_id, goal in self.goals.items()
+        }
+        return Folded(goals, dict(self.days), tuple(self.steps))
+
+    def _step(
+        self,
+        seq: int,
+        goal: str,
+        kind: StepKind,
+        at: datetime,
+        name: str,
+        rules: int,
+        detail: str = "",
+    ) -> None:
+        self.steps.append(Step(seq, goal, kind, at, name, rules, None, detail))
+
+
+def _not_counted(goal: GoalState, at: datetime, allowed: bool) -> str:
+    if not allowed:
+        return "goals were switched off by their owner"
+    if at < goal.created_at:
+        return "it happened before the goal was made"
+    return f"the goal was {goal.status.value}"
+
+
+def _created(goal: GoalState) -> str:
+    origin = f"adopted from {goal.template_id!r}" if goal.template_id else "own goal"
+    return f"{origin}: {target(goal.measure)}"
+
+
+def target(measure: Measure) -> str:
+    """A measure in words: ``3 review.submitted per week``."""
+    where = f" where {measure.where}" if measure.where else ""
+    cadence = f" per {measure.per}" if measure.per else " in total"
+    return f"{measure.count} {measure.event}{where}{cadence}"
+
+
+def _changed(name: str, args: Mapping[str, Any]) -> str:
+    verb = name.removeprefix("goal.")
+    fields = ", ".join(f"{k} → {v}" for k, v in sorted(args.items()) if k in ("count", "per"))
+    return f"{verb} ({fields})" if fields else verb
