@@ -3,8 +3,9 @@
 :func:`semantic` checks what the classes cannot say (ranges, order, unique ids, event
 kinds, story templates); :func:`unsupported` names the mechanics motivekit can describe
 but will not run. Every expression is compiled and checked for the kind of value it can
-give (a difficulty that can never be a number is a problem). Each check yields
-``(path, message)`` pairs and never stops at the first, so the loader reports them all.
+give (a difficulty that can never be a number is a problem). The checks yield
+``(path, message)`` pairs rather than raise, so the loader reports every problem at once;
+:func:`check_track` raises them together as one :class:`~motivekit.InvalidTrack`.
 """
 
 from __future__ import annotations
