@@ -22,7 +22,7 @@ All of them derive from :class:`MotivekitError`, so a host app can catch one typ
     ├── StoreError              the storage backend failed or is not usable
     │   └── SchemaOutOfDate     the database schema is older than this motivekit
     ├── ConfigError             the Kit was configured wrongly (bad URL, bad option)
-    │   ├── RulesError          a design file has problems (motivekit.rules; lists them all)
+    │   ├── RulesError          a design file has problems (lists them all, file:line:col)
     │   └── RulesVersionError   a rules version older than the one already replayed
     └── AuditError              the audit log does not verify (each has its own exit code)
         ├── TamperedEntry       an entry's bytes differ from what was logged
@@ -37,6 +37,13 @@ Messages name the field that was wrong and say how to fix it.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for annotations: the rules package imports this module
+    from collections.abc import Sequence
+
+    from motivekit.rules import Problem
 
 __all__ = [
     "AuditError",
@@ -58,6 +65,7 @@ __all__ = [
     "NotFound",
     "NotPermitted",
     "ReorderedEntries",
+    "RulesError",
     "RulesVersionError",
     "SchemaOutOfDate",
     "StoreError",
@@ -137,6 +145,21 @@ class SchemaOutOfDate(StoreError):
 
 class ConfigError(MotivekitError):
     """The Kit was configured with an invalid URL or option."""
+
+
+class RulesError(ConfigError):
+    """A design file has problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def report(self, file: object) -> str:
+        """Every problem on its own line, then how many there are in ``file``."""
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        return "\n".join(
+            [*(str(p) for p in self.problems), f"{len(self.problems)} {noun} in {file}"]
+        )
 
 
 class RulesVersionError(ConfigError):

@@ -3,47 +3,18 @@
 A story names who was helped (``bob found your answer helpful``); several people helped
 by the same contribution in the same week are told as one story (``12 people found your
 answer helpful this week``). A beneficiary who chose to stay anonymous, or who was
-forgotten, is "someone".
+forgotten, is "someone". Templates come from a checked design file, so they use only the
+placeholders ``motivekit.rules._story_template`` allows.
 """
 
 from __future__ import annotations
 
-import string
 from collections.abc import Sequence
 from datetime import date
 
-__all__ = ["FIELDS", "SOMEONE", "check_story", "tell", "who"]
+__all__ = ["SOMEONE", "tell", "who"]
 
 SOMEONE = "someone"
-FIELDS = ("beneficiary", "noun")
-"""The placeholders a story template may use."""
-
-
-def check_story(template: str) -> str | None:
-    """What is wrong with a story template, if anything."""
-    try:
-        parts = list(string.Formatter().parse(template))
-    except ValueError as exc:
-        return f"is not a valid story template ({exc}); write placeholders as {{beneficiary}}"
-    used = set()
-    for _, field, spec, conversion in parts:
-        if field is None:
-            continue
-        if field not in FIELDS or spec or conversion:
-            shown = (
-                "{"
-                + field
-                + (f"!{conversion}" if conversion else "")
-                + (f":{spec}" if spec else "")
-                + "}"
-            )
-            return f"uses {shown}; a story may use only " + " and ".join(
-                "{" + f + "}" for f in FIELDS
-            )
-        used.add(field)
-    if "beneficiary" not in used:
-        return "must name who was helped with {beneficiary}, e.g. '{beneficiary} used your fix'"
-    return None
 
 
 def who(people: int, names: Sequence[str]) -> str:

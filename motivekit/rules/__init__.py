@@ -6,9 +6,11 @@ and checked like one from a file (:func:`check_track`).
 
 from __future__ import annotations
 
+from motivekit._errors import RulesError
+from motivekit.rules._checks import check_track
 from motivekit.rules._expr import Expression, ExpressionError, compile_expression
 from motivekit.rules._lint import LINT_RULES, Finding, LintRule, lint
-from motivekit.rules._load import Problem, Rules, RulesError, check_track, load_rules
+from motivekit.rules._load import Problem, Rules, load_rules
 from motivekit.rules._model import (
     BktModel,
     CriteriaModel,

@@ -15,8 +15,9 @@ from typing import Literal, TypeAlias
 
 import attrs
 
-from motivekit.rules._load import Path_, Rules, dotted_path
+from motivekit.rules._load import Rules
 from motivekit.rules._model import MenuGoal, Silence
+from motivekit.rules._yaml import Path_, dotted_path
 
 __all__ = [
     "FAIL_ON",
