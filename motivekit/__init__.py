@@ -13,7 +13,7 @@ collective missions (purpose), recorded in an append-only journal. Start with :m
 
 from __future__ import annotations
 
-from motivekit._consent import Consent, Mechanic
+from motivekit._consent import Consent, ConsentBook, Mechanic
 from motivekit._errors import (
     AuditError,
     BadSignature,
@@ -45,7 +45,8 @@ from motivekit._errors import (
     UnknownTemplate,
     UnknownTrack,
 )
-from motivekit._kit import ConsentBook, Journal, Kit
+from motivekit._journal import Journal
+from motivekit._kit import Kit
 from motivekit._model import (
     Event,
     GoalChange,

@@ -32,7 +32,7 @@ from motivekit.mastery._track import SkillTrack, Tracks
 from motivekit.rules import Rules, Track, check_track, load_rules
 from motivekit.store import Store, open_store
 
-__all__ = ["DEFAULT_URL", "ConsentBook", "Journal", "Kit"]
+__all__ = ["DEFAULT_MAX_EVENT_BYTES", "DEFAULT_ORIGIN", "DEFAULT_URL", "RULES_VERSION", "Kit"]
 
 DEFAULT_URL = "sqlite:///motivekit.db"
 """Where ``Kit.open()`` keeps its data when given no URL: ``./motivekit.db``."""
