@@ -2,10 +2,10 @@
 
 What is the same on every database lives here: each thread writes on its own connection
 (marked :data:`~motivekit.store.sql.dialects.WRITE`, so its dialect begins the transaction
-as a write), every database error leaves as ``StoreError`` naming the URL, and the schema
-is checked, and upgraded if allowed, when the store opens. What differs (connection setup,
-how a write begins, upserts, key lookups, scrubbing) comes from the dialect module the URL
-names (``dialects/``).
+as a write), every database error leaves as ``StoreError``, and the schema is checked, and
+upgraded if allowed, when the store opens. What differs (connection setup, how a write
+begins, upserts, key lookups, scrubbing) comes from the dialect module the URL names
+(``dialects/``).
 """
 
 from __future__ import annotations
