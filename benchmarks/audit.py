@@ -85,8 +85,9 @@ from motivekit.audit import Ed25519Signer
 from motivekit.audit._log import TILE_HEIGHT, LogWriter
 from motivekit.store import SqlStore
 from motivekit.store._protocol import StoredEntry
-from motivekit.store._schema import journal, metadata, tree_tiles
-from motivekit.store._sql import _WRITE, _sqlite_engine
+from motivekit.store.sql._schema import journal, metadata, tree_tiles
+from motivekit.store.sql.dialects import WRITE as _WRITE
+from motivekit.store.sql.dialects.sqlite import create_engine as _sqlite_engine
 
 Mode = Literal["single", "batch"]
 T = TypeVar("T")

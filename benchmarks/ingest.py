@@ -102,8 +102,9 @@ from motivekit._kit import DEFAULT_MAX_EVENT_BYTES, RULES_VERSION
 from motivekit._time import to_micros
 from motivekit.rules import Rules
 from motivekit.store import SqlStore
-from motivekit.store._schema import journal, metadata
-from motivekit.store._sql import _WRITE, _sqlite_engine
+from motivekit.store.sql._schema import journal, metadata
+from motivekit.store.sql.dialects import WRITE as _WRITE
+from motivekit.store.sql.dialects.sqlite import create_engine as _sqlite_engine
 
 Scenario = Literal["plain", "goals", "mastery"]
 Backend = Literal["memory", "sqlite"]

@@ -9,8 +9,9 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from motivekit.store import SqlStore, _migrate
-from motivekit.store._schema import PREFIX, VERSION_TABLE, metadata
+from motivekit.store import SqlStore
+from motivekit.store.sql import _migrate
+from motivekit.store.sql._schema import PREFIX, VERSION_TABLE, metadata
 
 
 def test_migrated_schema_matches_the_table_definitions(tmp_path: Path) -> None:

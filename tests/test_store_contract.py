@@ -1,15 +1,17 @@
-"""Run the store contract against every store this machine has."""
+"""Run the store contract against every store this machine has, as a third party would."""
 
 from __future__ import annotations
 
+import functools
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from motivekit.store import MemoryStore, SqlStore, Store
-
-from .store_contract import StoreContract
+from motivekit.testing import Capability, StoreContract, StoreOpener
 
 
 class TestMemoryStore(StoreContract):
@@ -21,9 +23,15 @@ class TestMemoryStore(StoreContract):
 
 
 class TestSqliteFileStore(StoreContract):
+    capabilities = frozenset({Capability.SEVERAL_PROCESSES, Capability.DURABLE})
+
     @pytest.fixture
-    def store(self, tmp_path: Path) -> Iterator[Store]:
-        store = SqlStore(f"sqlite:///{tmp_path / 'contract.db'}")
+    def store_opener(self, tmp_path: Path) -> StoreOpener:
+        return functools.partial(SqlStore, f"sqlite:///{tmp_path / 'contract.db'}")
+
+    @pytest.fixture
+    def store(self, store_opener: StoreOpener) -> Iterator[Store]:
+        store = store_opener()
         yield store
         store.close()
 
@@ -34,3 +42,60 @@ class TestSqliteMemoryStore(StoreContract):
         store = SqlStore("sqlite://")
         yield store
         store.close()
+
+
+BUILT_IN = [TestMemoryStore, TestSqliteFileStore, TestSqliteMemoryStore]
+
+
+def test_each_built_in_store_declares_its_capabilities() -> None:
+    # Dropping a flag silently drops its tests: change this only with the store's behaviour.
+    assert TestSqliteFileStore.capabilities == {Capability.SEVERAL_PROCESSES, Capability.DURABLE}
+    assert TestSqliteMemoryStore.capabilities == frozenset()
+    assert TestMemoryStore.capabilities == frozenset()
+
+
+def test_capability_tests_are_collected_only_where_declared() -> None:
+    gated = StoreContract.capability_tests()
+    assert set(gated.values()) == {
+        frozenset({Capability.SEVERAL_PROCESSES}),
+        frozenset({Capability.DURABLE}),
+    }
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            __file__,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    plain = {n for n in dir(StoreContract) if n.startswith("test_") and n not in gated}
+    assert len(plain) > 40
+    ids = [line.split("::") for line in run.stdout.splitlines() if "::" in line]
+    for cls in BUILT_IN:
+        tests = {parts[2] for parts in ids if len(parts) == 3 and parts[1] == cls.__name__}
+        expected = {name for name, needs in gated.items() if needs <= cls.capabilities}
+        assert tests == plain | expected, cls.__name__
+
+
+def test_a_subclass_that_drops_a_flag_drops_its_tests() -> None:
+    class Fewer(TestSqliteFileStore):
+        capabilities = frozenset({Capability.DURABLE})
+
+    for name, needs in StoreContract.capability_tests().items():
+        assert callable(getattr(Fewer, name)) == (needs <= Fewer.capabilities), name
+        assert callable(getattr(TestSqliteFileStore, name)), name
+
+
+def test_capabilities_must_be_a_frozenset_of_flags() -> None:
+    with pytest.raises(TypeError, match="must be a frozenset of Capability members"):
+
+        class Wrong(StoreContract):
+            capabilities = {Capability.DURABLE}  # type: ignore[assignment]  # noqa: RUF012

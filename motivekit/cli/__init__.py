@@ -12,7 +12,7 @@ from motivekit.cli._options import opened, reported, url_option
 from motivekit.cli._replay import explain, replay
 from motivekit.cli._rules import rules
 from motivekit.store import SqlStore
-from motivekit.store._migrate import head_revision
+from motivekit.store.sql._migrate import head_revision
 
 __all__ = ["main"]
 

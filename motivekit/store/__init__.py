@@ -1,25 +1,40 @@
-"""Storage backends behind one narrow protocol (see ``_protocol.py``)."""
+"""Storage backends behind one narrow protocol in five slices (see ``_protocol.py``).
+
+``MemoryStore`` (``_memory.py``) keeps everything in this process; ``SqlStore`` (the
+``sql`` package) keeps it in a SQL database. :mod:`motivekit.testing` holds the contract
+every store passes.
+"""
 
 from __future__ import annotations
 
 from motivekit._errors import ConfigError
 from motivekit.store._memory import MemoryStore
 from motivekit.store._protocol import (
+    ConsentSession,
+    GoalsSession,
+    ImpactSession,
+    JournalSession,
     ReplayState,
     Session,
     SkillBand,
+    SkillsSession,
     Store,
     StoredCheckpoint,
     StoredEntry,
     StoredSkill,
 )
-from motivekit.store._sql import SqlStore, Synchronous
+from motivekit.store.sql import SqlStore, Synchronous
 
 __all__ = [
+    "ConsentSession",
+    "GoalsSession",
+    "ImpactSession",
+    "JournalSession",
     "MemoryStore",
     "ReplayState",
     "Session",
     "SkillBand",
+    "SkillsSession",
     "SqlStore",
     "Store",
     "StoredCheckpoint",

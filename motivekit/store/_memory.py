@@ -2,7 +2,8 @@
 
 It keeps the same guarantees as the SQL store within one process: writers are serialised
 by a lock, and a failing unit of work is undone through an undo log, so a batch is
-all-or-nothing.
+all-or-nothing. The session is one mixin per protocol slice over shared tables (goals read
+consent, as on SQL).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import attrs
 
 from motivekit.goals._model import GoalState, GoalStatus
-from motivekit.store._protocol import (
+from motivekit.store._records import (
     FeedGroup,
     ImpactItem,
     ImpactPrefs,
@@ -61,7 +62,9 @@ class _Tables:
         self.forgotten: dict[bytes, bool] = {}
 
 
-class _MemorySession:
+class _MemoryBase:
+    """The tables, and the undo log that makes a unit of work all-or-nothing."""
+
     def __init__(self, tables: _Tables, undo: list[Callable[[], None]] | None) -> None:
         self._t = tables
         self._undo = undo
@@ -80,7 +83,27 @@ class _MemorySession:
             undo.append(lambda: table.__setitem__(key, old))
         table[key] = value
 
-    # journal
+    def _undo_call(self, step: Callable[[], None]) -> None:
+        self._writable().append(step)
+
+    def _pop(self, table: dict[Any, Any], key: Any) -> None:
+        old = table.pop(key)
+        self._undo_call(lambda: table.__setitem__(key, old))
+
+    def _clear(self, table: dict[Any, Any]) -> None:
+        old = dict(table)
+
+        def restore() -> None:
+            table.clear()
+            table.update(old)
+
+        self._undo_call(restore)
+        table.clear()
+
+
+class _MemoryJournal(_MemoryBase):
+    """:class:`~motivekit.store.JournalSession` in memory."""
+
     def known_events(self, event_ids: Collection[str]) -> dict[str, int]:
         seqs = self._t.event_seq
         return {i: seqs[i] for i in event_ids if i in seqs}
@@ -131,9 +154,6 @@ class _MemorySession:
             log[i] = log[i]._replace(subject=None, personal=None)
         return len(hits)
 
-    def _undo_call(self, step: Callable[[], None]) -> None:
-        self._writable().append(step)
-
     def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
         self._put(self._t.checkpoints, checkpoint.size, checkpoint)
 
@@ -166,7 +186,10 @@ class _MemorySession:
     def journal_size(self) -> int:
         return self._t.head["head"][0]
 
-    # goals
+
+class _MemoryGoals(_MemoryBase):
+    """:class:`~motivekit.store.GoalsSession` in memory."""
+
     def goal(self, goal_id: str) -> GoalState | None:
         return self._t.goals.get(goal_id)
 
@@ -209,10 +232,6 @@ class _MemorySession:
             self._pop(self._t.goal_days, key)
         return len(doomed)
 
-    def _pop(self, table: dict[Any, Any], key: Any) -> None:
-        old = table.pop(key)
-        self._undo_call(lambda: table.__setitem__(key, old))
-
     def add_goal_counts(
         self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
     ) -> None:
@@ -233,7 +252,10 @@ class _MemorySession:
         wanted = set(goal_ids)
         return {k: n for k, n in self._t.goal_days.items() if k[0] in wanted and n}
 
-    # consent
+
+class _MemoryConsent(_MemoryBase):
+    """:class:`~motivekit.store.ConsentSession` in memory."""
+
     def consents(self, users: Collection[str]) -> dict[str, dict[str, bool]]:
         return {u: dict(self._t.consents[u]) for u in users if u in self._t.consents}
 
@@ -246,7 +268,10 @@ class _MemorySession:
         if user in self._t.consents:
             self._pop(self._t.consents, user)
 
-    # mastery
+
+class _MemorySkills(_MemoryBase):
+    """:class:`~motivekit.store.SkillsSession` in memory."""
+
     def skills(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], StoredSkill]:
         found = self._t.skills
         return {k: found[k] for k in keys if k in found}
@@ -300,7 +325,11 @@ class _MemorySession:
         for table in (self._t.skills, self._t.skill_items):
             self._clear(table)
 
-    # impact (scans are fine here: this store is for tests and experiments)
+
+class _MemoryImpact(_MemoryBase):
+    """:class:`~motivekit.store.ImpactSession` in memory (scans are fine here: this store
+    is for tests and experiments)."""
+
     def contributions(self, ids: Collection[str]) -> dict[str, StoredContribution]:
         found = self._t.contributions
         return {i: found[i] for i in ids if i in found}
@@ -492,15 +521,9 @@ class _MemorySession:
         ):
             self._clear(table)
 
-    def _clear(self, table: dict[Any, Any]) -> None:
-        old = dict(table)
 
-        def restore() -> None:
-            table.clear()
-            table.update(old)
-
-        self._undo_call(restore)
-        table.clear()
+class _MemorySession(_MemoryJournal, _MemoryGoals, _MemoryConsent, _MemorySkills, _MemoryImpact):
+    """One unit of work on the in-memory tables: every slice of the session protocol."""
 
 
 class MemoryStore:

@@ -1,31 +1,58 @@
-"""The narrow storage protocol every backend implements.
+"""The narrow storage protocol every backend implements, in five slices.
 
 A store offers two kinds of unit of work: ``writing()`` (serialised, all-or-nothing) and
 ``reading()`` (a consistent snapshot). Both yield a :class:`Session`. Everything the
 pipeline needs is a method here, shaped for batches so a 1,000-event ``record_many`` costs a
-handful of round trips, not thousands. The contract suite in ``tests/store_contract.py``
-is the specification: every store must pass it.
+handful of round trips, not thousands.
+
+:class:`Session` is the union of five slices, one per kind of state: :class:`JournalSession`
+(the journal, its Merkle tiles and head, checkpoints, erasure, the people it is about, replay
+progress), :class:`GoalsSession`, :class:`ConsentSession`, :class:`SkillsSession` and
+:class:`ImpactSession`. A slice's methods touch only its own state, with one exception:
+``active_goals`` leaves out owners whose goals consent is off, so a goals backend reads
+consent. A new backend can therefore be built and checked one slice at a time: implement
+the journal, run :class:`motivekit.testing.JournalContract` against it, then consent, goals
+(whose contract also writes journal entries and consent), skills (whose contract also saves
+replay progress) and impact, each with its own contract class; once all five pass, so does
+:class:`motivekit.testing.StoreContract`, the specification every store must meet.
+
+The stored values themselves live in ``_records.py`` and are re-exported here.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import NamedTuple, Protocol, TypeVar
-
-import attrs
+from typing import Protocol
 
 from motivekit.goals._model import GoalState
+from motivekit.store._records import (
+    FeedGroup,
+    ImpactItem,
+    ImpactPrefs,
+    ReplayState,
+    SkillBand,
+    StoredCheckpoint,
+    StoredContribution,
+    StoredEntry,
+    StoredMission,
+    StoredSkill,
+    forgotten_digest,
+)
 
 __all__ = [
+    "ConsentSession",
     "FeedGroup",
+    "GoalsSession",
     "ImpactItem",
     "ImpactPrefs",
+    "ImpactSession",
+    "JournalSession",
     "ReplayState",
     "Session",
     "SkillBand",
+    "SkillsSession",
     "Store",
     "StoredCheckpoint",
     "StoredContribution",
@@ -35,189 +62,10 @@ __all__ = [
     "forgotten_digest",
 ]
 
-_T = TypeVar("_T")
 
+class JournalSession(Protocol):
+    """The journal, its Merkle tree and head, checkpoints, erasure and replay progress."""
 
-class StoredEntry(NamedTuple):
-    """A journal entry as stored: its leaf bytes and, unless erased, its personal part.
-
-    A named tuple rather than an attrs class: one is built for every entry appended.
-    """
-
-    seq: int
-    type: str
-    name: str
-    event_id: str | None
-    recorded_at: datetime
-    raw: bytes
-    """The canonical leaf bytes (what the Merkle tree hashes)."""
-    leaf_hash: bytes
-    subject: str | None
-    """The person the entry is about (None once erased, or for log-level entries)."""
-    personal: bytes | None
-    """The salt (32 bytes) followed by the canonical personal part; None once erased."""
-
-
-@attrs.frozen
-class StoredCheckpoint:
-    """A signed checkpoint as stored."""
-
-    size: int
-    note: str
-    created_at: datetime
-
-
-@attrs.frozen
-class ReplayState:
-    """How far rebuilding the projections under rules ``version`` has come."""
-
-    version: int
-    cursor: str | None
-    """The last person whose projections were rebuilt (people go in sorted order)."""
-    people_done: int
-    started_at: datetime
-    finished_at: datetime | None
-    mastery_seq: int | None = None
-    """How far (journal seq) the rebuild of skill states has come; None: not started."""
-
-
-@attrs.frozen
-class StoredSkill:
-    """One person's state on one skill track, as stored."""
-
-    user: str
-    track: str
-    evidence: int
-    successes: float
-    theta: float
-    p_known: float
-    at_difficulty: int
-    last_at: datetime | None
-    """When the last piece of evidence happened (None: no evidence yet)."""
-    recent: tuple[float, ...]
-    """The estimates after each of the last (at most 10) pieces of evidence, oldest first."""
-    seq: int
-    """The journal seq of the last evidence applied."""
-    level: str | None = None
-    """The level reached under the rules it was folded with (None: none yet); kept so a
-    replay under a changed ladder reports who moves."""
-
-
-@attrs.frozen
-class SkillBand:
-    """A person's own challenge band on one track."""
-
-    low: float
-    high: float
-    target: float
-
-
-@attrs.frozen
-class StoredContribution:
-    """A contribution (an answer, a fix, a translation) and what it builds on."""
-
-    id: str
-    owner: str | None
-    """The person who made it (None once they were forgotten)."""
-    kind: str
-    """The event kind that created it."""
-    noun: str
-    """What people call it in stories (``answer``)."""
-    parents: tuple[str, ...]
-    """The ids of the contributions it builds on, as the event named them."""
-    seq: int
-    """The journal seq of the event that created it."""
-    at: datetime
-
-
-@attrs.frozen
-class FeedGroup:
-    """One entry of a person's impact feed: impact items of one kind, on one contribution,
-    in one week, told as one story."""
-
-    recipient: str
-    position: int
-    """Where it sits in the feed (newest first): ``seq * 1024 + n`` of the item that
-    opened it. Unique per recipient and never changes, so keyset pages are stable."""
-    key: str
-    """What groups items (kind, contribution, week); unique per recipient."""
-    kind: str
-    """``direct`` (your contribution helped), ``built-on`` (work built on yours helped) or
-    ``referral`` (work by people you brought in helped)."""
-    contribution: str | None
-    """The recipient's contribution the items credit (None for ``referral``)."""
-    noun: str
-    story: str | None
-    """The story template of a ``direct`` entry (``{beneficiary} found your answer
-    helpful``); None for the others."""
-    week: date
-    """The Monday (UTC) of the week the items happened in."""
-    items: int
-    people: int
-    """How many different people were helped (a forgotten beneficiary counts once each)."""
-    names: tuple[str | None, ...]
-    """The newest (at most two) different beneficiaries, newest first; None: forgotten."""
-    first_at: datetime
-    last_at: datetime
-    last_seq: int
-    """The journal seq of the newest item's event."""
-    depth: int
-    """The fewest steps between the recipient's work and the help (0: direct)."""
-
-
-@attrs.frozen
-class ImpactItem:
-    """One person credited for one beneficiary event."""
-
-    recipient: str
-    seq: int
-    """The journal seq of the beneficiary event."""
-    n: int
-    """Its index among the items of that event (``position = seq * 1024 + n``)."""
-    position: int
-    """The position of the feed entry it belongs to."""
-    root: str
-    """The contribution the beneficiary event credited."""
-    node: str | None
-    """The recipient's contribution the credit reached them through (None: as a referrer)."""
-    beneficiary: str | None
-    """Who was helped (None once they were forgotten)."""
-    depth: int
-    share: float
-    """The recipient's share of the event's value V = 1: (1 - rho) * rho**depth, split
-    among parents where a contribution builds on several."""
-    at: datetime
-
-
-@attrs.frozen
-class ImpactPrefs:
-    """One person's own choices about impact stories."""
-
-    user: str
-    visibility: str = "named"
-    """``named``: others' stories may name them as beneficiary; ``anonymous``: "someone"."""
-    digest: str | None = None
-    """``day`` or ``week``: they asked for a digest of new impact; None: no digest."""
-    digest_seq: int = 0
-    """Items of events up to this journal seq were in a digest already."""
-    digest_at: datetime | None = None
-    """When the last digest was sent."""
-
-
-@attrs.frozen
-class StoredMission:
-    """A collective mission's progress."""
-
-    id: str
-    total: int
-    announced: tuple[int, ...]
-    """The milestones whose journal entry was written, ascending."""
-
-
-class Session(Protocol):
-    """One unit of work against a store."""
-
-    # journal and Merkle tree
     def known_events(self, event_ids: Collection[str]) -> dict[str, int]:
         """Map each already recorded event id among ``event_ids`` to its entry's seq."""
         ...
@@ -290,7 +138,10 @@ class Session(Protocol):
         """Every stored checkpoint, smallest first."""
         ...
 
-    # goals
+
+class GoalsSession(Protocol):
+    """People's goals and their per-day counts."""
+
     def goal(self, goal_id: str) -> GoalState | None:
         """The goal with ``goal_id``, or None."""
         ...
@@ -335,7 +186,10 @@ class Session(Protocol):
         """Every non-zero day count of ``goal_ids``."""
         ...
 
-    # consent
+
+class ConsentSession(Protocol):
+    """Each person's consent choice per mechanic."""
+
     def consents(self, users: Collection[str]) -> dict[str, dict[str, bool]]:
         """The explicit consent choices of each user that has made any."""
         ...
@@ -348,7 +202,10 @@ class Session(Protocol):
         """Forget every consent choice of ``user``."""
         ...
 
-    # mastery
+
+class SkillsSession(Protocol):
+    """Skill states, learned item difficulties and people's own challenge bands."""
+
     def skills(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], StoredSkill]:
         """The stored states among ``keys`` ``(user, track)``; missing ones are left out."""
         ...
@@ -395,7 +252,11 @@ class Session(Protocol):
         """Delete every skill state and every item (bands stay: people chose them)."""
         ...
 
-    # impact
+
+class ImpactSession(Protocol):
+    """Contributions, referrals, identity links, impact feeds and items, people's choices,
+    missions, and forgetting a person."""
+
     def contributions(self, ids: Collection[str]) -> dict[str, StoredContribution]:
         """The stored contributions among ``ids``."""
         ...
@@ -517,6 +378,10 @@ class Session(Protocol):
         ...
 
 
+class Session(JournalSession, GoalsSession, ConsentSession, SkillsSession, ImpactSession, Protocol):
+    """One unit of work against a store."""
+
+
 class Store(Protocol):
     """A storage backend."""
 
@@ -537,15 +402,3 @@ class Store(Protocol):
     def close(self) -> None:
         """Release connections."""
         ...
-
-
-def forgotten_digest(user: str) -> bytes:
-    """What is kept of a forgotten person: SHA-256 of their id under a fixed label. It
-    names no one, but lets a guessed id be matched (that is its purpose)."""
-    return hashlib.sha256(b"motivekit forgotten person\x00" + user.encode("utf-8")).digest()
-
-
-def chunked(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
-    """Split a sequence for IN-lists that must stay below a backend's parameter limit."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

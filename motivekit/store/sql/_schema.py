@@ -1,7 +1,7 @@
 """Table definitions used by the SQL store's queries.
 
 The schema itself is created and upgraded by the Alembic migrations shipped in
-``motivekit/store/migrations``; ``tests/test_migrations.py`` checks that these
+``motivekit/store/sql/migrations``; ``tests/test_migrations.py`` checks that these
 definitions and the migrated database agree.
 """
 

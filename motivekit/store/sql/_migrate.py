@@ -10,7 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from motivekit.store._schema import VERSION_TABLE
+from motivekit.store.sql._schema import VERSION_TABLE
 
 __all__ = ["current_revision", "head_revision", "upgrade"]
 

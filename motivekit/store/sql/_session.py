@@ -1,0 +1,593 @@
+"""The SQL session: one unit of work on one connection, one mixin per protocol slice.
+
+Every statement comes prebuilt from ``_statements.py`` (``self._q``). Batched lookups run
+once per slice of at most :data:`_IN_CHUNK` parameters, so no statement exceeds a backend's
+parameter limit. The hottest statements (appending entries, moving the head, a full scan,
+the projection upserts) skip SQLAlchemy's per-call work and run on the driver's own
+cursor (:meth:`_SessionBase._driver`, :meth:`_SessionBase._driver_many`), compiled once per
+engine; driver errors there become ``StoreError`` like any other database error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from motivekit._errors import StoreError
+from motivekit._time import from_micros, to_micros
+from motivekit.goals._model import GoalState
+from motivekit.store._records import (
+    FeedGroup,
+    ImpactItem,
+    ImpactPrefs,
+    ReplayState,
+    SkillBand,
+    StoredCheckpoint,
+    StoredContribution,
+    StoredEntry,
+    StoredMission,
+    StoredSkill,
+    forgotten_digest,
+)
+from motivekit.store.sql._rows import (
+    CONTRIBUTION_COLUMNS,
+    ENTRY_COLUMNS,
+    FEED_COLUMNS,
+    IDENTITY_COLUMNS,
+    IMPACT_ITEM_COLUMNS,
+    ITEM_COLUMNS,
+    MISSION_COLUMNS,
+    PART_COLUMNS,
+    REFERRAL_COLUMNS,
+    SKILL_COLUMNS,
+    contribution_from_row,
+    contribution_row,
+    entry_from_row,
+    feed_from_row,
+    feed_row,
+    goal_from_row,
+    goal_row,
+    impact_item_from_row,
+    impact_item_row,
+    json_list,
+    micros_or_none,
+    prefs_from_row,
+    skill_from_row,
+    skill_row,
+)
+from motivekit.store.sql._statements import Statements
+from motivekit.store.sql.dialects import KEYS
+
+__all__ = ["SqlSession", "chunked"]
+
+_T = TypeVar("_T")
+_IN_CHUNK = 500
+
+
+def chunked(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
+    """Split a sequence for IN-lists that must stay below a backend's parameter limit."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@lru_cache(maxsize=32)
+def _driver_sql(statement: sa.Executable, dialect: sa.Dialect) -> sa.Compiled:
+    """``statement`` compiled once for ``dialect``, to run on the driver's cursor."""
+    return statement.compile(dialect=dialect)  # type: ignore[attr-defined,no-any-return]
+
+
+@lru_cache(maxsize=8)
+def _date_param(dialect: sa.Dialect) -> Callable[[date], Any]:
+    """How ``dialect`` hands a date to its driver (for rows sent with ``_driver_many``)."""
+    processor = sa.Date().dialect_impl(dialect).bind_processor(dialect)
+    return processor if processor is not None else _same
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _driver_params(compiled: sa.Compiled, params: dict[str, Any]) -> Any:
+    """Parameters in the form the driver takes: positional or named."""
+    full = compiled.construct_params(params) or {}
+    order = getattr(compiled, "positiontup", None)
+    return full if order is None else [full[k] for k in order]
+
+
+class _SessionBase:
+    """The connection, the statements and the ways of running them."""
+
+    def __init__(self, conn: sa.Connection, statements: Statements) -> None:
+        self._conn = conn
+        self._q = statements
+
+    def _driver(self, statement: sa.Executable, params: dict[str, Any]) -> Any:
+        """Run ``statement`` on the driver's own cursor, skipping SQLAlchemy's per-call
+        work; for the statements on hot paths only."""
+        compiled = _driver_sql(statement, self._conn.dialect)
+        cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with self._driver_errors(cursor):
+            cursor.execute(compiled.string, _driver_params(compiled, params))
+        return cursor
+
+    def _driver_many(
+        self, statement: sa.Executable, columns: Sequence[str], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """``executemany`` on the driver's cursor; ``rows`` hold values in ``columns`` order."""
+        compiled = _driver_sql(statement, self._conn.dialect)
+        order = getattr(compiled, "positiontup", None)
+        params: list[Any]
+        if order is None:  # a driver with named parameters
+            params = [dict(zip(columns, row, strict=True)) for row in rows]
+        elif tuple(order) == tuple(columns):
+            params = rows
+        else:
+            index = [columns.index(name) for name in order]
+            params = [tuple(row[i] for i in index) for row in rows]
+        cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            with self._driver_errors(cursor):
+                cursor.executemany(compiled.string, params)
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def _driver_errors(self, cursor: Any) -> Iterator[None]:
+        try:
+            yield
+        except self._conn.dialect.loaded_dbapi.Error as exc:
+            cursor.close()
+            raise StoreError(f"{type(exc).__name__}: {exc}") from exc
+
+    def _in_chunks(
+        self,
+        statement: sa.Executable,
+        ids: Collection[str] | Collection[bytes] | Collection[tuple[Any, ...]],
+        *,
+        size: int = _IN_CHUNK,
+        **params: Any,
+    ) -> Iterator[Any]:
+        """Rows of ``statement`` run once per slice of ``ids`` (bound as ``:ids``)."""
+        for chunk in chunked(list(ids), size):
+            yield from self._conn.execute(statement, {KEYS: chunk, **params})
+
+    def _pairs_in_chunks(
+        self, statement: sa.Executable, keys: Collection[tuple[str, str]]
+    ) -> Iterator[Any]:
+        """Rows of ``statement`` for row-value keys: two parameters each, half the slice."""
+        return self._in_chunks(statement, [(a, b) for a, b in keys], size=_IN_CHUNK // 2)
+
+
+class _JournalSession(_SessionBase):
+    """:class:`~motivekit.store.JournalSession` on SQL."""
+
+    def known_events(self, event_ids: Collection[str]) -> dict[str, int]:
+        return {row.event_id: row.seq for row in self._in_chunks(self._q.known_events, event_ids)}
+
+    def head(self) -> tuple[int, bytes]:
+        row = self._conn.execute(self._q.head).one()
+        return int(row[0]), bytes(row[1])
+
+    def advance_head(self, old_size: int, new_size: int, frontier: bytes) -> bool:
+        # The conditional UPDATE takes the head row's write lock: sequence numbers stay
+        # gapless and unique even with several writer processes.
+        # On every append: on the driver's cursor, compiled once (as for scan).
+        params = {"old": old_size, "new": new_size, "frontier": frontier}
+        cursor = self._driver(self._q.advance_head, params)
+        try:
+            return bool(cursor.rowcount == 1)
+        finally:
+            cursor.close()
+
+    def append(self, entries: Sequence[StoredEntry]) -> None:
+        if not entries:
+            return
+        # Every entry ever written passes here: rows go to the driver as plain tuples.
+        rows = [
+            (
+                e.seq,
+                e.type,
+                e.name,
+                e.event_id,
+                to_micros(e.recorded_at),
+                e.raw,
+                e.leaf_hash,
+                e.subject,
+                e.personal,
+            )
+            for e in entries
+        ]
+        self._driver_many(self._q.insert_entry, ENTRY_COLUMNS, rows)
+
+    def add_tiles(self, nodes: Sequence[tuple[int, int, bytes]]) -> None:
+        if nodes:
+            self._conn.execute(
+                self._q.insert_tile, [{"level": lv, "idx": i, "hash": h} for lv, i, h in nodes]
+            )
+
+    def node_hashes(self, level: int, start: int, end: int) -> list[bytes]:
+        if level == 0:  # leaf i is the entry with seq i + 1
+            rows = self._conn.execute(self._q.leaf_hashes, {"start": start, "end": end})
+        else:
+            rows = self._conn.execute(
+                self._q.tile_hashes, {"level": level, "start": start, "end": end}
+            )
+        return [bytes(r[0]) for r in rows]
+
+    def erase_personal(self, subject: str) -> int:
+        erased = self._conn.execute(self._q.erase_personal, {"b_subject": subject})
+        return int(erased.rowcount)
+
+    def subjects(self, after: str | None, limit: int) -> list[str]:
+        if after is None:
+            rows = self._conn.execute(self._q.subjects_first, {"limit": limit})
+        else:
+            rows = self._conn.execute(self._q.subjects_after, {"after": after, "limit": limit})
+        return [row[0] for row in rows]
+
+    def subject_entries(self, subject: str) -> list[StoredEntry]:
+        rows = self._conn.execute(self._q.subject_entries, {"subject": subject})
+        return [entry_from_row(r) for r in rows]
+
+    def replay_state(self) -> ReplayState | None:
+        row = self._conn.execute(self._q.last_replay).first()
+        if row is None:
+            return None
+        finished = None if row.finished_at is None else from_micros(row.finished_at)
+        return ReplayState(
+            row.version,
+            row.cursor,
+            row.people_done,
+            from_micros(row.started_at),
+            finished,
+            row.mastery_seq,
+        )
+
+    def save_replay_state(self, state: ReplayState) -> None:
+        row = {
+            "cursor": state.cursor,
+            "people_done": state.people_done,
+            "started_at": to_micros(state.started_at),
+            "finished_at": None if state.finished_at is None else to_micros(state.finished_at),
+            "mastery_seq": state.mastery_seq,
+        }
+        updated = self._conn.execute(self._q.update_replay, {"b_version": state.version, **row})
+        if updated.rowcount == 0:
+            self._conn.execute(self._q.insert_replay, {"version": state.version, **row})
+
+    def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
+        self._conn.execute(self._q.delete_checkpoint, {"size": checkpoint.size})
+        row = {
+            "size": checkpoint.size,
+            "note": checkpoint.note,
+            "created_at": to_micros(checkpoint.created_at),
+        }
+        self._conn.execute(self._q.insert_checkpoint, row)
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        rows = self._conn.execute(self._q.checkpoints)
+        return [StoredCheckpoint(r.size, r.note, from_micros(r.created_at)) for r in rows]
+
+    def entries(self, after: int, limit: int) -> list[StoredEntry]:
+        rows = self._conn.execute(self._q.entries_after, {"after": after, "limit": limit})
+        return [entry_from_row(r) for r in rows]
+
+    def scan(self, after: int, limit: int) -> list[tuple[int, bytes, bytes, bytes | None]]:
+        # A full verification reads every entry: straight from the driver's cursor, the
+        # statement compiled once, rows as the driver's own tuples (half the cost).
+        cursor = self._driver(self._q.scan, {"after": after, "limit": limit})
+        try:
+            rows: list[tuple[int, bytes, bytes, bytes | None]] = cursor.fetchall()
+            return rows  # the driver gives BLOBs as bytes already
+        finally:
+            cursor.close()
+
+    def last_entries(self, limit: int) -> list[StoredEntry]:
+        rows = self._conn.execute(self._q.last_entries, {"limit": limit})
+        return [entry_from_row(r) for r in rows][::-1]
+
+    def journal_size(self) -> int:
+        return int(self._conn.execute(self._q.head_size).scalar_one())
+
+
+class _GoalsSession(_SessionBase):
+    """:class:`~motivekit.store.GoalsSession` on SQL."""
+
+    def goal(self, goal_id: str) -> GoalState | None:
+        row = self._conn.execute(self._q.goal, {"goal": goal_id}).first()
+        return None if row is None else goal_from_row(row)
+
+    def goals(self, owner: str | None = None, status: str | None = None) -> list[GoalState]:
+        if owner is not None and status is None:
+            return [
+                goal_from_row(r) for r in self._conn.execute(self._q.owner_goals, {"owner": owner})
+            ]
+        if owner is None and status is None:
+            rows = self._conn.execute(self._q.all_goals)
+        elif owner is None:
+            rows = self._conn.execute(self._q.goals_by_status, {"status": status})
+        else:
+            params = {"owner": owner, "status": status}
+            rows = self._conn.execute(self._q.owner_goals_by_status, params)
+        return [goal_from_row(r) for r in rows]
+
+    def active_goals(
+        self, owners: Collection[str], kinds: Collection[str], *, consent_default: bool
+    ) -> list[GoalState]:
+        rows = self._in_chunks(
+            self._q.active_goals, owners, kinds=list(kinds), default=consent_default
+        )
+        return [goal_from_row(r) for r in rows]
+
+    def save_goal(self, goal: GoalState) -> None:
+        row = goal_row(goal)
+        if self._conn.execute(self._q.update_goal, {"b_id": goal.id, **row}).rowcount == 0:
+            self._conn.execute(self._q.insert_goal, row)
+
+    def insert_goals(self, new: Sequence[GoalState]) -> None:
+        if new:
+            self._conn.execute(self._q.insert_goal, [goal_row(g) for g in new])
+
+    def delete_goals(self, owner: str) -> int:
+        self._conn.execute(self._q.delete_goal_days, {"owner": owner})
+        return int(self._conn.execute(self._q.delete_goals, {"owner": owner}).rowcount)
+
+    def add_goal_counts(
+        self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
+    ) -> None:
+        if totals:
+            self._conn.execute(self._q.add_total, [{"goal": g, "n": n} for g, n in totals.items()])
+        if days:
+            rows = [{"goal_id": g, "day": d, "count": n} for (g, d), n in days.items()]
+            self._conn.execute(self._q.add_day, rows)
+
+    def day_counts(
+        self, goal_ids: Collection[str], start: date, end: date
+    ) -> dict[tuple[str, date], int]:
+        rows = self._in_chunks(self._q.day_counts, goal_ids, start=start, end=end)
+        return {(r[0], r[1]): int(r[2]) for r in rows}  # (goal_id, day, count)
+
+    def goal_days(self, goal_ids: Collection[str]) -> dict[tuple[str, date], int]:
+        return {(r[0], r[1]): int(r[2]) for r in self._in_chunks(self._q.goal_days, goal_ids)}
+
+
+class _ConsentSession(_SessionBase):
+    """:class:`~motivekit.store.ConsentSession` on SQL."""
+
+    def consents(self, users: Collection[str]) -> dict[str, dict[str, bool]]:
+        found: dict[str, dict[str, bool]] = {}
+        for row in self._in_chunks(self._q.consents, users):
+            found.setdefault(row.user_id, {})[row.mechanic] = bool(row.enabled)
+        return found
+
+    def delete_consents(self, user: str) -> None:
+        self._conn.execute(self._q.delete_consents, {"user": user})
+
+    def set_consent(self, user: str, mechanic: str, enabled: bool, at: datetime) -> None:
+        self._conn.execute(self._q.delete_consent, {"user": user, "mechanic": mechanic})
+        row = {"user_id": user, "mechanic": mechanic, "enabled": enabled}
+        self._conn.execute(self._q.insert_consent, {**row, "updated_at": to_micros(at)})
+
+
+class _SkillsSession(_SessionBase):
+    """:class:`~motivekit.store.SkillsSession` on SQL."""
+
+    def skills(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], StoredSkill]:
+        found = (skill_from_row(r) for r in self._pairs_in_chunks(self._q.skills, keys))
+        return {(s.user, s.track): s for s in found}
+
+    def user_skills(self, user: str) -> list[StoredSkill]:
+        return [skill_from_row(r) for r in self._conn.execute(self._q.user_skills, {"user": user})]
+
+    def all_skills(self, after: tuple[str, str] | None, limit: int) -> list[StoredSkill]:
+        if after is None:
+            rows = self._conn.execute(self._q.skills_first, {"limit": limit})
+        else:
+            params = {"user": after[0], "track": after[1], "limit": limit}
+            rows = self._conn.execute(self._q.skills_after, params)
+        return [skill_from_row(r) for r in rows]
+
+    def save_skills(self, skills: Sequence[StoredSkill]) -> None:
+        # Every piece of evidence passes here: one upsert, rows to the driver as tuples.
+        if skills:
+            self._driver_many(self._q.save_skills, SKILL_COLUMNS, [skill_row(s) for s in skills])
+
+    def skill_items(
+        self, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[float, int]]:
+        rows = self._pairs_in_chunks(self._q.skill_items, keys)
+        return {(r.track, r.item): (r.d, r.n) for r in rows}
+
+    def save_skill_items(self, items: Mapping[tuple[str, str], tuple[float, int]]) -> None:
+        if items:
+            rows = [(track, item, d, n) for (track, item), (d, n) in items.items()]
+            self._driver_many(self._q.save_skill_items, ITEM_COLUMNS, rows)
+
+    def skill_bands(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], SkillBand]:
+        rows = self._pairs_in_chunks(self._q.skill_bands, keys)
+        return {(r.user_id, r.track): SkillBand(r.low, r.high, r.target) for r in rows}
+
+    def set_skill_band(self, user: str, track: str, band: SkillBand | None, at: datetime) -> None:
+        self._conn.execute(self._q.delete_skill_band, {"user": user, "track": track})
+        if band is not None:
+            row = {"low": band.low, "high": band.high, "target": band.target}
+            self._conn.execute(
+                self._q.insert_skill_band,
+                {"user_id": user, "track": track, **row, "updated_at": to_micros(at)},
+            )
+
+    def delete_skills(self, user: str) -> int:
+        self._conn.execute(self._q.delete_user_bands, {"user": user})
+        return int(self._conn.execute(self._q.delete_user_skills, {"user": user}).rowcount)
+
+    def clear_mastery(self) -> None:
+        for statement in self._q.clear_mastery:
+            self._conn.execute(statement)
+
+
+class _ImpactSession(_SessionBase):
+    """:class:`~motivekit.store.ImpactSession` on SQL."""
+
+    def contributions(self, ids: Collection[str]) -> dict[str, StoredContribution]:
+        found = (contribution_from_row(r) for r in self._in_chunks(self._q.contributions, ids))
+        return {c.id: c for c in found}
+
+    def add_contributions(self, contributions: Sequence[StoredContribution]) -> None:
+        if contributions:
+            rows = [contribution_row(c) for c in contributions]
+            self._driver_many(self._q.add_contributions, CONTRIBUTION_COLUMNS, rows)
+
+    def referrers(self, people: Collection[str]) -> dict[str, str]:
+        return {r.user_id: r.referrer for r in self._in_chunks(self._q.referrers, people)}
+
+    def add_referrals(self, referrals: Mapping[str, str]) -> None:
+        if referrals:
+            self._driver_many(self._q.add_referrals, REFERRAL_COLUMNS, list(referrals.items()))
+
+    def identity_groups(self, people: Collection[str]) -> dict[str, str]:
+        return {r.user_id: r.group_id for r in self._in_chunks(self._q.identity_groups, people)}
+
+    def identity_members(self, group: str) -> list[str]:
+        return [r[0] for r in self._conn.execute(self._q.identity_members, {"group": group})]
+
+    def set_identity_groups(self, groups: Mapping[str, str]) -> None:
+        if groups:
+            self._driver_many(self._q.set_identity_groups, IDENTITY_COLUMNS, list(groups.items()))
+
+    def feed_groups(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], FeedGroup]:
+        found = (feed_from_row(r) for r in self._pairs_in_chunks(self._q.feed_groups, keys))
+        return {(g.recipient, g.key): g for g in found}
+
+    def save_feed_groups(self, groups: Sequence[FeedGroup]) -> None:
+        if groups:
+            week = _date_param(self._conn.dialect)
+            rows = [feed_row(g, week) for g in groups]
+            self._driver_many(self._q.save_feed_groups, FEED_COLUMNS, rows)
+
+    def feed_page(self, recipient: str, before: int | None, limit: int) -> list[FeedGroup]:
+        if before is None:
+            rows = self._conn.execute(self._q.feed_first, {"recipient": recipient, "limit": limit})
+        else:
+            params = {"recipient": recipient, "before": before, "limit": limit}
+            rows = self._conn.execute(self._q.feed_before, params)
+        return [feed_from_row(r) for r in rows]
+
+    def add_impact_items(self, items: Sequence[ImpactItem]) -> None:
+        if items:
+            rows = [impact_item_row(i) for i in items]
+            self._driver_many(self._q.add_impact_items, IMPACT_ITEM_COLUMNS, rows)
+
+    def seen_beneficiaries(
+        self, keys: Collection[tuple[str, int, str]]
+    ) -> set[tuple[str, int, str]]:
+        triples = [(r, p, b) for r, p, b in keys]
+        rows = self._in_chunks(self._q.seen_beneficiaries, triples, size=_IN_CHUNK // 3)
+        return {(r[0], r[1], r[2]) for r in rows}
+
+    def group_items(self, recipient: str, position: int, limit: int) -> list[ImpactItem]:
+        params = {"recipient": recipient, "position": position, "limit": limit}
+        return [impact_item_from_row(r) for r in self._conn.execute(self._q.group_items, params)]
+
+    def event_items(self, seq: int) -> list[ImpactItem]:
+        return [
+            impact_item_from_row(r) for r in self._conn.execute(self._q.event_items, {"seq": seq})
+        ]
+
+    def recipient_items(self, recipient: str, after_seq: int, limit: int) -> list[ImpactItem]:
+        params = {"recipient": recipient, "after": after_seq, "limit": limit}
+        return [
+            impact_item_from_row(r) for r in self._conn.execute(self._q.recipient_items, params)
+        ]
+
+    def impact_prefs(self, users: Collection[str]) -> dict[str, ImpactPrefs]:
+        found = (prefs_from_row(r) for r in self._in_chunks(self._q.impact_prefs, users))
+        return {p.user: p for p in found}
+
+    def save_impact_prefs(self, prefs: ImpactPrefs) -> None:
+        row = {
+            "user_id": prefs.user,
+            "visibility": prefs.visibility,
+            "digest": prefs.digest,
+            "digest_seq": prefs.digest_seq,
+            "digest_at": micros_or_none(prefs.digest_at),
+        }
+        self._conn.execute(self._q.save_impact_prefs, row)
+
+    def digest_people(self, after: str | None, limit: int) -> list[ImpactPrefs]:
+        if after is None:
+            rows = self._conn.execute(self._q.digest_first, {"limit": limit})
+        else:
+            rows = self._conn.execute(self._q.digest_after, {"after": after, "limit": limit})
+        return [prefs_from_row(r) for r in rows]
+
+    def missions(self, ids: Collection[str]) -> dict[str, StoredMission]:
+        rows = self._in_chunks(self._q.missions, ids)
+        return {r.id: StoredMission(r.id, r.total, tuple(json.loads(r.announced))) for r in rows}
+
+    def save_missions(self, missions: Sequence[StoredMission]) -> None:
+        if missions:
+            rows = [(m.id, m.total, json_list(m.announced)) for m in missions]
+            self._driver_many(self._q.save_missions, MISSION_COLUMNS, rows)
+
+    def mission_parts(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        rows = self._pairs_in_chunks(self._q.mission_parts, keys)
+        return {(r.mission, r.user_id): r.count for r in rows}
+
+    def add_mission_parts(self, parts: Mapping[tuple[str, str], int]) -> None:
+        if parts:
+            rows = [(mission, user, n) for (mission, user), n in parts.items()]
+            self._driver_many(self._q.add_mission_parts, PART_COLUMNS, rows)
+
+    def mission_contributors(
+        self, mission: str, after: str | None, limit: int
+    ) -> list[tuple[str, int]]:
+        if after is None:
+            rows = self._conn.execute(
+                self._q.contributors_first, {"mission": mission, "limit": limit}
+            )
+        else:
+            params = {"mission": mission, "after": after, "limit": limit}
+            rows = self._conn.execute(self._q.contributors_after, params)
+        return [(r[0], int(r[1])) for r in rows]
+
+    def impact_counts(self) -> dict[str, int]:
+        return {r[0]: int(r[1]) for r in self._conn.execute(self._q.impact_counts)}
+
+    def forget_impact(self, user: str) -> int:
+        by_user = {"user": user}
+        deleted = int(self._conn.execute(self._q.delete_user_items, by_user).rowcount)
+        self._conn.execute(self._q.delete_user_feed, by_user)
+        # Others' feed entries that name them: read them, put None in their place, write.
+        renamed = []
+        for recipient, position, text in self._conn.execute(self._q.named_in_feed, by_user):
+            names = json.loads(text)
+            if user in names:
+                forgotten = [None if n == user else n for n in names]
+                row = {"b_recipient": recipient, "b_position": position}
+                renamed.append({**row, "names": json_list(forgotten)})
+        if renamed:
+            self._conn.execute(self._q.set_feed_names, renamed)
+        self._conn.execute(self._q.forget_beneficiary, by_user)
+        self._conn.execute(self._q.forget_owner, by_user)
+        for statement in self._q.forget_person:
+            self._conn.execute(statement, by_user)
+        self._conn.execute(self._q.add_forgotten, {"digest": forgotten_digest(user)})
+        return deleted
+
+    def forgotten(self, people: Collection[str]) -> set[str]:
+        digests = {forgotten_digest(p): p for p in people}
+        return {digests[bytes(r[0])] for r in self._in_chunks(self._q.forgotten, list(digests))}
+
+    def clear_impact(self) -> None:
+        for statement in self._q.clear_impact:
+            self._conn.execute(statement)
+
+
+class SqlSession(_JournalSession, _GoalsSession, _ConsentSession, _SkillsSession, _ImpactSession):
+    """One unit of work on a SQL database: every slice of :class:`~motivekit.store.Session`."""

@@ -1,0 +1,411 @@
+"""Every statement the SQL session runs, built once per dialect.
+
+Building and cache-keying a Core statement costs more than SQLite takes to run it, so the
+session never builds one per call: :func:`statements` builds the whole set the first time
+a dialect is used and keeps it. What differs between databases (the upserts, insert-or-
+ignore, batched multi-column key lookups) comes from the dialect module; everything else
+is plain Core and renders the same SQL everywhere.
+
+IN-lists and key batches use expanding bind parameters (``:ids``); the session slices them
+so no statement exceeds a backend's parameter limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from motivekit.goals._model import GoalStatus
+from motivekit.store.sql._rows import (
+    CONTRIBUTION_COLUMNS,
+    ENTRY_COLUMNS,
+    FEED_COLUMNS,
+    IDENTITY_COLUMNS,
+    IMPACT_ITEM_COLUMNS,
+    ITEM_COLUMNS,
+    MISSION_COLUMNS,
+    PART_COLUMNS,
+    REFERRAL_COLUMNS,
+    SKILL_COLUMNS,
+)
+from motivekit.store.sql._schema import (
+    checkpoints,
+    consents,
+    forgotten,
+    goal_days,
+    goals,
+    identity_groups,
+    impact_contributions,
+    impact_feed,
+    impact_items,
+    impact_prefs,
+    impact_referrals,
+    journal,
+    log_head,
+    mission_parts,
+    missions,
+    replays,
+    skill_bands,
+    skill_items,
+    skills,
+    tree_tiles,
+)
+from motivekit.store.sql.dialects import KEYS, Dialect
+
+__all__ = ["Statements", "statements"]
+
+_BUILT: dict[str, Statements] = {}
+
+
+def statements(dialect: Dialect) -> Statements:
+    """The statements for ``dialect``, built on first use (building them twice in a race
+    is harmless: both sets are the same)."""
+    built = _BUILT.get(dialect.name)
+    if built is None:
+        built = _BUILT[dialect.name] = Statements(dialect)
+    return built
+
+
+class Statements:
+    """The session's statements for one dialect, one attribute each, grouped by slice."""
+
+    def __init__(self, d: Dialect) -> None:
+        self._journal()
+        self._goals(d)
+        self._consent()
+        self._skills(d)
+        self._impact(d)
+
+    def _journal(self) -> None:
+        ids: sa.BindParameter[Any] = sa.bindparam(KEYS, expanding=True)
+        self.known_events = sa.select(journal.c.event_id, journal.c.seq).where(
+            journal.c.event_id.in_(ids)
+        )
+        self.head = sa.select(log_head.c.size, log_head.c.frontier).where(log_head.c.id == 1)
+        self.head_size = sa.select(log_head.c.size).where(log_head.c.id == 1)
+        self.advance_head = (
+            log_head.update()
+            .where(log_head.c.id == 1, log_head.c.size == sa.bindparam("old", type_=sa.BigInteger))
+            .values(
+                size=sa.bindparam("new", type_=sa.BigInteger),
+                frontier=sa.bindparam("frontier", type_=sa.LargeBinary),
+            )
+        )
+        self.insert_entry = journal.insert().values({c: sa.bindparam(c) for c in ENTRY_COLUMNS})
+        self.insert_tile = tree_tiles.insert()
+        self.leaf_hashes = (
+            sa.select(journal.c.leaf_hash)
+            .where(journal.c.seq > sa.bindparam("start"), journal.c.seq <= sa.bindparam("end"))
+            .order_by(journal.c.seq)
+        )
+        self.tile_hashes = (
+            sa.select(tree_tiles.c.hash)
+            .where(
+                tree_tiles.c.level == sa.bindparam("level"),
+                tree_tiles.c.idx >= sa.bindparam("start"),
+                tree_tiles.c.idx < sa.bindparam("end"),
+            )
+            .order_by(tree_tiles.c.idx)
+        )
+        self.entries_after = (
+            sa.select(journal)
+            .where(journal.c.seq > sa.bindparam("after"))
+            .order_by(journal.c.seq)
+            .limit(sa.bindparam("limit"))
+        )
+        self.scan = (
+            sa.select(journal.c.seq, journal.c.entry, journal.c.leaf_hash, journal.c.personal)
+            .where(journal.c.seq > sa.bindparam("after"))
+            .order_by(journal.c.seq)
+            .limit(sa.bindparam("limit"))
+        )
+        self.last_entries = (
+            sa.select(journal).order_by(journal.c.seq.desc()).limit(sa.bindparam("limit"))
+        )
+        self.erase_personal = (
+            journal.update()
+            .where(journal.c.subject == sa.bindparam("b_subject"))
+            .values(subject=None, personal=None)
+        )
+        subjects = sa.select(journal.c.subject).where(journal.c.subject.is_not(None)).distinct()
+        self.subjects_first = subjects.order_by(journal.c.subject).limit(sa.bindparam("limit"))
+        self.subjects_after = (
+            subjects.where(journal.c.subject > sa.bindparam("after"))
+            .order_by(journal.c.subject)
+            .limit(sa.bindparam("limit"))
+        )
+        self.subject_entries = (
+            sa.select(journal)
+            .where(journal.c.subject == sa.bindparam("subject"))
+            .order_by(journal.c.seq)
+        )
+        self.last_replay = sa.select(replays).order_by(replays.c.version.desc()).limit(1)
+        self.update_replay = replays.update().where(replays.c.version == sa.bindparam("b_version"))
+        self.insert_replay = replays.insert()
+        self.delete_checkpoint = checkpoints.delete().where(
+            checkpoints.c.size == sa.bindparam("size")
+        )
+        self.insert_checkpoint = checkpoints.insert()
+        self.checkpoints = sa.select(checkpoints).order_by(checkpoints.c.size)
+
+    def _goals(self, d: Dialect) -> None:
+        ids: sa.BindParameter[Any] = sa.bindparam(KEYS, expanding=True)
+        self.goal = sa.select(goals).where(goals.c.id == sa.bindparam("goal"))
+        goals_consent = consents.alias("goals_consent")
+        self.active_goals = (
+            sa.select(goals)
+            .outerjoin(
+                goals_consent,
+                sa.and_(
+                    goals_consent.c.user_id == goals.c.owner, goals_consent.c.mechanic == "goals"
+                ),
+            )
+            .where(
+                goals.c.owner.in_(ids),
+                goals.c.status == GoalStatus.ACTIVE.value,
+                goals.c.event_kind.in_(sa.bindparam("kinds", expanding=True)),
+                sa.func.coalesce(goals_consent.c.enabled, sa.bindparam("default", type_=sa.Boolean))
+                == sa.true(),
+            )
+        )
+        self.add_total = (
+            goals.update()
+            .where(goals.c.id == sa.bindparam("goal"))
+            .values(total=goals.c.total + sa.bindparam("n", type_=sa.BigInteger))
+        )
+        self.add_day = d.upsert(goal_days, [goal_days.c.goal_id, goal_days.c.day], add=("count",))
+        self.day_counts = sa.select(goal_days.c.goal_id, goal_days.c.day, goal_days.c.count).where(
+            goal_days.c.goal_id.in_(ids),
+            goal_days.c.day >= sa.bindparam("start", type_=sa.Date),
+            goal_days.c.day < sa.bindparam("end", type_=sa.Date),
+        )
+        self.goal_days = sa.select(goal_days.c.goal_id, goal_days.c.day, goal_days.c.count).where(
+            goal_days.c.goal_id.in_(ids), goal_days.c.count != 0
+        )
+        by_creation = sa.select(goals).order_by(goals.c.created_seq)
+        self.all_goals = by_creation
+        self.owner_goals = by_creation.where(goals.c.owner == sa.bindparam("owner"))
+        self.goals_by_status = by_creation.where(goals.c.status == sa.bindparam("status"))
+        self.owner_goals_by_status = self.owner_goals.where(
+            goals.c.status == sa.bindparam("status")
+        )
+        self.update_goal = goals.update().where(goals.c.id == sa.bindparam("b_id"))
+        self.insert_goal = goals.insert()
+        self.delete_goal_days = goal_days.delete().where(
+            goal_days.c.goal_id.in_(
+                sa.select(goals.c.id)
+                .where(goals.c.owner == sa.bindparam("owner"))
+                .scalar_subquery()
+            )
+        )
+        self.delete_goals = goals.delete().where(goals.c.owner == sa.bindparam("owner"))
+
+    def _consent(self) -> None:
+        ids: sa.BindParameter[Any] = sa.bindparam(KEYS, expanding=True)
+        self.consents = sa.select(
+            consents.c.user_id, consents.c.mechanic, consents.c.enabled
+        ).where(consents.c.user_id.in_(ids))
+        self.delete_consents = consents.delete().where(consents.c.user_id == sa.bindparam("user"))
+        self.delete_consent = consents.delete().where(
+            consents.c.user_id == sa.bindparam("user"),
+            consents.c.mechanic == sa.bindparam("mechanic"),
+        )
+        self.insert_consent = consents.insert()
+
+    def _skills(self, d: Dialect) -> None:
+        # (user, track) and (track, item) keys go in as row values
+        self.skills = d.where_keys(sa.select(skills), [skills.c.user_id, skills.c.track])
+        self.user_skills = (
+            sa.select(skills)
+            .where(skills.c.user_id == sa.bindparam("user"))
+            .order_by(skills.c.track)
+        )
+        page = sa.select(skills).order_by(skills.c.user_id, skills.c.track)
+        self.skills_first = page.limit(sa.bindparam("limit"))
+        after_user: sa.BindParameter[Any] = sa.bindparam("user")
+        self.skills_after = page.where(
+            sa.or_(
+                skills.c.user_id > after_user,
+                sa.and_(skills.c.user_id == after_user, skills.c.track > sa.bindparam("track")),
+            )
+        ).limit(sa.bindparam("limit"))
+        self.save_skills = d.upsert(
+            skills,
+            [skills.c.user_id, skills.c.track],
+            columns=SKILL_COLUMNS,
+            replace=SKILL_COLUMNS[2:],
+        )
+        self.skill_items = d.where_keys(
+            sa.select(skill_items), [skill_items.c.track, skill_items.c.item]
+        )
+        self.save_skill_items = d.upsert(
+            skill_items,
+            [skill_items.c.track, skill_items.c.item],
+            columns=ITEM_COLUMNS,
+            replace=("d", "n"),
+        )
+        self.skill_bands = d.where_keys(
+            sa.select(skill_bands), [skill_bands.c.user_id, skill_bands.c.track]
+        )
+        self.delete_skill_band = skill_bands.delete().where(
+            skill_bands.c.user_id == sa.bindparam("user"),
+            skill_bands.c.track == sa.bindparam("track"),
+        )
+        self.insert_skill_band = skill_bands.insert()
+        self.delete_user_bands = skill_bands.delete().where(
+            skill_bands.c.user_id == sa.bindparam("user")
+        )
+        self.delete_user_skills = skills.delete().where(skills.c.user_id == sa.bindparam("user"))
+        self.clear_mastery = (skills.delete(), skill_items.delete())
+
+    def _impact(self, d: Dialect) -> None:
+        # (recipient, key), (recipient, position, beneficiary) and (mission, user) keys are
+        # looked up with the dialect's where_keys
+        ids: sa.BindParameter[Any] = sa.bindparam(KEYS, expanding=True)
+        user: sa.BindParameter[Any] = sa.bindparam("user")
+        contributions = impact_contributions
+        self.contributions = sa.select(contributions).where(contributions.c.id.in_(ids))
+        self.add_contributions = d.insert_ignore(
+            contributions, [contributions.c.id], columns=CONTRIBUTION_COLUMNS
+        )
+        self.referrers = sa.select(impact_referrals.c.user_id, impact_referrals.c.referrer).where(
+            impact_referrals.c.user_id.in_(ids)
+        )
+        self.add_referrals = d.insert_ignore(
+            impact_referrals, [impact_referrals.c.user_id], columns=REFERRAL_COLUMNS
+        )
+        self.forgotten = sa.select(forgotten.c.digest).where(forgotten.c.digest.in_(ids))
+        self.add_forgotten = d.insert_ignore(forgotten, [forgotten.c.digest], columns=("digest",))
+        self.identity_groups = sa.select(
+            identity_groups.c.user_id, identity_groups.c.group_id
+        ).where(identity_groups.c.user_id.in_(ids))
+        self.identity_members = (
+            sa.select(identity_groups.c.user_id)
+            .where(identity_groups.c.group_id == sa.bindparam("group"))
+            .order_by(identity_groups.c.user_id)
+        )
+        self.set_identity_groups = d.upsert(
+            identity_groups,
+            [identity_groups.c.user_id],
+            columns=IDENTITY_COLUMNS,
+            replace=("group_id",),
+        )
+        feed = impact_feed
+        self.feed_groups = d.where_keys(sa.select(feed), [feed.c.recipient, feed.c.group_key])
+        self.save_feed_groups = d.upsert(
+            feed,
+            [feed.c.recipient, feed.c.position],
+            columns=FEED_COLUMNS,
+            replace=FEED_COLUMNS[2:],
+        )
+        # One range scan of the primary key, newest first: the cost of a page does not
+        # depend on how long the feed is.
+        feed_page = (
+            sa.select(feed)
+            .where(feed.c.recipient == sa.bindparam("recipient"))
+            .order_by(feed.c.position.desc())
+            .limit(sa.bindparam("limit"))
+        )
+        self.feed_first = feed_page
+        self.feed_before = feed_page.where(feed.c.position < sa.bindparam("before"))
+        items = impact_items
+        self.add_impact_items = items.insert().values(
+            {c: sa.bindparam(c) for c in IMPACT_ITEM_COLUMNS}
+        )
+        self.seen_beneficiaries = d.where_keys(
+            sa.select(items.c.recipient, items.c.position, items.c.beneficiary),
+            [items.c.recipient, items.c.position, items.c.beneficiary],
+        )
+        self.group_items = (
+            sa.select(items)
+            .where(
+                items.c.recipient == sa.bindparam("recipient"),
+                items.c.position == sa.bindparam("position"),
+            )
+            .order_by(items.c.seq, items.c.n)
+            .limit(sa.bindparam("limit"))
+        )
+        self.event_items = (
+            sa.select(items).where(items.c.seq == sa.bindparam("seq")).order_by(items.c.n)
+        )
+        self.recipient_items = (
+            sa.select(items)
+            .where(
+                items.c.recipient == sa.bindparam("recipient"),
+                items.c.seq > sa.bindparam("after"),
+            )
+            .order_by(items.c.seq, items.c.n)
+            .limit(sa.bindparam("limit"))
+        )
+        self.impact_prefs = sa.select(impact_prefs).where(impact_prefs.c.user_id.in_(ids))
+        self.save_impact_prefs = d.upsert(
+            impact_prefs,
+            [impact_prefs.c.user_id],
+            replace=("visibility", "digest", "digest_seq", "digest_at"),
+        )
+        digest_page = (
+            sa.select(impact_prefs)
+            .where(impact_prefs.c.digest.is_not(None))
+            .order_by(impact_prefs.c.user_id)
+            .limit(sa.bindparam("limit"))
+        )
+        self.digest_first = digest_page
+        self.digest_after = digest_page.where(impact_prefs.c.user_id > sa.bindparam("after"))
+        self.missions = sa.select(missions).where(missions.c.id.in_(ids))
+        self.save_missions = d.upsert(
+            missions, [missions.c.id], columns=MISSION_COLUMNS, replace=("total", "announced")
+        )
+        parts = mission_parts
+        self.mission_parts = d.where_keys(sa.select(parts), [parts.c.mission, parts.c.user_id])
+        self.add_mission_parts = d.upsert(
+            parts, [parts.c.mission, parts.c.user_id], columns=PART_COLUMNS, add=("count",)
+        )
+        contributors = (
+            sa.select(parts.c.user_id, parts.c.count)
+            .where(parts.c.mission == sa.bindparam("mission"))
+            .order_by(parts.c.user_id)
+            .limit(sa.bindparam("limit"))
+        )
+        self.contributors_first = contributors
+        self.contributors_after = contributors.where(parts.c.user_id > sa.bindparam("after"))
+        self.impact_counts = sa.select(items.c.recipient, sa.func.count()).group_by(
+            items.c.recipient
+        )
+        # forgetting a person
+        self.delete_user_items = items.delete().where(items.c.recipient == user)
+        self.delete_user_feed = feed.delete().where(feed.c.recipient == user)
+        self.named_in_feed = sa.select(feed.c.recipient, feed.c.position, feed.c.names).where(
+            sa.tuple_(feed.c.recipient, feed.c.position).in_(
+                sa.select(items.c.recipient, items.c.position)
+                .where(items.c.beneficiary == user)
+                .distinct()
+            )
+        )
+        self.set_feed_names = (
+            feed.update()
+            .where(
+                feed.c.recipient == sa.bindparam("b_recipient"),
+                feed.c.position == sa.bindparam("b_position"),
+            )
+            .values(names=sa.bindparam("names"))
+        )
+        self.forget_beneficiary = (
+            items.update().where(items.c.beneficiary == user).values(beneficiary=None)
+        )
+        self.forget_owner = (
+            contributions.update().where(contributions.c.owner == user).values(owner=None)
+        )
+        self.forget_person = (
+            impact_referrals.delete().where(
+                sa.or_(impact_referrals.c.user_id == user, impact_referrals.c.referrer == user)
+            ),
+            identity_groups.delete().where(identity_groups.c.user_id == user),
+            impact_prefs.delete().where(impact_prefs.c.user_id == user),
+            mission_parts.delete().where(mission_parts.c.user_id == user),
+        )
+        # what a replay rebuilds
+        self.clear_impact = tuple(
+            table.delete()
+            for table in (contributions, impact_referrals, feed, items, missions, mission_parts)
+        )

@@ -1,0 +1,44 @@
+"""One module per database, holding all that is specific to it (see ``_base.py``).
+
+:func:`dialect_for` is the one place a URL's backend name picks its module. A new backend
+(PostgreSQL, MariaDB) is a module next to ``sqlite.py`` and one entry in ``_DIALECTS``;
+its contract run is one more fixture in ``tests/test_store_contract.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from motivekit._errors import ConfigError
+from motivekit.store.sql.dialects._base import KEYS, WRITE, Dialect, Synchronous
+
+__all__ = ["KEYS", "WRITE", "Dialect", "Synchronous", "dialect_for"]
+
+
+def _sqlite() -> Dialect:
+    from motivekit.store.sql.dialects import sqlite
+
+    return sqlite
+
+
+# Loaded on first use: a backend's driver is imported only when a URL asks for it.
+_DIALECTS: dict[str, Callable[[], Dialect]] = {"sqlite": _sqlite}
+
+
+def dialect_for(url: str) -> tuple[sa.URL, Dialect]:
+    """``url`` parsed, and the dialect module of its backend; ``ConfigError`` for a URL
+    that is not one, or names a backend this release does not store data in."""
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise ConfigError(f"{url!r} is not a database URL: {exc}") from exc
+    load = _DIALECTS.get(parsed.get_backend_name())
+    if load is None:
+        raise ConfigError(
+            f"{url!r}: this release stores data in SQLite ('sqlite:///path/to/file.db') "
+            f"or in memory ('memory://'); PostgreSQL and MariaDB support is planned"
+        )
+    return parsed, load()

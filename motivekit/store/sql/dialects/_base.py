@@ -1,0 +1,88 @@
+"""What one database contributes to the SQL store: the seam a new backend plugs into.
+
+Everything else in :mod:`motivekit.store.sql` (the statements, the row mapping, the
+session, transactions, schema upgrades) is written against SQLAlchemy Core and this
+protocol. A dialect is a *module* (``dialects/sqlite.py``; ``postgresql.py`` and
+``mysql.py`` later) whose top-level names provide the members of :class:`Dialect`; mypy
+checks the module against it where ``dialects/__init__.py`` names it.
+
+A dialect's statements are built once per dialect (``_statements.py``), never per call, so
+the builders below may take their time; what they return must not depend on anything but
+their arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal, Protocol
+
+import sqlalchemy as sa
+
+__all__ = ["KEYS", "WRITE", "Dialect", "Synchronous"]
+
+Synchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
+"""How hard a commit waits for the disk (SQLite's ``PRAGMA synchronous`` values)."""
+
+WRITE = "motivekit_write"
+"""The execution option the store sets on the connections it writes with. A dialect's
+engine begins their transactions as writes, taking the writers' lock at once (SQLite:
+``BEGIN IMMEDIATE``), so a unit of work that reads before it writes cannot deadlock or fail
+halfway with "database is locked"."""
+
+KEYS = "ids"
+"""The name of the expanding parameter batched lookups bind their keys to."""
+
+
+class Dialect(Protocol):
+    """What a dialect module provides."""
+
+    name: str
+    """The URL backend name it serves (``sqlite``)."""
+
+    def create_engine(self, url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa.Engine:
+        """An engine whose connections are set up for motivekit (durability, locking, busy
+        waits) and whose transactions begin as writes on connections with :data:`WRITE`
+        set. ``create``: whether a database that does not exist yet may be created (if
+        not, raise ``SchemaOutOfDate`` saying how to create it). Problems with the URL's
+        target that can be seen before connecting raise ``ConfigError``."""
+        ...
+
+    def insert(self, table: sa.Table) -> sa.Insert:
+        """The dialect's own ``INSERT`` construct (the one that can upsert)."""
+        ...
+
+    def upsert(
+        self,
+        table: sa.Table,
+        key: Sequence[sa.Column[Any]],
+        *,
+        columns: Sequence[str] | None = None,
+        replace: Sequence[str] = (),
+        add: Sequence[str] = (),
+    ) -> sa.Insert:
+        """Insert a row, or, where one with the same ``key`` (a unique index) exists,
+        set its ``replace`` columns to the new row's values and add the new row's values
+        to its ``add`` columns. ``columns``: bound by name, in this order (None: those of
+        the parameters given at execution)."""
+        ...
+
+    def insert_ignore(
+        self, table: sa.Table, key: Sequence[sa.Column[Any]], *, columns: Sequence[str]
+    ) -> sa.Insert:
+        """Insert a row unless one with the same ``key`` exists (then leave it alone, also
+        within one executemany batch); ``columns`` are bound by name."""
+        ...
+
+    def where_keys(
+        self, query: sa.Select[Any], columns: Sequence[sa.ColumnElement[Any]]
+    ) -> sa.Select[Any]:
+        """``query`` restricted to rows whose ``columns`` are among the row-value keys
+        bound as the expanding parameter :data:`KEYS`: how this database looks up a batch
+        of multi-column keys through the index, one key at a time, whatever the table's
+        size."""
+        ...
+
+    def scrub(self, conn: sa.Connection) -> None:
+        """Make sure deleted rows leave no copy in the database's files (outside a
+        transaction)."""
+        ...

@@ -1,0 +1,144 @@
+"""SQLite, the embedded default: everything the SQL store does differently on SQLite.
+
+* Connections: WAL mode (readers and the writer do not block each other), ``synchronous``
+  as the host chose (``FULL`` by default: a committed event survives power loss),
+  ``secure_delete`` (erased data is overwritten, not left in free pages) and a 30 s busy
+  wait. The driver's own transaction handling is switched off so SQLAlchemy's ``begin``
+  event starts every transaction.
+* Writes begin with ``BEGIN IMMEDIATE``: the write lock is taken when the transaction
+  starts, so several threads and processes share one file without "database is locked"
+  surprises mid-write (and the log head read under it stays the head).
+* An in-memory database (``sqlite://``) lives in one connection (``StaticPool``), so it is
+  never in WAL mode and never discarded.
+* Upserts are ``ON CONFLICT (...) DO UPDATE SET c = excluded.c`` and insert-or-ignore is
+  ``ON CONFLICT DO NOTHING``.
+* Batched multi-column key lookups join the keys as a derived table (see
+  :func:`where_keys`).
+* ``scrub`` is ``PRAGMA wal_checkpoint(TRUNCATE)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite import Insert
+from sqlalchemy.dialects.sqlite import insert as _sqlite_insert
+from sqlalchemy.pool import StaticPool
+
+from motivekit._errors import ConfigError, SchemaOutOfDate
+from motivekit.store.sql.dialects._base import KEYS, WRITE, Synchronous
+
+__all__ = ["create_engine", "insert", "insert_ignore", "name", "scrub", "upsert", "where_keys"]
+
+name = "sqlite"
+
+
+def create_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa.Engine:
+    """An engine on the SQLite file (or in-memory database) of ``url``."""
+    database = url.database or ""
+    in_memory = database in ("", ":memory:")
+    if not in_memory:
+        path = Path(database).resolve()  # SQLite takes the path literally: no ~ expansion
+        if not path.parent.is_dir():
+            raise ConfigError(
+                f"cannot open SQLite file {database!r}: directory {str(path.parent)!r} does "
+                f"not exist; create it first or choose another path"
+            )
+        if not create and not path.exists():
+            raise SchemaOutOfDate(
+                f"no database at {database!r}; create it with "
+                f"`motivekit db upgrade --url {url.render_as_string()}` (or open it with "
+                f"migrate=True)"
+            )
+    engine = sa.create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        **({"poolclass": StaticPool} if in_memory else {}),
+    )
+
+    @sa.event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event, not the driver, start transactions.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        # Erased personal data is overwritten, not left in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        immediate = conn.get_execution_options().get(WRITE, False)
+        # Straight to the driver: a BEGIN needs no statement compilation.
+        conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        )
+
+    return engine
+
+
+def insert(table: sa.Table) -> Insert:
+    """SQLite's ``INSERT``, which has ``ON CONFLICT``."""
+    return _sqlite_insert(table)
+
+
+def _bound(statement: Insert, columns: Sequence[str] | None) -> Insert:
+    return statement if columns is None else statement.values({c: sa.bindparam(c) for c in columns})
+
+
+def upsert(
+    table: sa.Table,
+    key: Sequence[sa.Column[Any]],
+    *,
+    columns: Sequence[str] | None = None,
+    replace: Sequence[str] = (),
+    add: Sequence[str] = (),
+) -> Insert:
+    """``INSERT ... ON CONFLICT (key) DO UPDATE SET``: ``excluded`` is the new row."""
+    statement = _bound(_sqlite_insert(table), columns)
+    new = statement.excluded
+    changes: dict[str, Any] = {c: new[c] for c in replace}
+    changes.update({c: table.c[c] + new[c] for c in add})
+    return statement.on_conflict_do_update(index_elements=key, set_=changes)
+
+
+def insert_ignore(
+    table: sa.Table, key: Sequence[sa.Column[Any]], *, columns: Sequence[str]
+) -> Insert:
+    """``INSERT ... ON CONFLICT (key) DO NOTHING``."""
+    return _bound(_sqlite_insert(table), columns).on_conflict_do_nothing(index_elements=key)
+
+
+def _key_rows(width: int) -> sa.Subquery:
+    """The row-value keys bound as ``:ids`` as a derived table ``k`` (columns ``column1``
+    to ``column<width>``), to join on.
+
+    ``tuple_(...).in_(:ids)`` renders ``(a, b) IN (VALUES ...)``, which SQLite (3.40)
+    answers by scanning the whole table; joined, the keys are looked up in the index one by
+    one, so a batch costs what its keys cost, however large the table grows.
+    """
+    keys: sa.BindParameter[Any] = sa.bindparam(KEYS, expanding=True)
+    columns: list[sa.ColumnClause[Any]] = [sa.column(f"column{i}") for i in range(1, width + 1)]
+    return sa.text(f"SELECT * FROM :{KEYS}").bindparams(keys).columns(*columns).subquery("k")
+
+
+def where_keys(query: sa.Select[Any], columns: Sequence[sa.ColumnElement[Any]]) -> sa.Select[Any]:
+    """``query`` joined to the keys (see :func:`_key_rows`)."""
+    keys = _key_rows(len(columns))
+    on = [column == keys.c[f"column{i}"] for i, column in enumerate(columns, 1)]
+    return query.join(keys, sa.and_(*on))
+
+
+def scrub(conn: sa.Connection) -> None:
+    """Copy the WAL into the database and truncate it, so erased data leaves no copy.
+
+    Deleted rows are overwritten in place (``secure_delete``); this removes the older page
+    images the write-ahead log still holds.
+    """
+    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
