@@ -337,3 +337,20 @@ def test_kit_wide_consent_defaults(kit_url: str, clock: FakeClock) -> None:
             reviews(kit)
         kit.consent.set("ada", "goals", True, by="ada")
         assert reviews(kit)
+
+
+def test_counting_follows_each_owners_choice_over_the_default(
+    kit_url: str, clock: FakeClock
+) -> None:
+    with Kit.open(kit_url, clock=clock, consent_defaults={"goals": False}) as kit:
+        kit.consent.set("ada", "goals", True, by="ada")
+        kit.consent.set("lin", "goals", True, by="lin")
+        ada, lin = reviews(kit, "ada"), reviews(kit, "lin")
+        kit.consent.set("lin", "goals", False, by="lin")
+        outcomes = kit.record_many(
+            [Event("x1", "review.submitted", "ada"), Event("x2", "review.submitted", "lin")]
+        )
+        assert [len(o.goal_changes) for o in outcomes] == [1, 0]
+        assert kit.goals.get(ada).progress.count == 1
+        assert kit.goals.get(lin).progress.count == 0
+        assert kit.replay().changed == ()  # the fold decides it the same way

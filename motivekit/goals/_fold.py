@@ -101,7 +101,7 @@ class GoalFold:
         if not events:
             return set()
         owners = {e.actor for e in events}
-        for goal in session.active_goals(owners, {e.kind for e in events}, consent_default=True):
+        for goal in session.active_goals(owners, {e.kind for e in events}):
             self.goals[goal.id] = goal
             self._watching.setdefault((goal.owner, goal.measure.event), []).append(goal)
         wanted: set[tuple[str, Period]] = set()

@@ -201,18 +201,12 @@ class _MemoryGoals(_MemoryBase):
         ]
         return sorted(found, key=lambda g: g.created_seq)
 
-    def active_goals(
-        self, owners: Collection[str], kinds: Collection[str], *, consent_default: bool
-    ) -> list[GoalState]:
+    def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
         owners, kinds = set(owners), set(kinds)
-        consents = self._t.consents
         return [
             g
             for g in self._t.goals.values()
-            if g.owner in owners
-            and g.status is GoalStatus.ACTIVE
-            and g.measure.event in kinds
-            and consents.get(g.owner, {}).get("goals", consent_default)
+            if g.owner in owners and g.status is GoalStatus.ACTIVE and g.measure.event in kinds
         ]
 
     def save_goal(self, goal: GoalState) -> None:

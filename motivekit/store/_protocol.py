@@ -8,12 +8,12 @@ handful of round trips, not thousands.
 :class:`Session` is the union of five slices, one per kind of state: :class:`JournalSession`
 (the journal, its Merkle tiles and head, checkpoints, erasure, the people it is about, replay
 progress), :class:`GoalsSession`, :class:`ConsentSession`, :class:`SkillsSession` and
-:class:`ImpactSession`. A slice's methods touch only its own state, with one exception:
-``active_goals`` leaves out owners whose goals consent is off, so a goals backend reads
-consent. A new backend can therefore be built and checked one slice at a time: implement
-the journal, run :class:`motivekit.testing.JournalContract` against it, then consent, goals
-(whose contract also writes journal entries and consent), skills (whose contract also saves
-replay progress) and impact, each with its own contract class; once all five pass, so does
+:class:`ImpactSession`. A slice's methods touch only its own state; a store keeps people's
+consent choices but never decides with them (``motivekit._consent`` does). A new backend can
+therefore be built and checked one slice at a time: implement the journal, run
+:class:`motivekit.testing.JournalContract` against it, then consent, goals (whose contract
+also writes journal entries and consent), skills (whose contract also saves replay
+progress) and impact, each with its own contract class; once all five pass, so does
 :class:`motivekit.testing.StoreContract`, the specification every store must meet.
 
 The stored values themselves live in ``_records.py`` and are re-exported here.
@@ -150,12 +150,9 @@ class GoalsSession(Protocol):
         """Goals, filtered by owner and status, oldest first."""
         ...
 
-    def active_goals(
-        self, owners: Collection[str], kinds: Collection[str], *, consent_default: bool
-    ) -> list[GoalState]:
-        """Active goals owned by one of ``owners`` that count one of ``kinds``, leaving out
-        owners who switched goals off (``consent_default``: whether goals are on for people
-        who never chose)."""
+    def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
+        """Active goals owned by one of ``owners`` that count one of ``kinds`` (whatever
+        their owners' consent: the record pipeline decides whether they count)."""
         ...
 
     def save_goal(self, goal: GoalState) -> None:

@@ -54,30 +54,27 @@ class GoalsContract(Contract):
             s.save_goal(goal("g3", status=GoalStatus.PAUSED))
             s.save_goal(goal("g4", owner="lin"))
         with store.reading() as s:
-            found = s.active_goals({"ada"}, {"review.submitted"}, consent_default=True)
+            found = s.active_goals({"ada"}, {"review.submitted"})
             assert [g.id for g in found] == ["g1"]
             kinds = {"review.submitted", "answer.posted"}
-            both = s.active_goals({"ada", "lin"}, kinds, consent_default=True)
+            both = s.active_goals({"ada", "lin"}, kinds)
             assert sorted(g.id for g in both) == ["g1", "g2", "g4"]
-            assert s.active_goals(set(), kinds, consent_default=True) == []
-            assert s.active_goals({"ada", "lin"}, kinds, consent_default=False) == []
+            assert s.active_goals(set(), kinds) == []
+            assert s.active_goals({"ada", "lin"}, set()) == []
             many = [f"x{i}" for i in range(1200)] + ["lin"]
-            assert [g.id for g in s.active_goals(many, kinds, consent_default=True)] == ["g4"]
+            assert [g.id for g in s.active_goals(many, kinds)] == ["g4"]
 
-    def test_active_goals_leave_out_owners_who_switched_goals_off(self, store: Store) -> None:
+    def test_active_goals_do_not_depend_on_consent(self, store: Store) -> None:
+        """A store keeps consent choices but never decides with them: the pipeline does."""
         with store.writing() as s:
             s.save_goal(goal("g1"))
             s.save_goal(goal("g2", owner="lin"))
-            s.save_goal(goal("g3", owner="kim"))
             s.set_consent("ada", "goals", False, AT)
             s.set_consent("lin", "goals", True, AT)
-            s.set_consent("kim", "impact", False, AT)
         with store.reading() as s:
-            people, kinds = {"ada", "lin", "kim"}, {"review.submitted"}
-            on = s.active_goals(people, kinds, consent_default=True)
-            assert sorted(g.id for g in on) == ["g2", "g3"]
-            off = s.active_goals(people, kinds, consent_default=False)
-            assert [g.id for g in off] == ["g2"]
+            found = s.active_goals({"ada", "lin"}, {"review.submitted"})
+            assert sorted(g.id for g in found) == ["g1", "g2"]
+            assert s.consents(["ada", "lin"]) == {"ada": {"goals": False}, "lin": {"goals": True}}
 
     def test_goal_counts_accumulate_by_day_and_total(self, store: Store) -> None:
         d1, d2, d3 = date(2026, 11, 29), date(2026, 11, 30), date(2026, 12, 1)

@@ -317,12 +317,8 @@ class _GoalsSession(_SessionBase):
             rows = self._conn.execute(self._q.owner_goals_by_status, params)
         return [goal_from_row(r) for r in rows]
 
-    def active_goals(
-        self, owners: Collection[str], kinds: Collection[str], *, consent_default: bool
-    ) -> list[GoalState]:
-        rows = self._in_chunks(
-            self._q.active_goals, owners, kinds=list(kinds), default=consent_default
-        )
+    def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
+        rows = self._in_chunks(self._q.active_goals, owners, kinds=list(kinds))
         return [goal_from_row(r) for r in rows]
 
     def save_goal(self, goal: GoalState) -> None:

@@ -152,22 +152,10 @@ class Statements:
     def _goals(self, d: Dialect) -> None:
         ids: sa.BindParameter[Any] = sa.bindparam(KEYS, expanding=True)
         self.goal = sa.select(goals).where(goals.c.id == sa.bindparam("goal"))
-        goals_consent = consents.alias("goals_consent")
-        self.active_goals = (
-            sa.select(goals)
-            .outerjoin(
-                goals_consent,
-                sa.and_(
-                    goals_consent.c.user_id == goals.c.owner, goals_consent.c.mechanic == "goals"
-                ),
-            )
-            .where(
-                goals.c.owner.in_(ids),
-                goals.c.status == GoalStatus.ACTIVE.value,
-                goals.c.event_kind.in_(sa.bindparam("kinds", expanding=True)),
-                sa.func.coalesce(goals_consent.c.enabled, sa.bindparam("default", type_=sa.Boolean))
-                == sa.true(),
-            )
+        self.active_goals = sa.select(goals).where(
+            goals.c.owner.in_(ids),
+            goals.c.status == GoalStatus.ACTIVE.value,
+            goals.c.event_kind.in_(sa.bindparam("kinds", expanding=True)),
         )
         self.add_total = (
             goals.update()
