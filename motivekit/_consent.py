@@ -20,7 +20,7 @@ from motivekit._errors import ConfigError, InvalidConsent, NotPermitted
 from motivekit._evidence import ConsentChoice
 from motivekit._model import check_name
 from motivekit._runtime import Core
-from motivekit.store._protocol import Session
+from motivekit.store._protocol import ConsentSession
 
 __all__ = [
     "DEFAULT_CONSENT",
@@ -118,7 +118,9 @@ class ConsentState:
     (:meth:`load`); without one, only the choices :meth:`note`\\ d so far count.
     """
 
-    def __init__(self, defaults: Mapping[Mechanic, bool], session: Session | None = None) -> None:
+    def __init__(
+        self, defaults: Mapping[Mechanic, bool], session: ConsentSession | None = None
+    ) -> None:
         self.defaults = defaults
         self._session = session
         self._choices: dict[str, dict[str, bool]] = {}

@@ -16,7 +16,7 @@ import attrs
 
 from motivekit._entries import open_entry
 from motivekit._time import parse_instant
-from motivekit.store._protocol import Session, StoredEntry
+from motivekit.store._protocol import JournalSession, StoredEntry
 
 __all__ = [
     "PAGE",
@@ -101,7 +101,7 @@ def open_command(entry: StoredEntry) -> Command | None:
 
 
 def journal_pages(
-    session: Session, until: int | None = None, page: int = PAGE
+    session: JournalSession, until: int | None = None, page: int = PAGE
 ) -> Iterator[list[StoredEntry]]:
     """The journal in pages of ``page`` entries, oldest first (up to seq ``until``)."""
     after = 0

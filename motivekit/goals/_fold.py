@@ -37,7 +37,7 @@ from motivekit.goals._engine import (
 from motivekit.goals._menu import Menu, template_args
 from motivekit.goals._model import GoalState, Measure
 from motivekit.goals._periods import Period, period_counts
-from motivekit.store._protocol import Session, StoredEntry
+from motivekit.store._protocol import GoalsSession, StoredEntry
 
 __all__ = ["Folded", "GoalFold", "Step", "target"]
 
@@ -94,7 +94,7 @@ class GoalFold:
 
     # -- live -------------------------------------------------------------------------------
 
-    def watch(self, session: Session, events: Collection[EvidenceEvent]) -> set[str]:
+    def watch(self, session: GoalsSession, events: Collection[EvidenceEvent]) -> set[str]:
         """Load the active goals ``events`` can count for and the counts of the periods
         they fall in; return the owners of those goals (whose consent counting needs)."""
         self._periods = {}
@@ -113,7 +113,7 @@ class GoalFold:
         self._periods = period_counts(session, wanted)
         return {owner for owner, _ in self._watching}
 
-    def save(self, session: Session) -> None:
+    def save(self, session: GoalsSession) -> None:
         """Write the counts added since the last save."""
         if self.totals or self.days:
             session.add_goal_counts(self.totals, self.days)

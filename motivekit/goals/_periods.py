@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from motivekit.store._protocol import Session
+from motivekit.store._protocol import GoalsSession
 
 __all__ = ["Period", "period_counts"]
 
@@ -15,7 +15,7 @@ Period = tuple[date, date]
 
 
 def period_counts(
-    session: Session, wanted: Iterable[tuple[str, Period]]
+    session: GoalsSession, wanted: Iterable[tuple[str, Period]]
 ) -> dict[tuple[str, Period], int]:
     """Each (goal id, period)'s count, reading each stretch of overlapping periods once.
 

@@ -34,7 +34,7 @@ from motivekit.rules._model import Mission
 from motivekit.store._protocol import (
     FeedGroup,
     ImpactItem,
-    Session,
+    ImpactSession,
     StoredContribution,
     StoredEntry,
     StoredMission,
@@ -81,7 +81,7 @@ class ImpactFold:
     def __init__(
         self,
         spec: ImpactSpec,
-        session: Session | None,
+        session: ImpactSession | None,
         *,
         consent: ConsentState,
         links: Callable[[Collection[str]], Mapping[str, str]],
@@ -352,7 +352,7 @@ class ImpactFold:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def save(self, session: Session) -> None:
+    def save(self, session: ImpactSession) -> None:
         """Write what changed since the last save."""
         session.add_contributions(self._new_contributions)
         session.add_referrals(self._new_referrals)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from motivekit.impact._spec import ImpactSpec
-from motivekit.store._protocol import Session
+from motivekit.store._protocol import ImpactSession
 
 __all__ = ["ImpactCounts", "impact_counts", "impact_diffs", "mission_diffs"]
 
@@ -18,7 +18,7 @@ ImpactCounts = tuple[Mapping[str, int], Mapping[str, int]]
 """Impact items per recipient, and each mission's total."""
 
 
-def impact_counts(session: Session, spec: ImpactSpec) -> ImpactCounts:
+def impact_counts(session: ImpactSession, spec: ImpactSpec) -> ImpactCounts:
     """The stored items per recipient and the stored total of each mission in ``spec``."""
     stored = session.missions([m.id for m in spec.missions])
     return session.impact_counts(), {

@@ -22,7 +22,7 @@ from motivekit._evidence import ConsentChoice, EvidenceEvent, decode
 from motivekit._model import SkillChange
 from motivekit.mastery._protocol import ItemState, LearnerState
 from motivekit.mastery._track import RECENT, Reading, SkillTrack, Tracks
-from motivekit.store._protocol import Session, StoredEntry, StoredSkill
+from motivekit.store._protocol import SkillsSession, StoredEntry, StoredSkill
 
 __all__ = [
     "SkillFold",
@@ -94,7 +94,7 @@ class SkillFold:
         ]
 
     def load(
-        self, session: Session, read: Iterable[tuple[EvidenceEvent, SkillTrack, Reading]]
+        self, session: SkillsSession, read: Iterable[tuple[EvidenceEvent, SkillTrack, Reading]]
     ) -> None:
         """Load from ``session`` the skill and item rows these readings touch."""
         keys = {(e.actor, t.id) for e, t, r in read if r.skipped is None}
@@ -106,7 +106,7 @@ class SkillFold:
         self.skills.update(session.skills(keys - self.skills.keys()))
         self.items.update(session.skill_items(items - self.items.keys()))
 
-    def save(self, session: Session) -> None:
+    def save(self, session: SkillsSession) -> None:
         """Write the states changed since the last save to ``session``."""
         if self.changed_skills:
             session.save_skills([self.skills[k] for k in sorted(self.changed_skills)])
@@ -208,7 +208,7 @@ def read_entries(fold: SkillFold, entries: Iterable[StoredEntry]) -> Steps:
 
 
 def apply_steps(
-    fold: SkillFold, steps: Steps, consent: ConsentState, session: Session | None = None
+    fold: SkillFold, steps: Steps, consent: ConsentState, session: SkillsSession | None = None
 ) -> None:
     """Apply read entries to ``fold`` in order, taking consent choices into account as
     they come. With ``session``, the rows they touch are loaded from it first (a replay

@@ -13,7 +13,7 @@ import attrs
 
 from motivekit.mastery._fold import learner_of
 from motivekit.mastery._track import SkillTrack
-from motivekit.store._protocol import Session, StoredSkill
+from motivekit.store._protocol import SkillsSession, StoredSkill
 
 __all__ = ["SkillDiff", "skill_changes", "skill_diffs", "stored_skills"]
 
@@ -33,7 +33,7 @@ class SkillDiff:
     """Each change in words, e.g. ``level: Practising → Fluent``."""
 
 
-def stored_skills(session: Session) -> dict[tuple[str, str], StoredSkill]:
+def stored_skills(session: SkillsSession) -> dict[tuple[str, str], StoredSkill]:
     """Every stored skill state, read in pages."""
     found: dict[tuple[str, str], StoredSkill] = {}
     after: tuple[str, str] | None = None
