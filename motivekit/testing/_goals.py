@@ -19,8 +19,8 @@ __all__ = ["GoalsContract"]
 
 class GoalsContract(Contract):
     """The goals slice (:class:`~motivekit.store.GoalsSession`). Also sets consent (active
-    goals leave out people who switched goals off) and appends journal entries (a unit of
-    work that fails leaves nothing in any of the three), so check it after those two."""
+    goals do not depend on it) and appends journal entries (a unit of work that fails
+    leaves nothing in any of the three), so check it after those two."""
 
     def test_goals_round_trip_and_update(self, store: Store) -> None:
         original = goal("g1", plan=None, why=None, template_id="weekly")
