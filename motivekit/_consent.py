@@ -143,7 +143,9 @@ class ConsentState:
         """Whether ``mechanic`` is on for ``user``."""
         if self._session is not None and user not in self._loaded:
             self.load([user])
-        return decide(self._choices.get(user, {}).get(mechanic.value), mechanic, self.defaults)
+        choices = self._choices.get(user)
+        choice = None if choices is None else choices.get(mechanic.value)
+        return decide(choice, mechanic, self.defaults)
 
     def switched_on(self, users: Iterable[str], mechanic: Mechanic) -> dict[str, bool]:
         """Whether ``mechanic`` is on for each of ``users`` (loaded in one query)."""

@@ -17,7 +17,6 @@ whatever the goals' history.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Literal
@@ -31,7 +30,6 @@ from motivekit.goals._engine import (
     GOAL_COMMANDS,
     apply_goal_command,
     counted_day,
-    local_day,
     period_bounds,
 )
 from motivekit.goals._menu import Menu, template_args
@@ -83,12 +81,14 @@ class GoalFold:
         self.trace = trace
         self.goals: dict[str, GoalState] = {}
         """Goal states by id: the watched goals live, the person's goals when folding."""
-        self.days: Counter[tuple[str, date]] = Counter()
+        # Plain dicts, not Counters: a live fold is built for every recorded event.
+        self.days: dict[tuple[str, date], int] = {}
         """Day counts this fold added (folding from nothing: all of them)."""
-        self.totals: Counter[str] = Counter()
+        self.totals: dict[str, int] = {}
         """Events this fold counted, per goal."""
         self.steps: list[Step] = []
-        self._watching: dict[tuple[str, str], list[GoalState]] = {}
+        self._hits: dict[int, list[tuple[GoalState, date]]] = {}
+        """Live: per event seq, the watched goals it counts for and the local day."""
         self._periods: dict[tuple[str, Period], int] | None = None
         """Live: each touched (goal, period)'s count so far; None when folding."""
 
@@ -98,59 +98,65 @@ class GoalFold:
         """Load the active goals ``events`` can count for and the counts of the periods
         they fall in; return the owners of those goals (whose consent counting needs)."""
         self._periods = {}
-        if not events:
+        found = session.active_goals({e.actor for e in events}, {e.kind for e in events})
+        if not found:
             return set()
-        owners = {e.actor for e in events}
-        for goal in session.active_goals(owners, {e.kind for e in events}):
+        watching: dict[tuple[str, str], list[GoalState]] = {}
+        for goal in found:
             self.goals[goal.id] = goal
-            self._watching.setdefault((goal.owner, goal.measure.event), []).append(goal)
+            watching.setdefault((goal.owner, goal.measure.event), []).append(goal)
         wanted: set[tuple[str, Period]] = set()
         for event in events:
-            for goal in self._watching.get((event.actor, event.kind), ()):
-                period = period_bounds(goal.measure.per, local_day(event.at, goal.tz))
-                if period is not None:
-                    wanted.add((goal.id, period))
+            hits = []
+            for goal in watching.get((event.actor, event.kind), ()):
+                day = counted_day(goal, event.kind, event.at, event.data)
+                if day is not None:
+                    hits.append((goal, day))
+                    if (period := period_bounds(goal.measure.per, day)) is not None:
+                        wanted.add((goal.id, period))
+            if hits:
+                self._hits[event.seq] = hits
         self._periods = period_counts(session, wanted)
-        return {owner for owner, _ in self._watching}
+        return {goal.owner for hits in self._hits.values() for goal, _ in hits}
 
     def save(self, session: GoalsSession) -> None:
         """Write the counts added since the last save."""
         if self.totals or self.days:
             session.add_goal_counts(self.totals, self.days)
-        self.totals, self.days = Counter(), Counter()
+            self.totals, self.days = {}, {}
 
     # -- applying entries -------------------------------------------------------------------
 
     def count(self, event: EvidenceEvent) -> list[GoalChange]:
         """Count ``event`` towards the goals it counts for; live, how each goal moved."""
-        if self._periods is None:
-            candidates: Iterable[GoalState] = [
-                g for g in self.goals.values() if g.measure.event == event.kind
-            ]
-        else:
-            candidates = self._watching.get((event.actor, event.kind), ())
-        changes: list[GoalChange] = []
+        if self._periods is not None:  # live: the goals it counts for were found by watch
+            hits = self._hits.pop(event.seq, ())
+            if not hits or not self.consent.allows(event.actor, Mechanic.GOALS):
+                return []
+            changes = []
+            for goal, day in hits:
+                self._add(goal, day)
+                changes.append(self._moved(goal, day))
+            return changes
         allowed: bool | None = None
-        for goal in candidates:
+        for goal in self.goals.values():
+            if goal.measure.event != event.kind:
+                continue
             if allowed is None:
                 allowed = self.consent.allows(event.actor, Mechanic.GOALS)
-            day = counted_day(goal, event.kind, event.at, event.data) if allowed else None
-            if day is None:
-                if self.trace and goal.measure.matches(event.kind, event.data):
-                    why = _not_counted(goal, event.at, allowed)
-                    self._step(
-                        event.seq, goal.id, "not counted", event.at, event.kind, event.rules, why
-                    )
-                continue
-            self.totals[goal.id] += 1
-            self.days[goal.id, day] += 1
-            if self.trace:
-                self.steps.append(
-                    Step(event.seq, goal.id, "counted", event.at, event.kind, event.rules, day)
-                )
-            if self._periods is not None:
-                changes.append(self._moved(goal, day))
-        return changes
+            on = counted_day(goal, event.kind, event.at, event.data) if allowed else None
+            if on is not None:
+                self._add(goal, on)
+                if self.trace:
+                    self._event_step(event, goal.id, "counted", day=on)
+            elif self.trace and goal.measure.matches(event.kind, event.data):
+                why = _not_counted(goal, event.at, allowed)
+                self._event_step(event, goal.id, "not counted", detail=why)
+        return []
+
+    def _add(self, goal: GoalState, day: date) -> None:
+        self.totals[goal.id] = self.totals.get(goal.id, 0) + 1
+        self.days[goal.id, day] = self.days.get((goal.id, day), 0) + 1
 
     def _moved(self, goal: GoalState, day: date) -> GoalChange:
         assert self._periods is not None
@@ -177,14 +183,14 @@ class GoalFold:
                 if current["measure"] != command.args["measure"]:
                     recorded = Measure.coerce(command.args["measure"])
                     detail += f" (the template's current target; {target(recorded)} when adopted)"
-                self._step(command.seq, goal.id, "created", command.at, name, command.rules, detail)
+                self._command_step(command, goal.id, "created", detail)
         elif name in GOAL_COMMANDS:
             before = self.goals[command.args["goal"]]
             goal = apply_goal_command(before, name, command.by, command.args, command.at)
             self.goals[goal.id] = goal
             if self.trace:
                 detail = _changed(name, command.args)
-                self._step(command.seq, goal.id, "changed", command.at, name, command.rules, detail)
+                self._command_step(command, goal.id, "changed", detail)
 
     def fold(self, entries: Iterable[StoredEntry]) -> Folded:
         """Fold one person's entries (oldest first) from nothing; the result."""
@@ -204,23 +210,29 @@ class GoalFold:
                     self.command(command)
         goals = {
             goal_id: attrs.evolve(goal, total=goal.total + n)
-            if (n := self.totals[goal_id])
+            if (n := self.totals.get(goal_id, 0))
             else goal
             for goal_id, goal in self.goals.items()
         }
         return Folded(goals, dict(self.days), tuple(self.steps))
 
-    def _step(
+    def _event_step(
         self,
-        seq: int,
+        event: EvidenceEvent,
         goal: str,
         kind: StepKind,
-        at: datetime,
-        name: str,
-        rules: int,
+        *,
+        day: date | None = None,
         detail: str = "",
     ) -> None:
-        self.steps.append(Step(seq, goal, kind, at, name, rules, None, detail))
+        self.steps.append(
+            Step(event.seq, goal, kind, event.at, event.kind, event.rules, day, detail)
+        )
+
+    def _command_step(self, command: Command, goal: str, kind: StepKind, detail: str) -> None:
+        self.steps.append(
+            Step(command.seq, goal, kind, command.at, command.name, command.rules, None, detail)
+        )
 
 
 def _not_counted(goal: GoalState, at: datetime, allowed: bool) -> str:

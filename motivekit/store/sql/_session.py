@@ -1,25 +1,20 @@
 """The SQL session: one unit of work on one connection, one mixin per protocol slice.
 
 Every statement comes prebuilt from ``_statements.py`` (``self._q``). Batched lookups run
-once per slice of at most :data:`_IN_CHUNK` parameters, so no statement exceeds a backend's
+once per slice of at most :data:`IN_CHUNK` parameters, so no statement exceeds a backend's
 parameter limit. The hottest statements (appending entries, moving the head, a full scan,
 the projection upserts) skip SQLAlchemy's per-call work and run on the driver's own
-cursor (:meth:`_SessionBase._driver`, :meth:`_SessionBase._driver_many`), compiled once per
-engine; driver errors there become ``StoreError`` like any other database error.
+cursor (``_execute.SessionBase``), compiled once per engine; driver errors there become
+``StoreError`` like any other database error.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
-import sqlalchemy as sa
-
-from motivekit._errors import StoreError
 from motivekit._time import from_micros, to_micros
 from motivekit.goals._model import GoalState
 from motivekit.store._records import (
@@ -35,6 +30,7 @@ from motivekit.store._records import (
     StoredSkill,
     forgotten_digest,
 )
+from motivekit.store.sql._execute import IN_CHUNK, SessionBase, chunked, date_param
 from motivekit.store.sql._rows import (
     CONTRIBUTION_COLUMNS,
     ENTRY_COLUMNS,
@@ -61,110 +57,11 @@ from motivekit.store.sql._rows import (
     skill_from_row,
     skill_row,
 )
-from motivekit.store.sql._statements import Statements
-from motivekit.store.sql.dialects import KEYS
 
 __all__ = ["SqlSession", "chunked"]
 
-_T = TypeVar("_T")
-_IN_CHUNK = 500
 
-
-def chunked(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
-    """Split a sequence for IN-lists that must stay below a backend's parameter limit."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-@lru_cache(maxsize=32)
-def _driver_sql(statement: sa.Executable, dialect: sa.Dialect) -> sa.Compiled:
-    """``statement`` compiled once for ``dialect``, to run on the driver's cursor."""
-    return statement.compile(dialect=dialect)  # type: ignore[attr-defined,no-any-return]
-
-
-@lru_cache(maxsize=8)
-def _date_param(dialect: sa.Dialect) -> Callable[[date], Any]:
-    """How ``dialect`` hands a date to its driver (for rows sent with ``_driver_many``)."""
-    processor = sa.Date().dialect_impl(dialect).bind_processor(dialect)
-    return processor if processor is not None else _same
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _driver_params(compiled: sa.Compiled, params: dict[str, Any]) -> Any:
-    """Parameters in the form the driver takes: positional or named."""
-    full = compiled.construct_params(params) or {}
-    order = getattr(compiled, "positiontup", None)
-    return full if order is None else [full[k] for k in order]
-
-
-class _SessionBase:
-    """The connection, the statements and the ways of running them."""
-
-    def __init__(self, conn: sa.Connection, statements: Statements) -> None:
-        self._conn = conn
-        self._q = statements
-
-    def _driver(self, statement: sa.Executable, params: dict[str, Any]) -> Any:
-        """Run ``statement`` on the driver's own cursor, skipping SQLAlchemy's per-call
-        work; for the statements on hot paths only."""
-        compiled = _driver_sql(statement, self._conn.dialect)
-        cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with self._driver_errors(cursor):
-            cursor.execute(compiled.string, _driver_params(compiled, params))
-        return cursor
-
-    def _driver_many(
-        self, statement: sa.Executable, columns: Sequence[str], rows: list[tuple[Any, ...]]
-    ) -> None:
-        """``executemany`` on the driver's cursor; ``rows`` hold values in ``columns`` order."""
-        compiled = _driver_sql(statement, self._conn.dialect)
-        order = getattr(compiled, "positiontup", None)
-        params: list[Any]
-        if order is None:  # a driver with named parameters
-            params = [dict(zip(columns, row, strict=True)) for row in rows]
-        elif tuple(order) == tuple(columns):
-            params = rows
-        else:
-            index = [columns.index(name) for name in order]
-            params = [tuple(row[i] for i in index) for row in rows]
-        cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            with self._driver_errors(cursor):
-                cursor.executemany(compiled.string, params)
-        finally:
-            cursor.close()
-
-    @contextmanager
-    def _driver_errors(self, cursor: Any) -> Iterator[None]:
-        try:
-            yield
-        except self._conn.dialect.loaded_dbapi.Error as exc:
-            cursor.close()
-            raise StoreError(f"{type(exc).__name__}: {exc}") from exc
-
-    def _in_chunks(
-        self,
-        statement: sa.Executable,
-        ids: Collection[str] | Collection[bytes] | Collection[tuple[Any, ...]],
-        *,
-        size: int = _IN_CHUNK,
-        **params: Any,
-    ) -> Iterator[Any]:
-        """Rows of ``statement`` run once per slice of ``ids`` (bound as ``:ids``)."""
-        for chunk in chunked(list(ids), size):
-            yield from self._conn.execute(statement, {KEYS: chunk, **params})
-
-    def _pairs_in_chunks(
-        self, statement: sa.Executable, keys: Collection[tuple[str, str]]
-    ) -> Iterator[Any]:
-        """Rows of ``statement`` for row-value keys: two parameters each, half the slice."""
-        return self._in_chunks(statement, [(a, b) for a, b in keys], size=_IN_CHUNK // 2)
-
-
-class _JournalSession(_SessionBase):
+class _JournalSession(SessionBase):
     """:class:`~motivekit.store.JournalSession` on SQL."""
 
     def known_events(self, event_ids: Collection[str]) -> dict[str, int]:
@@ -296,7 +193,7 @@ class _JournalSession(_SessionBase):
         return int(self._conn.execute(self._q.head_size).scalar_one())
 
 
-class _GoalsSession(_SessionBase):
+class _GoalsSession(SessionBase):
     """:class:`~motivekit.store.GoalsSession` on SQL."""
 
     def goal(self, goal_id: str) -> GoalState | None:
@@ -353,13 +250,25 @@ class _GoalsSession(_SessionBase):
         return {(r[0], r[1]): int(r[2]) for r in self._in_chunks(self._q.goal_days, goal_ids)}
 
 
-class _ConsentSession(_SessionBase):
+class _ConsentSession(SessionBase):
     """:class:`~motivekit.store.ConsentSession` on SQL."""
 
     def consents(self, users: Collection[str]) -> dict[str, dict[str, bool]]:
+        rows: Iterable[Any]
+        if len(users) == 1:
+            # The record path asks for one person per event: the prebuilt statement on the
+            # driver's cursor, not a fresh expansion of an IN list.
+            (user,) = users
+            cursor = self._driver(self._q.user_consents, {"user": user})
+            try:
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+        else:
+            rows = self._in_chunks(self._q.consents, users)
         found: dict[str, dict[str, bool]] = {}
-        for row in self._in_chunks(self._q.consents, users):
-            found.setdefault(row.user_id, {})[row.mechanic] = bool(row.enabled)
+        for user_id, mechanic, enabled in rows:
+            found.setdefault(user_id, {})[mechanic] = bool(enabled)
         return found
 
     def delete_consents(self, user: str) -> None:
@@ -371,7 +280,7 @@ class _ConsentSession(_SessionBase):
         self._conn.execute(self._q.insert_consent, {**row, "updated_at": to_micros(at)})
 
 
-class _SkillsSession(_SessionBase):
+class _SkillsSession(SessionBase):
     """:class:`~motivekit.store.SkillsSession` on SQL."""
 
     def skills(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], StoredSkill]:
@@ -427,7 +336,7 @@ class _SkillsSession(_SessionBase):
             self._conn.execute(statement)
 
 
-class _ImpactSession(_SessionBase):
+class _ImpactSession(SessionBase):
     """:class:`~motivekit.store.ImpactSession` on SQL."""
 
     def contributions(self, ids: Collection[str]) -> dict[str, StoredContribution]:
@@ -462,7 +371,7 @@ class _ImpactSession(_SessionBase):
 
     def save_feed_groups(self, groups: Sequence[FeedGroup]) -> None:
         if groups:
-            week = _date_param(self._conn.dialect)
+            week = date_param(self._conn.dialect)
             rows = [feed_row(g, week) for g in groups]
             self._driver_many(self._q.save_feed_groups, FEED_COLUMNS, rows)
 
@@ -483,7 +392,7 @@ class _ImpactSession(_SessionBase):
         self, keys: Collection[tuple[str, int, str]]
     ) -> set[tuple[str, int, str]]:
         triples = [(r, p, b) for r, p, b in keys]
-        rows = self._in_chunks(self._q.seen_beneficiaries, triples, size=_IN_CHUNK // 3)
+        rows = self._in_chunks(self._q.seen_beneficiaries, triples, size=IN_CHUNK // 3)
         return {(r[0], r[1], r[2]) for r in rows}
 
     def group_items(self, recipient: str, position: int, limit: int) -> list[ImpactItem]:

@@ -191,9 +191,9 @@ class Statements:
 
     def _consent(self) -> None:
         ids: sa.BindParameter[Any] = sa.bindparam(KEYS, expanding=True)
-        self.consents = sa.select(
-            consents.c.user_id, consents.c.mechanic, consents.c.enabled
-        ).where(consents.c.user_id.in_(ids))
+        choices = sa.select(consents.c.user_id, consents.c.mechanic, consents.c.enabled)
+        self.consents = choices.where(consents.c.user_id.in_(ids))
+        self.user_consents = choices.where(consents.c.user_id == sa.bindparam("user"))
         self.delete_consents = consents.delete().where(consents.c.user_id == sa.bindparam("user"))
         self.delete_consent = consents.delete().where(
             consents.c.user_id == sa.bindparam("user"),
