@@ -95,16 +95,18 @@ class Recorder:
         goal_fold = GoalFold(runtime.menu, consent)
         owners = goal_fold.watch(session, read.values())
         by_kind, kinds = runtime.tracks.by_kind, runtime.impact.kinds
-        evidence = {i: e for i, e in read.items() if e.kind in by_kind}
+        evidence = {i: e for i, e in read.items() if e.kind in by_kind} if by_kind else {}
         # While a replay rebuilds skills and impact in journal order, it folds the new
         # entries too: live recording leaves them to it.
-        ordered = bool(evidence) or any(e.kind in kinds for e in read.values())
+        ordered = bool(evidence) or (bool(kinds) and any(e.kind in kinds for e in read.values()))
         if ordered and _rebuilding(session):
             evidence, ordered = {}, False
         # The people whose consent the batch needs, read in one query.
         consent.load(owners | {e.actor for e in evidence.values()})
-        goals = {i: changes for i, e in read.items() if (changes := goal_fold.count(e))}
-        goal_fold.save(session)
+        goals = {}
+        if owners:  # some event counts for a goal
+            goals = {i: changes for i, e in read.items() if (changes := goal_fold.count(e))}
+            goal_fold.save(session)
         skills = _fold_skills(session, runtime, consent, evidence) if evidence else {}
         impact = {}
         if ordered:
