@@ -1,19 +1,27 @@
-"""How the SQL session runs statements: through SQLAlchemy, in chunks, or on the driver.
+"""How the SQL session runs statements: compiled once, on the driver's own cursor.
 
-Batched lookups run once per slice of at most :data:`IN_CHUNK` parameters, so no statement
-exceeds a backend's parameter limit. The hottest statements skip SQLAlchemy's per-call work
-and run on the driver's own cursor (:meth:`SessionBase._driver`,
-:meth:`SessionBase._driver_many`), compiled once per engine; driver errors there become
+SQLAlchemy Core builds, caches and compiles a statement and converts its parameters on
+every ``execute``. On SQLite that costs 10-30 times what the database needs to answer a
+small lookup, so the statements on the record path never go through it per call:
+:class:`Prepared` compiles a statement once per dialect and keeps its SQL text, the order
+of its parameters and the type conversions of its parameters and result columns, and
+:class:`SessionBase` runs it on the driver's cursor. Driver errors there become
 ``StoreError`` like any other database error.
+
+Batched lookups and set-wise writes bind their keys or rows as one JSON array
+(:func:`json_array`, read by the dialect's ``json_rows``): the SQL text is the same for any
+number of keys, so nothing is compiled, expanded or sliced per call, and a batch costs one
+statement however large it is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+import json
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -21,22 +29,19 @@ from motivekit._errors import StoreError
 from motivekit.store.sql._statements import Statements
 from motivekit.store.sql.dialects import KEYS
 
-__all__ = ["IN_CHUNK", "SessionBase", "chunked", "date_param"]
+__all__ = ["Prepared", "SessionBase", "date_param", "json_array"]
 
-_T = TypeVar("_T")
-IN_CHUNK = 500
-
-
-def chunked(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
-    """Split a sequence for IN-lists that must stay below a backend's parameter limit."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+_Processor = Callable[[Any], Any] | None
 
 
-@lru_cache(maxsize=32)
-def _driver_sql(statement: sa.Executable, dialect: sa.Dialect) -> sa.Compiled:
-    """``statement`` compiled once for ``dialect``, to run on the driver's cursor."""
-    return statement.compile(dialect=dialect)  # type: ignore[attr-defined,no-any-return]
+_encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def json_array(values: Collection[Any]) -> str:
+    """``values`` (scalars, or tuples for multi-column keys and rows) as one JSON array,
+    the parameter a dialect's ``json_rows`` reads. Duplicates are the caller's: a key
+    sent twice matches its rows twice."""
+    return _encode_json(values if isinstance(values, list) else list(values))
 
 
 @lru_cache(maxsize=8)
@@ -50,11 +55,64 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _driver_params(compiled: sa.Compiled, params: dict[str, Any]) -> Any:
-    """Parameters in the form the driver takes: positional or named."""
-    full = compiled.construct_params(params) or {}
-    order = getattr(compiled, "positiontup", None)
-    return full if order is None else [full[k] for k in order]
+class Prepared:
+    """A statement compiled once for one dialect, ready for the driver's cursor.
+
+    ``params`` turns named values into what the driver takes (positional or named, each
+    converted as SQLAlchemy would: dates, booleans); literal values built into the
+    statement are filled in. ``rows`` converts result rows the same way (a SQLite date
+    column comes back as a ``date``), as plain tuples in ``names`` order.
+    """
+
+    __slots__ = ("_binds", "_defaults", "_order", "_results", "names", "sql")
+
+    def __init__(self, statement: sa.Executable, dialect: sa.Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+        self.sql: str = compiled.string
+        order = getattr(compiled, "positiontup", None)
+        self._order: tuple[str, ...] | None = None if order is None else tuple(order)
+        self._defaults: dict[str, Any] = dict(compiled.construct_params(_check=False) or {})
+        self._binds: dict[str, _Processor] = {
+            name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+            for name, bind in compiled.binds.items()
+        }
+        selected = getattr(statement, "selected_columns", None)
+        self.names: tuple[str, ...] = ()
+        self._results: tuple[_Processor, ...] = ()
+        if selected is not None:
+            self.names = tuple(c.key for c in selected)
+            self._results = tuple(
+                c.type.dialect_impl(dialect).result_processor(dialect, None) for c in selected
+            )
+
+    def params(self, values: Mapping[str, Any]) -> Any:
+        full = {**self._defaults, **values}
+        for name, processor in self._binds.items():
+            if processor is not None and full.get(name) is not None:
+                full[name] = processor(full[name])
+        return full if self._order is None else [full[k] for k in self._order]
+
+    def rows(self, fetched: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Driver rows with each column converted to its Python value."""
+        if not any(self._results):
+            return fetched
+        procs = self._results
+        return [
+            tuple(v if p is None or v is None else p(v) for v, p in zip(row, procs, strict=True))
+            for row in fetched
+        ]
+
+    def mappings(self, fetched: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+        """Converted rows as column-name mappings (what the row mappers read)."""
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in self.rows(fetched)]
+
+
+@lru_cache(maxsize=256)
+def prepared(statement: sa.Executable, dialect: sa.Dialect) -> Prepared:
+    """``statement`` compiled for ``dialect``, once (statements are built once per
+    dialect, so they are safe cache keys)."""
+    return Prepared(statement, dialect)
 
 
 class SessionBase:
@@ -64,33 +122,81 @@ class SessionBase:
         self._conn = conn
         self._q = statements
 
-    def _driver(self, statement: sa.Executable, params: dict[str, Any]) -> Any:
-        """Run ``statement`` on the driver's own cursor, skipping SQLAlchemy's per-call
-        work; for the statements on hot paths only."""
-        compiled = _driver_sql(statement, self._conn.dialect)
-        cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    def _prepared(self, statement: sa.Executable) -> Prepared:
+        return prepared(statement, self._conn.dialect)
+
+    def _cursor(self) -> Any:
+        return self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+    def _driver(self, statement: sa.Executable, params: Mapping[str, Any]) -> Any:
+        """Run ``statement`` on the driver's own cursor and return the cursor (the caller
+        closes it)."""
+        p = self._prepared(statement)
+        cursor = self._cursor()
         with self._driver_errors(cursor):
-            cursor.execute(compiled.string, _driver_params(compiled, params))
+            cursor.execute(p.sql, p.params(params))
         return cursor
+
+    def _fetch(self, statement: sa.Executable, **params: Any) -> list[tuple[Any, ...]]:
+        """All rows of a query run on the driver, converted to Python values."""
+        p = self._prepared(statement)
+        cursor = self._cursor()
+        try:
+            with self._driver_errors(cursor):
+                cursor.execute(p.sql, p.params(params))
+                fetched = cursor.fetchall()
+        finally:
+            cursor.close()
+        return p.rows(fetched)
+
+    def _fetch_mappings(self, statement: sa.Executable, **params: Any) -> list[dict[str, Any]]:
+        """Like :meth:`_fetch`, each row as a column-name mapping."""
+        p = self._prepared(statement)
+        cursor = self._cursor()
+        try:
+            with self._driver_errors(cursor):
+                cursor.execute(p.sql, p.params(params))
+                fetched = cursor.fetchall()
+        finally:
+            cursor.close()
+        return p.mappings(fetched)
+
+    def _keyed(self, statement: sa.Executable, keys: Collection[Any]) -> list[tuple[Any, ...]]:
+        """Rows of a lookup whose keys are bound as one JSON array (:data:`KEYS`)."""
+        return self._fetch(statement, **{KEYS: json_array(keys)}) if keys else []
+
+    def _keyed_mappings(
+        self, statement: sa.Executable, keys: Collection[Any]
+    ) -> list[dict[str, Any]]:
+        return self._fetch_mappings(statement, **{KEYS: json_array(keys)}) if keys else []
+
+    def _run(self, statement: sa.Executable, **params: Any) -> int:
+        """Run a write on the driver; the number of rows it changed."""
+        cursor = self._driver(statement, params)
+        try:
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()
 
     def _driver_many(
         self, statement: sa.Executable, columns: Sequence[str], rows: list[tuple[Any, ...]]
     ) -> None:
-        """``executemany`` on the driver's cursor; ``rows`` hold values in ``columns`` order."""
-        compiled = _driver_sql(statement, self._conn.dialect)
-        order = getattr(compiled, "positiontup", None)
+        """``executemany`` on the driver's cursor; ``rows`` hold values in ``columns``
+        order, already in the driver's types."""
+        p = self._prepared(statement)
+        order = p._order
         params: list[Any]
         if order is None:  # a driver with named parameters
             params = [dict(zip(columns, row, strict=True)) for row in rows]
-        elif tuple(order) == tuple(columns):
+        elif order == tuple(columns):
             params = rows
         else:
             index = [columns.index(name) for name in order]
             params = [tuple(row[i] for i in index) for row in rows]
-        cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = self._cursor()
         try:
             with self._driver_errors(cursor):
-                cursor.executemany(compiled.string, params)
+                cursor.executemany(p.sql, params)
         finally:
             cursor.close()
 
@@ -101,21 +207,3 @@ class SessionBase:
         except self._conn.dialect.loaded_dbapi.Error as exc:
             cursor.close()
             raise StoreError(f"{type(exc).__name__}: {exc}") from exc
-
-    def _in_chunks(
-        self,
-        statement: sa.Executable,
-        ids: Collection[str] | Collection[bytes] | Collection[tuple[Any, ...]],
-        *,
-        size: int = IN_CHUNK,
-        **params: Any,
-    ) -> Iterator[Any]:
-        """Rows of ``statement`` run once per slice of ``ids`` (bound as ``:ids``)."""
-        for chunk in chunked(list(ids), size):
-            yield from self._conn.execute(statement, {KEYS: chunk, **params})
-
-    def _pairs_in_chunks(
-        self, statement: sa.Executable, keys: Collection[tuple[str, str]]
-    ) -> Iterator[Any]:
-        """Rows of ``statement`` for row-value keys: two parameters each, half the slice."""
-        return self._in_chunks(statement, [(a, b) for a, b in keys], size=IN_CHUNK // 2)

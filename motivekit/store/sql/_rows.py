@@ -10,7 +10,7 @@ Times are stored as microseconds since the epoch (UTC); tuples as compact JSON l
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -126,6 +126,10 @@ MISSION_COLUMNS = ("id", "total", "announced")
 PART_COLUMNS = ("mission", "user_id", "count")
 
 
+_Row = Mapping[str, Any] | sa.RowMapping
+"""A row by column name: from SQLAlchemy, or from the driver (``_execute.Prepared``)."""
+
+
 def _json_text(value: Any) -> str:
     return canonical_bytes(value).decode("utf-8")
 
@@ -160,8 +164,7 @@ def _plan(text: str) -> Plan | None:
     return Plan.coerce(json.loads(text))
 
 
-def goal_from_row(row: sa.Row[Any]) -> GoalState:
-    m = row._mapping
+def goal_from_row(m: _Row) -> GoalState:
     return GoalState(
         id=m["id"],
         owner=m["owner"],
@@ -198,8 +201,7 @@ def skill_row(skill: StoredSkill) -> tuple[Any, ...]:
     )
 
 
-def skill_from_row(row: sa.Row[Any]) -> StoredSkill:
-    m = row._mapping
+def skill_from_row(m: _Row) -> StoredSkill:
     last_at = m["last_at"]
     return StoredSkill(
         user=m["user_id"],
@@ -230,8 +232,7 @@ def contribution_row(c: StoredContribution) -> tuple[Any, ...]:
     return (c.id, c.owner, c.kind, c.noun, json_list(c.parents), c.seq, to_micros(c.at))
 
 
-def contribution_from_row(row: sa.Row[Any]) -> StoredContribution:
-    m = row._mapping
+def contribution_from_row(m: _Row) -> StoredContribution:
     return StoredContribution(
         id=m["id"],
         owner=m["owner"],
@@ -264,8 +265,7 @@ def feed_row(g: FeedGroup, week: Callable[[date], Any]) -> tuple[Any, ...]:
     )
 
 
-def feed_from_row(row: sa.Row[Any]) -> FeedGroup:
-    m = row._mapping
+def feed_from_row(m: _Row) -> FeedGroup:
     return FeedGroup(
         recipient=m["recipient"],
         position=m["position"],
@@ -301,8 +301,7 @@ def impact_item_row(i: ImpactItem) -> tuple[Any, ...]:
     )
 
 
-def impact_item_from_row(row: sa.Row[Any]) -> ImpactItem:
-    m = row._mapping
+def impact_item_from_row(m: _Row) -> ImpactItem:
     return ImpactItem(
         recipient=m["recipient"],
         seq=m["seq"],
@@ -317,8 +316,7 @@ def impact_item_from_row(row: sa.Row[Any]) -> ImpactItem:
     )
 
 
-def prefs_from_row(row: sa.Row[Any]) -> ImpactPrefs:
-    m = row._mapping
+def prefs_from_row(m: _Row) -> ImpactPrefs:
     digest_at = m["digest_at"]
     return ImpactPrefs(
         user=m["user_id"],
@@ -329,8 +327,7 @@ def prefs_from_row(row: sa.Row[Any]) -> ImpactPrefs:
     )
 
 
-def entry_from_row(row: sa.Row[Any]) -> StoredEntry:
-    m = row._mapping
+def entry_from_row(m: _Row) -> StoredEntry:
     personal = m["personal"]
     return StoredEntry(
         seq=m["seq"],

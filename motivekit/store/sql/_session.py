@@ -1,19 +1,18 @@
 """The SQL session: one unit of work on one connection, one mixin per protocol slice.
 
-Every statement comes prebuilt from ``_statements.py`` (``self._q``). Batched lookups run
-once per slice of at most :data:`IN_CHUNK` parameters, so no statement exceeds a backend's
-parameter limit. The hottest statements (appending entries, moving the head, a full scan,
-the projection upserts) skip SQLAlchemy's per-call work and run on the driver's own
-cursor (``_execute.SessionBase``), compiled once per engine; driver errors there become
-``StoreError`` like any other database error.
+Every statement comes prebuilt from ``_statements.py`` (``self._q``). Everything the
+record path runs (the lookups of a batch's keys, bound as one JSON array; appending
+entries and moving the head; the projection writes, one ``executemany`` each) skips
+SQLAlchemy's per-call work and runs on the driver's own cursor, compiled once per dialect
+(``_execute.SessionBase``); driver errors there become ``StoreError`` like any other
+database error. The rest (queries for one person, replay, erasure) goes through Core.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
 
 from motivekit._time import from_micros, to_micros
 from motivekit.goals._model import GoalState
@@ -30,7 +29,7 @@ from motivekit.store._records import (
     StoredSkill,
     forgotten_digest,
 )
-from motivekit.store.sql._execute import IN_CHUNK, SessionBase, chunked, date_param
+from motivekit.store.sql._execute import SessionBase, date_param, json_array
 from motivekit.store.sql._rows import (
     CONTRIBUTION_COLUMNS,
     ENTRY_COLUMNS,
@@ -57,19 +56,20 @@ from motivekit.store.sql._rows import (
     skill_from_row,
     skill_row,
 )
+from motivekit.store.sql.dialects import KEYS
 
-__all__ = ["SqlSession", "chunked"]
+__all__ = ["SqlSession"]
 
 
 class _JournalSession(SessionBase):
     """:class:`~motivekit.store.JournalSession` on SQL."""
 
     def known_events(self, event_ids: Collection[str]) -> dict[str, int]:
-        return {row.event_id: row.seq for row in self._in_chunks(self._q.known_events, event_ids)}
+        return dict(self._keyed(self._q.known_events, event_ids))
 
     def head(self) -> tuple[int, bytes]:
-        row = self._conn.execute(self._q.head).one()
-        return int(row[0]), bytes(row[1])
+        ((size, frontier),) = self._fetch(self._q.head)
+        return int(size), bytes(frontier)
 
     def advance_head(self, old_size: int, new_size: int, frontier: bytes) -> bool:
         # The conditional UPDATE takes the head row's write lock: sequence numbers stay
@@ -104,9 +104,7 @@ class _JournalSession(SessionBase):
 
     def add_tiles(self, nodes: Sequence[tuple[int, int, bytes]]) -> None:
         if nodes:
-            self._conn.execute(
-                self._q.insert_tile, [{"level": lv, "idx": i, "hash": h} for lv, i, h in nodes]
-            )
+            self._driver_many(self._q.insert_tile, ("level", "idx", "hash"), list(nodes))
 
     def node_hashes(self, level: int, start: int, end: int) -> list[bytes]:
         if level == 0:  # leaf i is the entry with seq i + 1
@@ -130,20 +128,22 @@ class _JournalSession(SessionBase):
 
     def subject_entries(self, subject: str) -> list[StoredEntry]:
         rows = self._conn.execute(self._q.subject_entries, {"subject": subject})
-        return [entry_from_row(r) for r in rows]
+        return [entry_from_row(r._mapping) for r in rows]
 
     def replay_state(self) -> ReplayState | None:
-        row = self._conn.execute(self._q.last_replay).first()
-        if row is None:
+        # Read on every record that folds skills or impact: on the driver.
+        found = self._fetch_mappings(self._q.last_replay)
+        if not found:
             return None
-        finished = None if row.finished_at is None else from_micros(row.finished_at)
+        row = found[0]
+        finished = None if row["finished_at"] is None else from_micros(row["finished_at"])
         return ReplayState(
-            row.version,
-            row.cursor,
-            row.people_done,
-            from_micros(row.started_at),
+            row["version"],
+            row["cursor"],
+            row["people_done"],
+            from_micros(row["started_at"]),
             finished,
-            row.mastery_seq,
+            row["mastery_seq"],
         )
 
     def save_replay_state(self, state: ReplayState) -> None:
@@ -173,7 +173,7 @@ class _JournalSession(SessionBase):
 
     def entries(self, after: int, limit: int) -> list[StoredEntry]:
         rows = self._conn.execute(self._q.entries_after, {"after": after, "limit": limit})
-        return [entry_from_row(r) for r in rows]
+        return [entry_from_row(r._mapping) for r in rows]
 
     def scan(self, after: int, limit: int) -> list[tuple[int, bytes, bytes, bytes | None]]:
         # A full verification reads every entry: straight from the driver's cursor, the
@@ -187,7 +187,7 @@ class _JournalSession(SessionBase):
 
     def last_entries(self, limit: int) -> list[StoredEntry]:
         rows = self._conn.execute(self._q.last_entries, {"limit": limit})
-        return [entry_from_row(r) for r in rows][::-1]
+        return [entry_from_row(r._mapping) for r in rows][::-1]
 
     def journal_size(self) -> int:
         return int(self._conn.execute(self._q.head_size).scalar_one())
@@ -198,13 +198,12 @@ class _GoalsSession(SessionBase):
 
     def goal(self, goal_id: str) -> GoalState | None:
         row = self._conn.execute(self._q.goal, {"goal": goal_id}).first()
-        return None if row is None else goal_from_row(row)
+        return None if row is None else goal_from_row(row._mapping)
 
     def goals(self, owner: str | None = None, status: str | None = None) -> list[GoalState]:
         if owner is not None and status is None:
-            return [
-                goal_from_row(r) for r in self._conn.execute(self._q.owner_goals, {"owner": owner})
-            ]
+            rows = self._conn.execute(self._q.owner_goals, {"owner": owner})
+            return [goal_from_row(r._mapping) for r in rows]
         if owner is None and status is None:
             rows = self._conn.execute(self._q.all_goals)
         elif owner is None:
@@ -212,11 +211,13 @@ class _GoalsSession(SessionBase):
         else:
             params = {"owner": owner, "status": status}
             rows = self._conn.execute(self._q.owner_goals_by_status, params)
-        return [goal_from_row(r) for r in rows]
+        return [goal_from_row(r._mapping) for r in rows]
 
     def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
-        rows = self._in_chunks(self._q.active_goals, owners, kinds=list(kinds))
-        return [goal_from_row(r) for r in rows]
+        if not owners or not kinds:
+            return []
+        keys = {KEYS: json_array(set(owners)), "kinds": json_array(set(kinds))}
+        return [goal_from_row(m) for m in self._fetch_mappings(self._q.active_goals, **keys)]
 
     def save_goal(self, goal: GoalState) -> None:
         row = goal_row(goal)
@@ -234,40 +235,35 @@ class _GoalsSession(SessionBase):
     def add_goal_counts(
         self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
     ) -> None:
+        # Every counted event passes here: one executemany each, on the driver.
         if totals:
-            self._conn.execute(self._q.add_total, [{"goal": g, "n": n} for g, n in totals.items()])
+            self._driver_many(self._q.add_total, ("goal", "n"), list(totals.items()))
         if days:
-            rows = [{"goal_id": g, "day": d, "count": n} for (g, d), n in days.items()]
-            self._conn.execute(self._q.add_day, rows)
+            day = date_param(self._conn.dialect)
+            rows = [(g, day(d), n) for (g, d), n in days.items()]
+            self._driver_many(self._q.add_day, ("goal_id", "day", "count"), rows)
 
     def day_counts(
         self, goal_ids: Collection[str], start: date, end: date
     ) -> dict[tuple[str, date], int]:
-        rows = self._in_chunks(self._q.day_counts, goal_ids, start=start, end=end)
-        return {(r[0], r[1]): int(r[2]) for r in rows}  # (goal_id, day, count)
+        if not goal_ids:
+            return {}
+        rows = self._fetch(
+            self._q.day_counts, **{KEYS: json_array(set(goal_ids))}, start=start, end=end
+        )
+        return {(goal, day): int(n) for goal, day, n in rows}
 
     def goal_days(self, goal_ids: Collection[str]) -> dict[tuple[str, date], int]:
-        return {(r[0], r[1]): int(r[2]) for r in self._in_chunks(self._q.goal_days, goal_ids)}
+        rows = self._keyed(self._q.goal_days, set(goal_ids))
+        return {(goal, day): int(n) for goal, day, n in rows}
 
 
 class _ConsentSession(SessionBase):
     """:class:`~motivekit.store.ConsentSession` on SQL."""
 
     def consents(self, users: Collection[str]) -> dict[str, dict[str, bool]]:
-        rows: Iterable[Any]
-        if len(users) == 1:
-            # The record path asks for one person per event: the prebuilt statement on the
-            # driver's cursor, not a fresh expansion of an IN list.
-            (user,) = users
-            cursor = self._driver(self._q.user_consents, {"user": user})
-            try:
-                rows = cursor.fetchall()
-            finally:
-                cursor.close()
-        else:
-            rows = self._in_chunks(self._q.consents, users)
         found: dict[str, dict[str, bool]] = {}
-        for user_id, mechanic, enabled in rows:
+        for user_id, mechanic, enabled in self._keyed(self._q.consents, set(users)):
             found.setdefault(user_id, {})[mechanic] = bool(enabled)
         return found
 
@@ -284,11 +280,12 @@ class _SkillsSession(SessionBase):
     """:class:`~motivekit.store.SkillsSession` on SQL."""
 
     def skills(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], StoredSkill]:
-        found = (skill_from_row(r) for r in self._pairs_in_chunks(self._q.skills, keys))
+        found = (skill_from_row(m) for m in self._keyed_mappings(self._q.skills, set(keys)))
         return {(s.user, s.track): s for s in found}
 
     def user_skills(self, user: str) -> list[StoredSkill]:
-        return [skill_from_row(r) for r in self._conn.execute(self._q.user_skills, {"user": user})]
+        rows = self._conn.execute(self._q.user_skills, {"user": user})
+        return [skill_from_row(r._mapping) for r in rows]
 
     def all_skills(self, after: tuple[str, str] | None, limit: int) -> list[StoredSkill]:
         if after is None:
@@ -296,7 +293,7 @@ class _SkillsSession(SessionBase):
         else:
             params = {"user": after[0], "track": after[1], "limit": limit}
             rows = self._conn.execute(self._q.skills_after, params)
-        return [skill_from_row(r) for r in rows]
+        return [skill_from_row(r._mapping) for r in rows]
 
     def save_skills(self, skills: Sequence[StoredSkill]) -> None:
         # Every piece of evidence passes here: one upsert, rows to the driver as tuples.
@@ -306,8 +303,8 @@ class _SkillsSession(SessionBase):
     def skill_items(
         self, keys: Collection[tuple[str, str]]
     ) -> dict[tuple[str, str], tuple[float, int]]:
-        rows = self._pairs_in_chunks(self._q.skill_items, keys)
-        return {(r.track, r.item): (r.d, r.n) for r in rows}
+        rows = self._keyed_mappings(self._q.skill_items, set(keys))
+        return {(r["track"], r["item"]): (r["d"], r["n"]) for r in rows}
 
     def save_skill_items(self, items: Mapping[tuple[str, str], tuple[float, int]]) -> None:
         if items:
@@ -315,8 +312,10 @@ class _SkillsSession(SessionBase):
             self._driver_many(self._q.save_skill_items, ITEM_COLUMNS, rows)
 
     def skill_bands(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], SkillBand]:
-        rows = self._pairs_in_chunks(self._q.skill_bands, keys)
-        return {(r.user_id, r.track): SkillBand(r.low, r.high, r.target) for r in rows}
+        rows = self._keyed_mappings(self._q.skill_bands, set(keys))
+        return {
+            (r["user_id"], r["track"]): SkillBand(r["low"], r["high"], r["target"]) for r in rows
+        }
 
     def set_skill_band(self, user: str, track: str, band: SkillBand | None, at: datetime) -> None:
         self._conn.execute(self._q.delete_skill_band, {"user": user, "track": track})
@@ -340,7 +339,7 @@ class _ImpactSession(SessionBase):
     """:class:`~motivekit.store.ImpactSession` on SQL."""
 
     def contributions(self, ids: Collection[str]) -> dict[str, StoredContribution]:
-        found = (contribution_from_row(r) for r in self._in_chunks(self._q.contributions, ids))
+        found = map(contribution_from_row, self._keyed_mappings(self._q.contributions, set(ids)))
         return {c.id: c for c in found}
 
     def add_contributions(self, contributions: Sequence[StoredContribution]) -> None:
@@ -349,14 +348,14 @@ class _ImpactSession(SessionBase):
             self._driver_many(self._q.add_contributions, CONTRIBUTION_COLUMNS, rows)
 
     def referrers(self, people: Collection[str]) -> dict[str, str]:
-        return {r.user_id: r.referrer for r in self._in_chunks(self._q.referrers, people)}
+        return dict(self._keyed(self._q.referrers, set(people)))
 
     def add_referrals(self, referrals: Mapping[str, str]) -> None:
         if referrals:
             self._driver_many(self._q.add_referrals, REFERRAL_COLUMNS, list(referrals.items()))
 
     def identity_groups(self, people: Collection[str]) -> dict[str, str]:
-        return {r.user_id: r.group_id for r in self._in_chunks(self._q.identity_groups, people)}
+        return dict(self._keyed(self._q.identity_groups, set(people)))
 
     def identity_members(self, group: str) -> list[str]:
         return [r[0] for r in self._conn.execute(self._q.identity_members, {"group": group})]
@@ -366,7 +365,7 @@ class _ImpactSession(SessionBase):
             self._driver_many(self._q.set_identity_groups, IDENTITY_COLUMNS, list(groups.items()))
 
     def feed_groups(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], FeedGroup]:
-        found = (feed_from_row(r) for r in self._pairs_in_chunks(self._q.feed_groups, keys))
+        found = map(feed_from_row, self._keyed_mappings(self._q.feed_groups, set(keys)))
         return {(g.recipient, g.key): g for g in found}
 
     def save_feed_groups(self, groups: Sequence[FeedGroup]) -> None:
@@ -381,7 +380,7 @@ class _ImpactSession(SessionBase):
         else:
             params = {"recipient": recipient, "before": before, "limit": limit}
             rows = self._conn.execute(self._q.feed_before, params)
-        return [feed_from_row(r) for r in rows]
+        return [feed_from_row(r._mapping) for r in rows]
 
     def add_impact_items(self, items: Sequence[ImpactItem]) -> None:
         if items:
@@ -391,27 +390,24 @@ class _ImpactSession(SessionBase):
     def seen_beneficiaries(
         self, keys: Collection[tuple[str, int, str]]
     ) -> set[tuple[str, int, str]]:
-        triples = [(r, p, b) for r, p, b in keys]
-        rows = self._in_chunks(self._q.seen_beneficiaries, triples, size=IN_CHUNK // 3)
-        return {(r[0], r[1], r[2]) for r in rows}
+        return {(r, p, b) for r, p, b in self._keyed(self._q.seen_beneficiaries, set(keys))}
 
     def group_items(self, recipient: str, position: int, limit: int) -> list[ImpactItem]:
         params = {"recipient": recipient, "position": position, "limit": limit}
-        return [impact_item_from_row(r) for r in self._conn.execute(self._q.group_items, params)]
+        rows = self._conn.execute(self._q.group_items, params)
+        return [impact_item_from_row(r._mapping) for r in rows]
 
     def event_items(self, seq: int) -> list[ImpactItem]:
-        return [
-            impact_item_from_row(r) for r in self._conn.execute(self._q.event_items, {"seq": seq})
-        ]
+        rows = self._conn.execute(self._q.event_items, {"seq": seq})
+        return [impact_item_from_row(r._mapping) for r in rows]
 
     def recipient_items(self, recipient: str, after_seq: int, limit: int) -> list[ImpactItem]:
         params = {"recipient": recipient, "after": after_seq, "limit": limit}
-        return [
-            impact_item_from_row(r) for r in self._conn.execute(self._q.recipient_items, params)
-        ]
+        rows = self._conn.execute(self._q.recipient_items, params)
+        return [impact_item_from_row(r._mapping) for r in rows]
 
     def impact_prefs(self, users: Collection[str]) -> dict[str, ImpactPrefs]:
-        found = (prefs_from_row(r) for r in self._in_chunks(self._q.impact_prefs, users))
+        found = map(prefs_from_row, self._keyed_mappings(self._q.impact_prefs, set(users)))
         return {p.user: p for p in found}
 
     def save_impact_prefs(self, prefs: ImpactPrefs) -> None:
@@ -429,11 +425,13 @@ class _ImpactSession(SessionBase):
             rows = self._conn.execute(self._q.digest_first, {"limit": limit})
         else:
             rows = self._conn.execute(self._q.digest_after, {"after": after, "limit": limit})
-        return [prefs_from_row(r) for r in rows]
+        return [prefs_from_row(r._mapping) for r in rows]
 
     def missions(self, ids: Collection[str]) -> dict[str, StoredMission]:
-        rows = self._in_chunks(self._q.missions, ids)
-        return {r.id: StoredMission(r.id, r.total, tuple(json.loads(r.announced))) for r in rows}
+        return {
+            mission: StoredMission(mission, total, tuple(json.loads(announced)))
+            for mission, total, announced in self._keyed(self._q.missions, set(ids))
+        }
 
     def save_missions(self, missions: Sequence[StoredMission]) -> None:
         if missions:
@@ -441,8 +439,8 @@ class _ImpactSession(SessionBase):
             self._driver_many(self._q.save_missions, MISSION_COLUMNS, rows)
 
     def mission_parts(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        rows = self._pairs_in_chunks(self._q.mission_parts, keys)
-        return {(r.mission, r.user_id): r.count for r in rows}
+        rows = self._keyed(self._q.mission_parts, set(keys))
+        return {(mission, user): count for mission, user, count in rows}
 
     def add_mission_parts(self, parts: Mapping[tuple[str, str], int]) -> None:
         if parts:
@@ -487,7 +485,8 @@ class _ImpactSession(SessionBase):
 
     def forgotten(self, people: Collection[str]) -> set[str]:
         digests = {forgotten_digest(p): p for p in people}
-        return {digests[bytes(r[0])] for r in self._in_chunks(self._q.forgotten, list(digests))}
+        rows = self._keyed(self._q.forgotten, [d.hex() for d in digests])
+        return {digests[bytes(digest)] for (digest,) in rows}
 
     def clear_impact(self) -> None:
         for statement in self._q.clear_impact:

@@ -6,12 +6,14 @@ a dialect is used and keeps it. What differs between databases (the upserts, ins
 ignore, batched multi-column key lookups) comes from the dialect module; everything else
 is plain Core and renders the same SQL everywhere.
 
-IN-lists and key batches use expanding bind parameters (``:ids``); the session slices them
-so no statement exceeds a backend's parameter limit.
+Batched lookups bind their keys as one JSON array (``:ids``, the dialect's ``json_rows``),
+so their SQL is the same for any number of keys and is compiled once; the few lookups off
+the record path that still take an IN-list (``:ids`` expanding) are sliced by the session.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -51,7 +53,7 @@ from motivekit.store.sql._schema import (
     skills,
     tree_tiles,
 )
-from motivekit.store.sql.dialects import KEYS, Dialect
+from motivekit.store.sql.dialects import KEYS, Dialect, KeyType
 
 __all__ = ["Statements", "statements"]
 
@@ -67,20 +69,35 @@ def statements(dialect: Dialect) -> Statements:
     return built
 
 
+def _in_keys(
+    d: Dialect, column: sa.ColumnElement[Any], kind: KeyType = "text", *, name: str = KEYS
+) -> sa.ColumnElement[bool]:
+    """``column IN`` the keys bound as the JSON array ``name``."""
+    return column.in_(sa.select(d.json_rows([kind], name=name).c.k1))
+
+
+def _join_keys(
+    d: Dialect, query: sa.Select[Any], on: Sequence[tuple[sa.ColumnElement[Any], KeyType]]
+) -> sa.Select[Any]:
+    """``query`` joined to the multi-column keys bound as the JSON array ``:ids``."""
+    keys = d.json_rows([kind for _, kind in on])
+    match = [column == keys.c[f"k{i}"] for i, (column, _) in enumerate(on, 1)]
+    return query.join(keys, sa.and_(*match))
+
+
 class Statements:
     """The session's statements for one dialect, one attribute each, grouped by slice."""
 
     def __init__(self, d: Dialect) -> None:
-        self._journal()
+        self._journal(d)
         self._goals(d)
-        self._consent()
+        self._consent(d)
         self._skills(d)
         self._impact(d)
 
-    def _journal(self) -> None:
-        ids: sa.BindParameter[Any] = sa.bindparam(KEYS, expanding=True)
+    def _journal(self, d: Dialect) -> None:
         self.known_events = sa.select(journal.c.event_id, journal.c.seq).where(
-            journal.c.event_id.in_(ids)
+            _in_keys(d, journal.c.event_id)
         )
         self.head = sa.select(log_head.c.size, log_head.c.frontier).where(log_head.c.id == 1)
         self.head_size = sa.select(log_head.c.size).where(log_head.c.id == 1)
@@ -93,7 +110,9 @@ class Statements:
             )
         )
         self.insert_entry = journal.insert().values({c: sa.bindparam(c) for c in ENTRY_COLUMNS})
-        self.insert_tile = tree_tiles.insert()
+        self.insert_tile = tree_tiles.insert().values(
+            {c: sa.bindparam(c) for c in ("level", "idx", "hash")}
+        )
         self.leaf_hashes = (
             sa.select(journal.c.leaf_hash)
             .where(journal.c.seq > sa.bindparam("start"), journal.c.seq <= sa.bindparam("end"))
@@ -150,26 +169,30 @@ class Statements:
         self.checkpoints = sa.select(checkpoints).order_by(checkpoints.c.size)
 
     def _goals(self, d: Dialect) -> None:
-        ids: sa.BindParameter[Any] = sa.bindparam(KEYS, expanding=True)
         self.goal = sa.select(goals).where(goals.c.id == sa.bindparam("goal"))
         self.active_goals = sa.select(goals).where(
-            goals.c.owner.in_(ids),
+            _in_keys(d, goals.c.owner),
             goals.c.status == GoalStatus.ACTIVE.value,
-            goals.c.event_kind.in_(sa.bindparam("kinds", expanding=True)),
+            _in_keys(d, goals.c.event_kind, name="kinds"),
         )
         self.add_total = (
             goals.update()
             .where(goals.c.id == sa.bindparam("goal"))
             .values(total=goals.c.total + sa.bindparam("n", type_=sa.BigInteger))
         )
-        self.add_day = d.upsert(goal_days, [goal_days.c.goal_id, goal_days.c.day], add=("count",))
+        self.add_day = d.upsert(
+            goal_days,
+            [goal_days.c.goal_id, goal_days.c.day],
+            columns=("goal_id", "day", "count"),
+            add=("count",),
+        )
         self.day_counts = sa.select(goal_days.c.goal_id, goal_days.c.day, goal_days.c.count).where(
-            goal_days.c.goal_id.in_(ids),
+            _in_keys(d, goal_days.c.goal_id),
             goal_days.c.day >= sa.bindparam("start", type_=sa.Date),
             goal_days.c.day < sa.bindparam("end", type_=sa.Date),
         )
         self.goal_days = sa.select(goal_days.c.goal_id, goal_days.c.day, goal_days.c.count).where(
-            goal_days.c.goal_id.in_(ids), goal_days.c.count != 0
+            _in_keys(d, goal_days.c.goal_id), goal_days.c.count != 0
         )
         by_creation = sa.select(goals).order_by(goals.c.created_seq)
         self.all_goals = by_creation
@@ -189,11 +212,9 @@ class Statements:
         )
         self.delete_goals = goals.delete().where(goals.c.owner == sa.bindparam("owner"))
 
-    def _consent(self) -> None:
-        ids: sa.BindParameter[Any] = sa.bindparam(KEYS, expanding=True)
+    def _consent(self, d: Dialect) -> None:
         choices = sa.select(consents.c.user_id, consents.c.mechanic, consents.c.enabled)
-        self.consents = choices.where(consents.c.user_id.in_(ids))
-        self.user_consents = choices.where(consents.c.user_id == sa.bindparam("user"))
+        self.consents = choices.where(_in_keys(d, consents.c.user_id))
         self.delete_consents = consents.delete().where(consents.c.user_id == sa.bindparam("user"))
         self.delete_consent = consents.delete().where(
             consents.c.user_id == sa.bindparam("user"),
@@ -202,8 +223,10 @@ class Statements:
         self.insert_consent = consents.insert()
 
     def _skills(self, d: Dialect) -> None:
-        # (user, track) and (track, item) keys go in as row values
-        self.skills = d.where_keys(sa.select(skills), [skills.c.user_id, skills.c.track])
+        # (user, track) and (track, item) keys go in as arrays of the JSON array
+        self.skills = _join_keys(
+            d, sa.select(skills), [(skills.c.user_id, "text"), (skills.c.track, "text")]
+        )
         self.user_skills = (
             sa.select(skills)
             .where(skills.c.user_id == sa.bindparam("user"))
@@ -224,8 +247,8 @@ class Statements:
             columns=SKILL_COLUMNS,
             replace=SKILL_COLUMNS[2:],
         )
-        self.skill_items = d.where_keys(
-            sa.select(skill_items), [skill_items.c.track, skill_items.c.item]
+        self.skill_items = _join_keys(
+            d, sa.select(skill_items), [(skill_items.c.track, "text"), (skill_items.c.item, "text")]
         )
         self.save_skill_items = d.upsert(
             skill_items,
@@ -233,8 +256,10 @@ class Statements:
             columns=ITEM_COLUMNS,
             replace=("d", "n"),
         )
-        self.skill_bands = d.where_keys(
-            sa.select(skill_bands), [skill_bands.c.user_id, skill_bands.c.track]
+        self.skill_bands = _join_keys(
+            d,
+            sa.select(skill_bands),
+            [(skill_bands.c.user_id, "text"), (skill_bands.c.track, "text")],
         )
         self.delete_skill_band = skill_bands.delete().where(
             skill_bands.c.user_id == sa.bindparam("user"),
@@ -249,25 +274,26 @@ class Statements:
 
     def _impact(self, d: Dialect) -> None:
         # (recipient, key), (recipient, position, beneficiary) and (mission, user) keys are
-        # looked up with the dialect's where_keys
-        ids: sa.BindParameter[Any] = sa.bindparam(KEYS, expanding=True)
+        # are joined to the JSON array of keys
         user: sa.BindParameter[Any] = sa.bindparam("user")
         contributions = impact_contributions
-        self.contributions = sa.select(contributions).where(contributions.c.id.in_(ids))
+        self.contributions = sa.select(contributions).where(_in_keys(d, contributions.c.id))
         self.add_contributions = d.insert_ignore(
             contributions, [contributions.c.id], columns=CONTRIBUTION_COLUMNS
         )
         self.referrers = sa.select(impact_referrals.c.user_id, impact_referrals.c.referrer).where(
-            impact_referrals.c.user_id.in_(ids)
+            _in_keys(d, impact_referrals.c.user_id)
         )
         self.add_referrals = d.insert_ignore(
             impact_referrals, [impact_referrals.c.user_id], columns=REFERRAL_COLUMNS
         )
-        self.forgotten = sa.select(forgotten.c.digest).where(forgotten.c.digest.in_(ids))
+        self.forgotten = sa.select(forgotten.c.digest).where(
+            _in_keys(d, forgotten.c.digest, "binary")
+        )
         self.add_forgotten = d.insert_ignore(forgotten, [forgotten.c.digest], columns=("digest",))
         self.identity_groups = sa.select(
             identity_groups.c.user_id, identity_groups.c.group_id
-        ).where(identity_groups.c.user_id.in_(ids))
+        ).where(_in_keys(d, identity_groups.c.user_id))
         self.identity_members = (
             sa.select(identity_groups.c.user_id)
             .where(identity_groups.c.group_id == sa.bindparam("group"))
@@ -280,7 +306,9 @@ class Statements:
             replace=("group_id",),
         )
         feed = impact_feed
-        self.feed_groups = d.where_keys(sa.select(feed), [feed.c.recipient, feed.c.group_key])
+        self.feed_groups = _join_keys(
+            d, sa.select(feed), [(feed.c.recipient, "text"), (feed.c.group_key, "text")]
+        )
         self.save_feed_groups = d.upsert(
             feed,
             [feed.c.recipient, feed.c.position],
@@ -301,9 +329,14 @@ class Statements:
         self.add_impact_items = items.insert().values(
             {c: sa.bindparam(c) for c in IMPACT_ITEM_COLUMNS}
         )
-        self.seen_beneficiaries = d.where_keys(
+        self.seen_beneficiaries = _join_keys(
+            d,
             sa.select(items.c.recipient, items.c.position, items.c.beneficiary),
-            [items.c.recipient, items.c.position, items.c.beneficiary],
+            [
+                (items.c.recipient, "text"),
+                (items.c.position, "integer"),
+                (items.c.beneficiary, "text"),
+            ],
         )
         self.group_items = (
             sa.select(items)
@@ -326,7 +359,7 @@ class Statements:
             .order_by(items.c.seq, items.c.n)
             .limit(sa.bindparam("limit"))
         )
-        self.impact_prefs = sa.select(impact_prefs).where(impact_prefs.c.user_id.in_(ids))
+        self.impact_prefs = sa.select(impact_prefs).where(_in_keys(d, impact_prefs.c.user_id))
         self.save_impact_prefs = d.upsert(
             impact_prefs,
             [impact_prefs.c.user_id],
@@ -340,12 +373,14 @@ class Statements:
         )
         self.digest_first = digest_page
         self.digest_after = digest_page.where(impact_prefs.c.user_id > sa.bindparam("after"))
-        self.missions = sa.select(missions).where(missions.c.id.in_(ids))
+        self.missions = sa.select(missions).where(_in_keys(d, missions.c.id))
         self.save_missions = d.upsert(
             missions, [missions.c.id], columns=MISSION_COLUMNS, replace=("total", "announced")
         )
         parts = mission_parts
-        self.mission_parts = d.where_keys(sa.select(parts), [parts.c.mission, parts.c.user_id])
+        self.mission_parts = _join_keys(
+            d, sa.select(parts), [(parts.c.mission, "text"), (parts.c.user_id, "text")]
+        )
         self.add_mission_parts = d.upsert(
             parts, [parts.c.mission, parts.c.user_id], columns=PART_COLUMNS, add=("count",)
         )

@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 
 import sqlalchemy as sa
 
-__all__ = ["KEYS", "WRITE", "Dialect", "Synchronous"]
+__all__ = ["KEYS", "WRITE", "Dialect", "KeyType", "Synchronous"]
 
 Synchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
 """How hard a commit waits for the disk (SQLite's ``PRAGMA synchronous`` values)."""
@@ -30,7 +30,10 @@ engine begins their transactions as writes, taking the writers' lock at once (SQ
 halfway with "database is locked"."""
 
 KEYS = "ids"
-"""The name of the expanding parameter batched lookups bind their keys to."""
+"""The name of the parameter batched lookups bind their keys to (one JSON array)."""
+
+KeyType = Literal["text", "integer", "binary"]
+"""The type of one column of :meth:`Dialect.json_rows`; ``binary`` values travel as hex."""
 
 
 class Dialect(Protocol):
@@ -73,13 +76,12 @@ class Dialect(Protocol):
         within one executemany batch); ``columns`` are bound by name."""
         ...
 
-    def where_keys(
-        self, query: sa.Select[Any], columns: Sequence[sa.ColumnElement[Any]]
-    ) -> sa.Select[Any]:
-        """``query`` restricted to rows whose ``columns`` are among the row-value keys
-        bound as the expanding parameter :data:`KEYS`: how this database looks up a batch
-        of multi-column keys through the index, one key at a time, whatever the table's
-        size."""
+    def json_rows(self, types: Sequence[KeyType], *, name: str = KEYS) -> sa.Subquery:
+        """The JSON array bound as the text parameter ``name`` as a derived table with
+        columns ``k1`` to ``k<n>`` of ``types`` (an array of scalars for one column, of
+        arrays for several): how a batched lookup takes any number of keys with one SQL
+        text, compiled once. Joined to a table on an index, each key must be looked up
+        through the index, whatever the table's size."""
         ...
 
     def scrub(self, conn: sa.Connection) -> None:

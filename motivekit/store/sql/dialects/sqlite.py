@@ -12,13 +12,14 @@
   never in WAL mode and never discarded.
 * Upserts are ``ON CONFLICT (...) DO UPDATE SET c = excluded.c`` and insert-or-ignore is
   ``ON CONFLICT DO NOTHING``.
-* Batched multi-column key lookups join the keys as a derived table (see
-  :func:`where_keys`).
+* Batched lookups read their keys from one JSON array with ``json_each`` (see
+  :func:`json_rows`); before SQLite 3.41, which has no ``unhex``, the store adds one.
 * ``scrub`` is ``PRAGMA wal_checkpoint(TRUNCATE)``.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,9 @@ from sqlalchemy.dialects.sqlite import insert as _sqlite_insert
 from sqlalchemy.pool import StaticPool
 
 from motivekit._errors import ConfigError, SchemaOutOfDate
-from motivekit.store.sql.dialects._base import KEYS, WRITE, Synchronous
+from motivekit.store.sql.dialects._base import KEYS, WRITE, KeyType, Synchronous
 
-__all__ = ["create_engine", "insert", "insert_ignore", "name", "scrub", "upsert", "where_keys"]
+__all__ = ["create_engine", "insert", "insert_ignore", "json_rows", "name", "scrub", "upsert"]
 
 name = "sqlite"
 
@@ -71,6 +72,8 @@ def create_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa.
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        if sqlite3.sqlite_version_info < (3, 41):
+            dbapi_connection.create_function("unhex", 1, _unhex, deterministic=True)
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
@@ -115,24 +118,38 @@ def insert_ignore(
     return _bound(_sqlite_insert(table), columns).on_conflict_do_nothing(index_elements=key)
 
 
-def _key_rows(width: int) -> sa.Subquery:
-    """The row-value keys bound as ``:ids`` as a derived table ``k`` (columns ``column1``
-    to ``column<width>``), to join on.
+def _unhex(text: str | None) -> bytes | None:
+    """SQLite 3.41's ``unhex`` for older libraries (hex text to a BLOB)."""
+    return None if text is None else bytes.fromhex(text)
 
-    ``tuple_(...).in_(:ids)`` renders ``(a, b) IN (VALUES ...)``, which SQLite (3.40)
-    answers by scanning the whole table; joined, the keys are looked up in the index one by
-    one, so a batch costs what its keys cost, however large the table grows.
+
+_TYPES: dict[KeyType, type[sa.types.TypeEngine[Any]]] = {
+    "text": sa.Text,
+    "integer": sa.BigInteger,
+    "binary": sa.LargeBinary,
+}
+
+
+def json_rows(types: Sequence[KeyType], *, name: str = KEYS) -> sa.Subquery:
+    """``SELECT ... FROM json_each(:name)``: one row per element of the JSON array.
+
+    ``json_each`` is a table-valued function, so joined (or as the right side of ``IN``)
+    it is the outer loop and each key is one index lookup: a batch costs what its keys
+    cost, however large the table grows (``tests/test_sqlite.py`` checks the plans).
     """
-    keys: sa.BindParameter[Any] = sa.bindparam(KEYS, expanding=True)
-    columns: list[sa.ColumnClause[Any]] = [sa.column(f"column{i}") for i in range(1, width + 1)]
-    return sa.text(f"SELECT * FROM :{KEYS}").bindparams(keys).columns(*columns).subquery("k")
-
-
-def where_keys(query: sa.Select[Any], columns: Sequence[sa.ColumnElement[Any]]) -> sa.Select[Any]:
-    """``query`` joined to the keys (see :func:`_key_rows`)."""
-    keys = _key_rows(len(columns))
-    on = [column == keys.c[f"column{i}"] for i, column in enumerate(columns, 1)]
-    return query.join(keys, sa.and_(*on))
+    if len(types) == 1:
+        values = ["value"]
+    else:
+        values = [f"json_extract(value, '$[{i}]')" for i in range(len(types))]
+    selected = [
+        f"{'unhex(' + v + ')' if t == 'binary' else v} AS k{i}"
+        for i, (v, t) in enumerate(zip(values, types, strict=True), 1)
+    ]
+    text = sa.text(f"SELECT {', '.join(selected)} FROM json_each(:{name})").bindparams(
+        sa.bindparam(name, type_=sa.Text)
+    )
+    columns = [sa.column(f"k{i}", _TYPES[t]()) for i, t in enumerate(types, 1)]
+    return text.columns(*columns).subquery(f"k_{name}")
 
 
 def scrub(conn: sa.Connection) -> None:

@@ -1,0 +1,184 @@
+"""The SQL store's record path: compiled once, run on the driver, lookups through an index.
+
+A community design (goals, a skill track, impact with build-on chains, a mission) moves
+every feature at once, so these checks cover every statement a record can run.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from motivekit import Event, Kit, load_rules
+from motivekit.rules import Rules
+from motivekit.store import SqlStore
+from motivekit.store.sql import _execute
+from motivekit.store.sql._statements import Statements
+from motivekit.store.sql.dialects import KEYS
+
+from .conftest import FakeClock
+
+COMMUNITY = textwrap.dedent(
+    """\
+    version: 1
+    tracks:
+      - id: answering
+        title: Answering questions
+        model: {bkt: {prior: 0.2, learn: 0.2, guess: 0.2, slip: 0.1}}
+        evidence:
+          - on: answer.posted
+            outcome: "event.data.accepted"
+    impact:
+      contributions:
+        - on: answer.posted
+          id: "event.data.answer_id"
+          builds_on: "event.data.cites"
+          noun: answer
+      beneficiary_events:
+        - on: answer.marked_helpful
+          credits: "event.data.answer_id"
+          story: "{beneficiary} found your {noun} helpful"
+      attribution: {decay: 0.5, max_depth: 4}
+    missions:
+      - id: handbook
+        title: Answer the handbook questions
+        target: {event: answer.posted, count: 100000, unit: answers}
+        milestones: [5]
+        show: own-part
+    """
+)
+
+
+def community() -> Rules:
+    return load_rules("motivation.yaml", text=COMMUNITY)
+
+
+def batch(start: int, size: int, people: int = 20) -> list[Event]:
+    """Answers citing the previous answer, each marked helpful by someone else."""
+    events = []
+    for i in range(start, start + size, 2):
+        author = f"user{i % people}"
+        data: dict[str, Any] = {"answer_id": f"a{i}", "accepted": i % 3 != 0}
+        if i > 0:
+            data["cites"] = f"a{i - 2}"
+        events.append(Event(f"post-{i}", "answer.posted", author, data=data))
+        helper = f"user{(i + 7) % people}"
+        events.append(
+            Event(f"help-{i}", "answer.marked_helpful", helper, data={"answer_id": f"a{i}"})
+        )
+    return events
+
+
+@pytest.fixture
+def kit(tmp_path: Path, clock: FakeClock) -> Iterator[Kit]:
+    with Kit.open(f"sqlite:///{tmp_path / 'c.db'}", clock=clock, rules=community()) as opened:
+        for n in range(20):
+            opened.goals.create(f"user{n}", "Answers", {"event": "answer.posted", "count": 5})
+        yield opened
+
+
+def _engine(kit: Kit) -> sa.Engine:
+    store = kit.store
+    assert isinstance(store, SqlStore)
+    return store.engine
+
+
+class DriverCalls:
+    """Counts what reaches the driver: statements SQLAlchemy runs, and calls made
+    straight on the driver's cursor (``execute``; ``executemany`` counts once)."""
+
+    def __init__(self, engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.through_sqlalchemy: list[str] = []
+        self.on_driver: list[str] = []
+        sa.event.listen(engine, "before_cursor_execute", self._core)
+        original = _execute.SessionBase._cursor
+        calls = self.on_driver
+
+        class Counting:
+            def __init__(self, cursor: Any) -> None:
+                self._cursor = cursor
+
+            def execute(self, sql: str, params: Any = ()) -> Any:
+                calls.append(sql)
+                return self._cursor.execute(sql, params)
+
+            def executemany(self, sql: str, params: Any) -> Any:
+                calls.append(sql)
+                return self._cursor.executemany(sql, params)
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(self._cursor, name)
+
+        monkeypatch.setattr(
+            _execute.SessionBase, "_cursor", lambda session: Counting(original(session))
+        )
+
+    def _core(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        self.through_sqlalchemy.append(statement)
+
+    def reset(self) -> None:
+        self.through_sqlalchemy.clear()
+        self.on_driver.clear()
+
+
+def test_recording_runs_nothing_through_sqlalchemy(
+    kit: Kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kit.record_many(batch(0, 40))  # every statement compiled once
+    compiled = _execute.prepared.cache_info().currsize
+    calls = DriverCalls(_engine(kit), monkeypatch)
+    outcomes = kit.record_many(batch(40, 40)) + [kit.record(e) for e in batch(80, 10)]
+    assert all(o.impact_changes for o in outcomes if o.event_id.startswith("help-"))
+    assert all(o.skill_changes and o.goal_changes for o in outcomes if "post" in o.event_id)
+    assert calls.through_sqlalchemy == []
+    assert calls.on_driver  # the record path did run: straight on the driver's cursor
+    assert _execute.prepared.cache_info().currsize == compiled  # nothing compiled anew
+
+
+def _keyed_statements(statements: Statements) -> dict[str, sa.Executable]:
+    dialect = sa.create_engine("sqlite://").dialect
+    found = {}
+    for name, statement in vars(statements).items():
+        if isinstance(statement, sa.sql.Executable):
+            sql = str(statement.compile(dialect=dialect))  # type: ignore[attr-defined]
+            if f":{KEYS}" in sql or "json_each" in sql:
+                found[name] = statement
+    return found
+
+
+def test_every_batched_lookup_searches_an_index(kit: Kit) -> None:
+    engine = _engine(kit)
+    kit.record_many(batch(0, 400))
+    with engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    store = kit.store
+    assert isinstance(store, SqlStore)
+    lookups = _keyed_statements(store._statements)
+    assert {"known_events", "active_goals", "consents", "skills", "contributions"} <= set(lookups)
+    assert {"feed_groups", "seen_beneficiaries", "mission_parts", "forgotten"} <= set(lookups)
+    with engine.connect() as conn:
+        for name, statement in lookups.items():
+            p = _execute.prepared(statement, conn.dialect)
+            params = p.params({KEYS: "[]", "kinds": "[]", "start": None, "end": None})
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            plan = [row[3] for row in driver.execute(f"EXPLAIN QUERY PLAN {p.sql}", params)]
+            scans = [line for line in plan if re.match(r"SCAN (?!json_each)", line)]
+            assert scans == [], f"{name} scans a table: {plan}"
+
+
+def test_a_lookup_takes_any_number_of_keys_with_one_sql_text(kit: Kit) -> None:
+    kit.record_many(batch(0, 40))
+    store = kit.store
+    assert isinstance(store, SqlStore)
+    with store.reading() as session:
+        few = session.known_events(["post-0", "help-0", "nope"])
+        many = session.known_events([f"post-{i}" for i in range(0, 40, 2)] * 300)
+    assert set(few) == {"post-0", "help-0"}
+    assert len(many) == 20
