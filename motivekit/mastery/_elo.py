@@ -20,6 +20,7 @@ from motivekit._errors import InvalidTrack
 from motivekit.mastery._protocol import (
     Item,
     ItemState,
+    LearnedItem,
     Learner,
     LearnerState,
     LearnerView,
@@ -110,17 +111,23 @@ class EloSkill:
         item_after = self.advance(work, item, check_outcome(outcome))
         return work.frozen(), item_after
 
-    def advance(self, learner: Learner, item: Item, outcome: float) -> ItemState | None:
+    def advance(
+        self, learner: Learner, item: Item | LearnedItem, outcome: float
+    ) -> ItemState | None:
         """:meth:`update` in place: move ``learner`` for a checked ``outcome`` (a float in
-        [0, 1]); the learned item after it, if ``item`` is one."""
+        [0, 1]), and a :class:`LearnedItem` too; the item after it for an
+        :class:`ItemState`, else None."""
         d = difficulty_of(item) or 0.0
         surprise = outcome - self.probability(learner.theta, d)
         learner.theta = learner.theta + self.k(learner.evidence) * surprise
         learner.evidence += 1
         learner.successes = learner.successes + outcome
-        if not isinstance(item, ItemState):
-            return None
-        return ItemState(d=item.d - self.k(item.n) * surprise, n=item.n + 1)
+        if isinstance(item, LearnedItem):
+            item.d = item.d - self.k(item.n) * surprise
+            item.n += 1
+        elif isinstance(item, ItemState):
+            return ItemState(d=item.d - self.k(item.n) * surprise, n=item.n + 1)
+        return None
 
     def estimate(self, learner: LearnerView) -> float:
         """The predicted success on an item of difficulty 0."""

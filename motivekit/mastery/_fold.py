@@ -26,7 +26,7 @@ import attrs
 from motivekit._consent import ConsentState, Mechanic
 from motivekit._evidence import ConsentChoice, EvidenceEvent, decode
 from motivekit._model import SkillChange, skill_change_later
-from motivekit.mastery._protocol import ItemState, Learner, LearnerState, LearnerView
+from motivekit.mastery._protocol import LearnedItem, Learner, LearnerState, LearnerView
 from motivekit.mastery._track import RECENT, Reading, SkillTrack, Tracks
 from motivekit.store._protocol import SkillsSession, StoredEntry, StoredSkill
 
@@ -145,7 +145,7 @@ class SkillFold:
         self.tracks = tracks
         self.records: dict[tuple[str, str], SkillRecord] = {}
         """Skill states by ``(user, track)``."""
-        self.items: dict[tuple[str, str], ItemState] = {}
+        self.items: dict[tuple[str, str], LearnedItem] = {}
         """Learned items by ``(track, item)``."""
         self.changed_skills: set[tuple[str, str]] = set()
         self.changed_items: set[tuple[str, str]] = set()
@@ -171,7 +171,7 @@ class SkillFold:
         for key, stored in session.skills(keys - self.records.keys()).items():
             self.records[key] = SkillRecord.loaded(stored)
         for key, (d, n) in session.skill_items(items - self.items.keys()).items():
-            self.items[key] = ItemState(d=d, n=n)
+            self.items[key] = LearnedItem(d, n)
 
     def save(self, session: SkillsSession) -> None:
         """Write the states changed since the last save to ``session``."""

@@ -18,6 +18,7 @@ __all__ = [
     "Evidence",
     "Item",
     "ItemState",
+    "LearnedItem",
     "Learner",
     "LearnerState",
     "LearnerView",
@@ -111,6 +112,17 @@ class ItemState:
     n: int = 0
 
 
+class LearnedItem:
+    """An Elo item being folded: :class:`ItemState`'s ``d`` and ``n``, mutable (a fold
+    moves it in place for every attempt, see :class:`Learner`)."""
+
+    __slots__ = ("d", "n")
+
+    def __init__(self, d: float = 0.0, n: int = 0) -> None:
+        self.d = d
+        self.n = n
+
+
 Item: TypeAlias = ItemState | float | None
 """What a model is asked about: a learned item, a fixed difficulty, or nothing known."""
 
@@ -136,9 +148,9 @@ def _check_difficulty(_: object, __: object, value: float | str | None) -> None:
         raise InvalidEvidence(f"difficulty must be a finite number or an item id, got {value!r}")
 
 
-def difficulty_of(item: Item) -> float | None:
+def difficulty_of(item: Item | LearnedItem) -> float | None:
     """The difficulty ``item`` stands for: a learned item's ``d``, a number, or None."""
-    if isinstance(item, ItemState):
+    if isinstance(item, ItemState | LearnedItem):
         return item.d
     if item is None:
         return None

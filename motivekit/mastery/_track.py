@@ -26,7 +26,7 @@ from motivekit.mastery._challenge import check_band
 from motivekit.mastery._criteria import CriteriaSkill
 from motivekit.mastery._elo import EloSkill
 from motivekit.mastery._levels import Ladder, about
-from motivekit.mastery._protocol import Item, ItemState, Learner, LearnerView
+from motivekit.mastery._protocol import Item, ItemState, LearnedItem, Learner, LearnerView
 from motivekit.mastery._retention import half_life, recall
 from motivekit.rules._expr import Expression
 from motivekit.rules._model import Track
@@ -235,11 +235,18 @@ class SkillTrack:
         return None
 
     def advance(
-        self, learner: Learner, reading: Reading, learned: ItemState | None
-    ) -> ItemState | None:
-        """Move ``learner`` in place for one piece of evidence; the learned item after it
-        (for a learned item), else None."""
-        return self.model.advance(learner, self.item_for(reading, learned), reading.outcome)
+        self, learner: Learner, reading: Reading, learned: LearnedItem | None
+    ) -> LearnedItem | None:
+        """Move ``learner`` in place for one piece of evidence, and the learned item
+        (``learned``, or a new one as :meth:`item_for` starts it), which it returns; None
+        when no item is learned."""
+        model = self.model
+        if reading.item is not None and isinstance(model, EloSkill):
+            item = LearnedItem(self.logits(reading.difficulty)) if learned is None else learned
+            model.advance(learner, item, reading.outcome)
+            return item
+        model.advance(learner, self.item_for(reading, None), reading.outcome)
+        return None
 
     def candidate(self, difficulty: float | None, learned: ItemState | None) -> Item:
         """A challenge candidate as the model sees it: a learned item if there is one,
