@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -20,6 +20,7 @@ __all__ = [
     "MissionChange",
     "Outcome",
     "SkillChange",
+    "skill_change_later",
 ]
 
 KIND_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}")
@@ -184,7 +185,67 @@ class SkillChange:
     """The level reached; None below the first or before the track's ``min_evidence``."""
     feedback: tuple[str, ...]
     """Informational sentences, e.g. ``You now solve about 4 in 5 medium reviews``; only
-    gains are announced, and nothing before ``min_evidence``."""
+    gains are announced, and nothing before ``min_evidence``. The record pipeline writes
+    them when they are first read (most callers never read them)."""
+
+
+class _Later:
+    """A field's value not built yet: ``make(*args)``, called when the field is first read."""
+
+    __slots__ = ("args", "make")
+
+    def __init__(self, make: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.make = make
+        self.args = args
+
+
+class _Deferrable:
+    """Stands in front of a slotted attrs field so that it may hold a :class:`_Later`: the
+    first read builds the value and keeps it. Every reader (the attribute, ``==``,
+    ``hash``, ``repr``, ``attrs.asdict``, pickling) goes through the attribute, so none
+    sees the difference."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:
+            return self.slot
+        value = self.slot.__get__(instance, owner)
+        if type(value) is _Later:
+            value = value.make(*value.args)
+            self.slot.__set__(instance, value)
+        return value
+
+    def __set__(self, instance: object, value: Any) -> None:
+        self.slot.__set__(instance, value)
+
+    def __delete__(self, instance: object) -> None:
+        self.slot.__delete__(instance)
+
+
+def _deferrable(cls: type, name: str) -> None:
+    setattr(cls, name, _Deferrable(cls.__dict__[name]))
+
+
+_deferrable(SkillChange, "feedback")
+
+
+def skill_change_later(
+    track: str,
+    user: str,
+    evidence: int,
+    estimate: float,
+    level: str | None,
+    feedback: Callable[..., tuple[str, ...]],
+    *args: Any,
+) -> SkillChange:
+    """A :class:`SkillChange` whose ``feedback`` is ``feedback(*args)``, built when first
+    read (exactly the same value; a caller who never reads it never pays for it)."""
+    later = _Later(feedback, args)
+    return SkillChange(track, user, evidence, estimate, level, later)  # type: ignore[arg-type]
 
 
 @attrs.frozen

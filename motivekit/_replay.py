@@ -234,7 +234,7 @@ class Replayer:
             stored = stored_skills(session)
             impact_before = impact_counts(session, spec)
         missions = {m.id: folded.mission(m.id).total for m in spec.missions}
-        return stored, fold.skills, impact_before, (dict(folded.item_counts), missions)
+        return stored, fold.stored(), impact_before, (dict(folded.item_counts), missions)
 
     def _consent_until(self, states: Sequence[ConsentState], seq: int) -> None:
         with self._store.reading() as session:

@@ -63,19 +63,23 @@ def period_bounds(per: Per | None, day: date) -> tuple[date, date] | None:
     return start, end
 
 
+def counts_for(goal: GoalState, kind: str, at: datetime, data: Mapping[str, JSONValue]) -> bool:
+    """Whether an event counts for ``goal``: the goal is active, the measure matches, and
+    the event did not happen before the goal was made (a goal starts when its owner
+    chooses it)."""
+    return (
+        goal.status is GoalStatus.ACTIVE
+        and at >= goal.created_at
+        and goal.measure.matches(kind, data)
+    )
+
+
 def counted_day(
     goal: GoalState, kind: str, at: datetime, data: Mapping[str, JSONValue]
 ) -> date | None:
-    """The local day an event counts on for ``goal``, or None if it does not count.
-
-    An event counts when the goal is active, the measure matches, and the event did not
-    happen before the goal was made (a goal starts when its owner chooses it).
-    """
-    if goal.status is not GoalStatus.ACTIVE or at < goal.created_at:
-        return None
-    if not goal.measure.matches(kind, data):
-        return None
-    return local_day(at, goal.tz)
+    """The local day an event counts on for ``goal``, or None if it does not count
+    (:func:`counts_for`)."""
+    return local_day(at, goal.tz) if counts_for(goal, kind, at, data) else None
 
 
 def progress_from_days(

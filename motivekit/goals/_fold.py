@@ -30,6 +30,8 @@ from motivekit.goals._engine import (
     GOAL_COMMANDS,
     apply_goal_command,
     counted_day,
+    counts_for,
+    local_day,
     period_bounds,
 )
 from motivekit.goals._menu import Menu, template_args
@@ -87,8 +89,9 @@ class GoalFold:
         self.totals: dict[str, int] = {}
         """Events this fold counted, per goal."""
         self.steps: list[Step] = []
-        self._hits: dict[int, list[tuple[GoalState, date]]] = {}
-        """Live: per event seq, the watched goals it counts for and the local day."""
+        self._hits: dict[int, list[tuple[GoalState, date, Period | None]]] = {}
+        """Live: per event seq, the watched goals it counts for, the local day and the
+        period it falls in (each worked out once per event, in :meth:`watch`)."""
         self._periods: dict[tuple[str, Period], int] | None = None
         """Live: each touched (goal, period)'s count so far; None when folding."""
 
@@ -108,16 +111,20 @@ class GoalFold:
         wanted: set[tuple[str, Period]] = set()
         for event in events:
             hits = []
+            tz, day = None, None  # an event's local day, once per time zone in a row
             for goal in watching.get((event.actor, event.kind), ()):
-                day = counted_day(goal, event.kind, event.at, event.data)
-                if day is not None:
-                    hits.append((goal, day))
-                    if (period := period_bounds(goal.measure.per, day)) is not None:
-                        wanted.add((goal.id, period))
+                if not counts_for(goal, event.kind, event.at, event.data):
+                    continue
+                if goal.tz != tz or day is None:
+                    tz, day = goal.tz, local_day(event.at, goal.tz)
+                period = period_bounds(goal.measure.per, day)
+                hits.append((goal, day, period))
+                if period is not None:
+                    wanted.add((goal.id, period))
             if hits:
                 self._hits[event.seq] = hits
         self._periods = period_counts(session, wanted)
-        return {goal.owner for hits in self._hits.values() for goal, _ in hits}
+        return {goal.owner for hits in self._hits.values() for goal, _, _ in hits}
 
     def save(self, session: GoalsSession) -> None:
         """Write the counts added since the last save."""
@@ -134,9 +141,9 @@ class GoalFold:
             if not hits or not self.consent.allows(event.actor, Mechanic.GOALS):
                 return []
             changes = []
-            for goal, day in hits:
+            for goal, day, period in hits:
                 self._add(goal, day)
-                changes.append(self._moved(goal, day))
+                changes.append(self._moved(goal, period))
             return changes
         allowed: bool | None = None
         for goal in self.goals.values():
@@ -158,9 +165,8 @@ class GoalFold:
         self.totals[goal.id] = self.totals.get(goal.id, 0) + 1
         self.days[goal.id, day] = self.days.get((goal.id, day), 0) + 1
 
-    def _moved(self, goal: GoalState, day: date) -> GoalChange:
+    def _moved(self, goal: GoalState, period: Period | None) -> GoalChange:
         assert self._periods is not None
-        period = period_bounds(goal.measure.per, day)
         if period is None:
             count, start, end = goal.total + self.totals[goal.id], None, None
         else:

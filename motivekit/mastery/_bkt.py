@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING
 import attrs
 
 from motivekit._errors import InvalidTrack
-from motivekit.mastery._protocol import Item, ItemState, LearnerState, check_outcome
+from motivekit.mastery._protocol import (
+    Item,
+    ItemState,
+    Learner,
+    LearnerState,
+    LearnerView,
+    check_outcome,
+)
 
 if TYPE_CHECKING:
     from motivekit.rules._model import BktModel
@@ -77,7 +84,7 @@ class BktSkill:
         """``p_known`` is the prior."""
         return LearnerState(p_known=self.prior)
 
-    def predict(self, learner: LearnerState, item: Item) -> float:
+    def predict(self, learner: LearnerView, item: Item) -> float:
         """``P(L)(1 - s) + (1 - P(L)) g``; ``item`` is ignored."""
         p = learner.p_known
         return p * (1.0 - self.slip) + (1.0 - p) * self.guess
@@ -98,31 +105,30 @@ class BktSkill:
         self, learner: LearnerState, item: Item, outcome: float
     ) -> tuple[LearnerState, ItemState | None]:
         """Condition on the outcome, then apply the learning step; items are not learned."""
-        r = check_outcome(outcome)
+        work = Learner.of(learner)
+        self.advance(work, item, check_outcome(outcome))
+        return work.frozen(), None
+
+    def advance(self, learner: Learner, item: Item, outcome: float) -> None:
+        """:meth:`update` in place, for a checked ``outcome`` (a float in [0, 1])."""
+        r = outcome
         post = r * self.posterior(learner.p_known, True) + (1.0 - r) * self.posterior(
             learner.p_known, False
         )
         p_next = post + (1.0 - post) * self.learn
-        return (
-            LearnerState(
-                learner.evidence + 1,
-                learner.successes + r,
-                learner.theta,
-                min(1.0, max(0.0, p_next)),
-                learner.at_difficulty,
-            ),
-            None,
-        )
+        learner.evidence += 1
+        learner.successes = learner.successes + r
+        learner.p_known = min(1.0, max(0.0, p_next))
 
-    def estimate(self, learner: LearnerState) -> float:
+    def estimate(self, learner: LearnerView) -> float:
         """``p_known``."""
         return learner.p_known
 
-    def uncertainty(self, learner: LearnerState) -> float:
+    def uncertainty(self, learner: LearnerView) -> float:
         """``4 * p * (1 - p)``: 1 at p = 0.5, 0 when sure either way."""
         p = learner.p_known
         return 4.0 * p * (1.0 - p)
 
-    def mastered(self, learner: LearnerState) -> bool:
+    def mastered(self, learner: LearnerView) -> bool:
         """Whether ``p_known`` has reached the mastery threshold."""
         return learner.p_known >= self.mastered_at

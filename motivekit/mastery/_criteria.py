@@ -18,7 +18,9 @@ from motivekit._errors import InvalidTrack
 from motivekit.mastery._protocol import (
     Item,
     ItemState,
+    Learner,
     LearnerState,
+    LearnerView,
     check_outcome,
     difficulty_of,
 )
@@ -94,7 +96,7 @@ class CriteriaSkill:
         """No evidence, nothing counted."""
         return LearnerState()
 
-    def predict(self, learner: LearnerState, item: Item) -> float:
+    def predict(self, learner: LearnerView, item: Item) -> float:
         """``(successes + 1) / (n + 2)``; ``item`` is ignored."""
         return (learner.successes + 1.0) / (learner.evidence + 2.0)
 
@@ -113,23 +115,23 @@ class CriteriaSkill:
         self, learner: LearnerState, item: Item, outcome: float
     ) -> tuple[LearnerState, ItemState | None]:
         """Count the evidence, whether it was hard enough, and its outcome."""
-        r = check_outcome(outcome)
-        return (
-            LearnerState(
-                learner.evidence + 1,
-                learner.successes + r,
-                learner.theta,
-                learner.p_known,
-                learner.at_difficulty + (1 if self.hard_enough(item) else 0),
-            ),
-            None,
-        )
+        work = Learner.of(learner)
+        self.advance(work, item, check_outcome(outcome))
+        return work.frozen(), None
 
-    def success_rate(self, learner: LearnerState) -> float:
+    def advance(self, learner: Learner, item: Item, outcome: float) -> None:
+        """:meth:`update` in place, for a checked ``outcome`` (a float in [0, 1])."""
+        hard = self.hard_enough(item)
+        learner.evidence += 1
+        learner.successes = learner.successes + outcome
+        if hard:
+            learner.at_difficulty += 1
+
+    def success_rate(self, learner: LearnerView) -> float:
         """The mean outcome so far; 0 before any evidence."""
         return learner.successes / learner.evidence if learner.evidence else 0.0
 
-    def criteria(self, learner: LearnerState, noun: str = "pieces of evidence") -> list[Criterion]:
+    def criteria(self, learner: LearnerView, noun: str = "pieces of evidence") -> list[Criterion]:
         """Each criterion of the ladder, what it says and whether it is met."""
         out = [self._count(learner.evidence, self.evidence, noun)]
         if self.at_difficulty > 0:
@@ -149,7 +151,7 @@ class CriteriaSkill:
             return Criterion(f"{have} of {need} {what} (met)", True, 1.0)
         return Criterion(f"{have} of {need} {what} ({need - have} to go)", False, have / need)
 
-    def _rate(self, learner: LearnerState) -> Criterion:
+    def _rate(self, learner: LearnerView) -> Criterion:
         needs = f"needs {_percent(self.success)}%"
         if not learner.evidence:
             return Criterion(f"success not measured yet ({needs})", False, 0.0)
@@ -158,13 +160,13 @@ class CriteriaSkill:
             return Criterion(f"success {_percent(rate)}% ({needs}; met)", True, 1.0)
         return Criterion(f"success {_percent(rate)}% ({needs})", False, rate / self.success)
 
-    def progress_text(self, learner: LearnerState, noun: str = "pieces of evidence") -> str:
+    def progress_text(self, learner: LearnerView, noun: str = "pieces of evidence") -> str:
         """What is met and what remains, e.g.
         ``12 of 20 reviews (8 to go); 3 of 5 at difficulty ≥ 3 (2 to go); success 83%
         (needs 80%; met)``."""
         return "; ".join(c.text for c in self.criteria(learner, noun))
 
-    def _progress(self, learner: LearnerState) -> list[float]:
+    def _progress(self, learner: LearnerView) -> list[float]:
         # What criteria() says as numbers, without building its texts (this runs for every
         # piece of evidence).
         def share(have: float, need: float) -> float:
@@ -178,18 +180,18 @@ class CriteriaSkill:
             parts.append(share(rate, self.success) if learner.evidence else 0.0)
         return parts
 
-    def estimate(self, learner: LearnerState) -> float:
+    def estimate(self, learner: LearnerView) -> float:
         """The mean progress over the criteria (1 exactly when all are met)."""
         parts = self._progress(learner)
         return sum(parts) / len(parts)
 
-    def uncertainty(self, learner: LearnerState) -> float:
+    def uncertainty(self, learner: LearnerView) -> float:
         """The share of the required evidence still missing."""
         if self.evidence == 0:
             return 0.0
         return 1.0 - min(1.0, learner.evidence / self.evidence)
 
-    def mastered(self, learner: LearnerState) -> bool:
+    def mastered(self, learner: LearnerView) -> bool:
         """Whether every criterion is met."""
         return (
             learner.evidence >= self.evidence

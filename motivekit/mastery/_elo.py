@@ -20,7 +20,10 @@ from motivekit._errors import InvalidTrack
 from motivekit.mastery._protocol import (
     Item,
     ItemState,
+    LearnedItem,
+    Learner,
     LearnerState,
+    LearnerView,
     check_outcome,
     difficulty_of,
 )
@@ -93,7 +96,7 @@ class EloSkill:
         """Ability 0 (an item of difficulty 0 is a coin flip above guessing)."""
         return LearnerState()
 
-    def predict(self, learner: LearnerState, item: Item) -> float:
+    def predict(self, learner: LearnerView, item: Item) -> float:
         """The probability of success; an unknown difficulty counts as 0."""
         return self.probability(learner.theta, difficulty_of(item) or 0.0)
 
@@ -104,29 +107,36 @@ class EloSkill:
 
         A fixed difficulty (a number) or None is not learned: the second value is None.
         """
-        r = check_outcome(outcome)
-        d = difficulty_of(item) or 0.0
-        surprise = r - self.probability(learner.theta, d)
-        # Built directly rather than with attrs.evolve: this runs for every piece of evidence.
-        new_learner = LearnerState(
-            learner.evidence + 1,
-            learner.successes + r,
-            learner.theta + self.k(learner.evidence) * surprise,
-            learner.p_known,
-            learner.at_difficulty,
-        )
-        if not isinstance(item, ItemState):
-            return new_learner, None
-        return new_learner, ItemState(d=item.d - self.k(item.n) * surprise, n=item.n + 1)
+        work = Learner.of(learner)
+        item_after = self.advance(work, item, check_outcome(outcome))
+        return work.frozen(), item_after
 
-    def estimate(self, learner: LearnerState) -> float:
+    def advance(
+        self, learner: Learner, item: Item | LearnedItem, outcome: float
+    ) -> ItemState | None:
+        """:meth:`update` in place: move ``learner`` for a checked ``outcome`` (a float in
+        [0, 1]), and a :class:`LearnedItem` too; the item after it for an
+        :class:`ItemState`, else None."""
+        d = difficulty_of(item) or 0.0
+        surprise = outcome - self.probability(learner.theta, d)
+        learner.theta = learner.theta + self.k(learner.evidence) * surprise
+        learner.evidence += 1
+        learner.successes = learner.successes + outcome
+        if isinstance(item, LearnedItem):
+            item.d = item.d - self.k(item.n) * surprise
+            item.n += 1
+        elif isinstance(item, ItemState):
+            return ItemState(d=item.d - self.k(item.n) * surprise, n=item.n + 1)
+        return None
+
+    def estimate(self, learner: LearnerView) -> float:
         """The predicted success on an item of difficulty 0."""
         return self.probability(learner.theta, 0.0)
 
-    def uncertainty(self, learner: LearnerState) -> float:
+    def uncertainty(self, learner: LearnerView) -> float:
         """``1 / (1 + b * n)``: 1 with no evidence, falling as evidence accumulates."""
         return 1.0 / (1.0 + self.b * learner.evidence)
 
-    def mastered(self, learner: LearnerState) -> bool:
+    def mastered(self, learner: LearnerView) -> bool:
         """Whether the estimate has reached ``mastered_at``."""
         return self.estimate(learner) >= self.mastered_at

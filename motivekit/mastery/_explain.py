@@ -34,7 +34,8 @@ def trace(
         else:
             fold_entries(fold, session.subject_entries(person), consent)
         stored = session.skills([(person, track.id)]).get((person, track.id))
-    folded = fold.skills.get((person, track.id))
+    record = fold.records.get((person, track.id))
+    folded = None if record is None else record.stored()
     return tuple(fold.steps), skill_changes(stored, folded, track) != []
 
 

@@ -18,7 +18,10 @@ __all__ = [
     "Evidence",
     "Item",
     "ItemState",
+    "LearnedItem",
+    "Learner",
     "LearnerState",
+    "LearnerView",
     "SkillModel",
     "check_outcome",
     "difficulty_of",
@@ -46,12 +49,78 @@ class LearnerState:
     at_difficulty: int = 0
 
 
+class LearnerView(Protocol):
+    """What the models read of a learner: a :class:`LearnerState` or a :class:`Learner`."""
+
+    @property
+    def evidence(self) -> int: ...
+    @property
+    def successes(self) -> float: ...
+    @property
+    def theta(self) -> float: ...
+    @property
+    def p_known(self) -> float: ...
+    @property
+    def at_difficulty(self) -> int: ...
+
+
+class Learner:
+    """A learner state being folded: the fields of :class:`LearnerState`, mutable.
+
+    A fold moves one of these in place for every piece of evidence (each model's
+    ``advance``) and builds frozen values only at its edge; ``update`` is ``advance`` on
+    a copy, so both give the same numbers.
+    """
+
+    __slots__ = ("at_difficulty", "evidence", "p_known", "successes", "theta")
+
+    def __init__(
+        self,
+        evidence: int = 0,
+        successes: float = 0.0,
+        theta: float = 0.0,
+        p_known: float = 0.0,
+        at_difficulty: int = 0,
+    ) -> None:
+        self.evidence = evidence
+        self.successes = successes
+        self.theta = theta
+        self.p_known = p_known
+        self.at_difficulty = at_difficulty
+
+    @classmethod
+    def of(cls, state: LearnerView) -> Learner:
+        """A working copy of ``state``."""
+        return cls(state.evidence, state.successes, state.theta, state.p_known, state.at_difficulty)
+
+    def frozen(self) -> LearnerState:
+        """The state now, as a frozen value."""
+        return LearnerState(
+            self.evidence, self.successes, self.theta, self.p_known, self.at_difficulty
+        )
+
+    def fields(self) -> tuple[int, float, float, float, int]:
+        """The state now as a plain tuple (``LearnerState(*fields)`` rebuilds it)."""
+        return self.evidence, self.successes, self.theta, self.p_known, self.at_difficulty
+
+
 @attrs.frozen
 class ItemState:
     """An Elo item: its learned difficulty ``d`` (logit scale) and its attempt count ``n``."""
 
     d: float = 0.0
     n: int = 0
+
+
+class LearnedItem:
+    """An Elo item being folded: :class:`ItemState`'s ``d`` and ``n``, mutable (a fold
+    moves it in place for every attempt, see :class:`Learner`)."""
+
+    __slots__ = ("d", "n")
+
+    def __init__(self, d: float = 0.0, n: int = 0) -> None:
+        self.d = d
+        self.n = n
 
 
 Item: TypeAlias = ItemState | float | None
@@ -79,9 +148,9 @@ def _check_difficulty(_: object, __: object, value: float | str | None) -> None:
         raise InvalidEvidence(f"difficulty must be a finite number or an item id, got {value!r}")
 
 
-def difficulty_of(item: Item) -> float | None:
+def difficulty_of(item: Item | LearnedItem) -> float | None:
     """The difficulty ``item`` stands for: a learned item's ``d``, a number, or None."""
-    if isinstance(item, ItemState):
+    if isinstance(item, ItemState | LearnedItem):
         return item.d
     if item is None:
         return None

@@ -2,17 +2,20 @@
 
 :class:`SkillTrack` turns a checked ``tracks:`` entry (from a design file or built in code)
 into the pieces the pipeline needs: which events are evidence and what each says
-(:meth:`SkillTrack.read`), how a piece of evidence moves the learner and the item
-(:meth:`SkillTrack.apply`), and what a state means in words (level, feedback).
+(:meth:`SkillTrack.reading`), how a piece of evidence moves the learner and the item
+(:meth:`SkillTrack.advance`), and what a state means in words (level, feedback).
+:class:`Tracks` holds them all and reads an event for every track at once
+(:meth:`Tracks.readings`): its expression context is built once per event, and each
+expression text evaluated at most once, however many tracks and rules read it.
 Everything here is pure.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple, TypeAlias
 
 import attrs
 
@@ -23,7 +26,7 @@ from motivekit.mastery._challenge import check_band
 from motivekit.mastery._criteria import CriteriaSkill
 from motivekit.mastery._elo import EloSkill
 from motivekit.mastery._levels import Ladder, about
-from motivekit.mastery._protocol import Item, ItemState, LearnerState, SkillModel
+from motivekit.mastery._protocol import Item, ItemState, LearnedItem, Learner, LearnerView
 from motivekit.mastery._retention import half_life, recall
 from motivekit.rules._expr import Expression
 from motivekit.rules._model import Track
@@ -31,10 +34,12 @@ from motivekit.rules._model import Track
 __all__ = [
     "RECENT",
     "EvidenceRule",
+    "Model",
     "Reading",
     "SkillTrack",
     "Tracks",
     "check_tracks",
+    "event_context",
     "finite_number",
 ]
 
@@ -42,6 +47,10 @@ RECENT = 10
 """How many recent estimates a skill state keeps for its trend."""
 
 Path = tuple[str | int, ...]
+
+Model: TypeAlias = EloSkill | BktSkill | CriteriaSkill
+"""The models a track can run (each a :class:`motivekit.mastery.SkillModel` that can also
+``advance`` a :class:`Learner` in place)."""
 
 
 @attrs.frozen
@@ -55,9 +64,9 @@ class EvidenceRule:
     when: Expression | None = None
 
 
-@attrs.frozen
-class Reading:
-    """What one event says as evidence for one track.
+class Reading(NamedTuple):
+    """What one event says as evidence for one track (a named tuple: one is built per
+    track and event).
 
     ``skipped`` is None for usable evidence, else why the event is not evidence although it
     is of the right kind (its ``when`` was false, the outcome was not a number …).
@@ -68,6 +77,18 @@ class Reading:
     """On the team's scale, as the event gave it."""
     item: str | None = None
     skipped: str | None = None
+
+
+Evaluate = Callable[[Expression], Any]
+"""An expression's value for the event being read."""
+
+
+def event_context(kind: str, actor: str, at: datetime, data: Mapping[str, Any]) -> dict[str, Any]:
+    """What evidence expressions read of an event (``event.…`` and ``owner``)."""
+    return {
+        "event": {"kind": kind, "actor": actor, "at": format_instant(at), "data": data},
+        "owner": actor,
+    }
 
 
 def finite_number(value: Any) -> float | None:
@@ -84,7 +105,7 @@ class SkillTrack:
 
     id: str
     title: str
-    model: SkillModel
+    model: Model
     evidence: tuple[EvidenceRule, ...]
     ladder: Ladder | None
     band: tuple[float, float]
@@ -95,13 +116,20 @@ class SkillTrack:
     min_evidence: int
     retention: tuple[timedelta, timedelta, float] | None
     """``(half-life before any success, cap, refresh threshold)``, or None."""
+    learns_items: bool = attrs.field(init=False)
+    """Whether item difficulties are learned from everyone's attempts (Elo with ``item``):
+    then a person's state depends on other people's evidence too."""
+
+    @learns_items.default
+    def _learns_items(self) -> bool:
+        return isinstance(self.model, EloSkill) and any(r.item for r in self.evidence)
 
     @classmethod
     def from_spec(cls, track: Track, expressions: Mapping[Path, Expression]) -> SkillTrack:
         """The runnable form of a checked track; ``expressions`` are keyed relative to the
         track, e.g. ``("evidence", 0, "outcome")``."""
         spec = track.model
-        model: SkillModel
+        model: Model
         if spec.elo is not None:
             model = EloSkill.from_spec(spec.elo)
         elif spec.bkt is not None:
@@ -153,27 +181,15 @@ class SkillTrack:
         """The event kinds that may be evidence for this track."""
         return frozenset(rule.on for rule in self.evidence)
 
-    @property
-    def learns_items(self) -> bool:
-        """Whether item difficulties are learned from everyone's attempts (Elo with
-        ``item``): then a person's state depends on other people's evidence too."""
-        return isinstance(self.model, EloSkill) and any(r.item for r in self.evidence)
-
     # -- evidence ---------------------------------------------------------------------------
 
-    def read(self, kind: str, actor: str, at: datetime, data: Mapping[str, Any]) -> list[Reading]:
-        """What an event says for this track: one reading per evidence rule on ``kind``."""
-        context = {
-            "event": {"kind": kind, "actor": actor, "at": format_instant(at), "data": data},
-            "owner": actor,
-        }
-        return [self._read(rule, context) for rule in self.evidence if rule.on == kind]
-
     @staticmethod
-    def _read(rule: EvidenceRule, context: Mapping[str, Any]) -> Reading:
-        if rule.when is not None and not rule.when.evaluate(context):
+    def reading(rule: EvidenceRule, value: Evaluate) -> Reading:
+        """What an event says under ``rule``; ``value`` evaluates the event's expressions
+        (:meth:`Tracks.readings` reads an event for every track at once)."""
+        if rule.when is not None and not value(rule.when):
             return Reading(skipped=f"its condition `{rule.when.text}` is false")
-        raw = rule.outcome.evaluate(context)
+        raw = value(rule.outcome)
         outcome = float(raw) if isinstance(raw, bool) else finite_number(raw)
         if outcome is None or not 0.0 <= outcome <= 1.0:
             return Reading(
@@ -182,7 +198,7 @@ class SkillTrack:
             )
         difficulty = None
         if rule.difficulty is not None:
-            given = rule.difficulty.evaluate(context)
+            given = value(rule.difficulty)
             difficulty = finite_number(given)
             if difficulty is None and given is not None:
                 return Reading(
@@ -190,7 +206,7 @@ class SkillTrack:
                 )
         item = None
         if rule.item is not None:
-            given = rule.item.evaluate(context)
+            given = value(rule.item)
             if isinstance(given, str) and given.strip():
                 item = given
             elif isinstance(given, int) and not isinstance(given, bool):
@@ -218,11 +234,19 @@ class SkillTrack:
             return reading.difficulty
         return None
 
-    def apply(
-        self, learner: LearnerState, reading: Reading, learned: ItemState | None
-    ) -> tuple[LearnerState, ItemState | None]:
-        """The learner (and, for a learned item, the item) after one piece of evidence."""
-        return self.model.update(learner, self.item_for(reading, learned), reading.outcome)
+    def advance(
+        self, learner: Learner, reading: Reading, learned: LearnedItem | None
+    ) -> LearnedItem | None:
+        """Move ``learner`` in place for one piece of evidence, and the learned item
+        (``learned``, or a new one as :meth:`item_for` starts it), which it returns; None
+        when no item is learned."""
+        model = self.model
+        if reading.item is not None and isinstance(model, EloSkill):
+            item = LearnedItem(self.logits(reading.difficulty)) if learned is None else learned
+            model.advance(learner, item, reading.outcome)
+            return item
+        model.advance(learner, self.item_for(reading, None), reading.outcome)
+        return None
 
     def candidate(self, difficulty: float | None, learned: ItemState | None) -> Item:
         """A challenge candidate as the model sees it: a learned item if there is one,
@@ -233,29 +257,36 @@ class SkillTrack:
 
     # -- meaning ----------------------------------------------------------------------------
 
-    def announced(self, learner: LearnerState) -> bool:
+    def announced(self, learner: LearnerView) -> bool:
         """Whether there is enough evidence to name a level or mastery."""
         return learner.evidence >= self.min_evidence
 
-    def level_index(self, learner: LearnerState) -> int | None:
+    def level_index(self, learner: LearnerView) -> int | None:
         """The position of the level reached, None before ``min_evidence`` or below all."""
         if self.ladder is None or not self.announced(learner):
             return None
         return self.ladder.index_for(self.model.estimate(learner))
 
-    def mastered(self, learner: LearnerState) -> bool:
+    def mastered(self, learner: LearnerView) -> bool:
         """Mastered by the model, with at least ``min_evidence`` pieces of evidence."""
         return self.announced(learner) and self.model.mastered(learner)
 
-    def typical_success(self, learner: LearnerState) -> float:
+    def typical_success(self, learner: LearnerView) -> float:
         """The predicted success on a task of typical difficulty."""
         return self.model.predict(learner, self.candidate(self.typical, None))
 
-    def moved(
-        self, before: LearnerState, after: LearnerState
-    ) -> tuple[float, str | None, tuple[str, ...]]:
-        """``(estimate, level, feedback)`` after one piece of evidence, each computed once
-        (this runs for every piece of evidence).
+    def level_of(self, learner: LearnerView, estimate: float) -> str | None:
+        """The level reached at ``estimate`` (the model's for ``learner``); None before
+        ``min_evidence`` pieces of evidence or below every level."""
+        ladder = self.ladder
+        if ladder is None or learner.evidence < self.min_evidence:
+            return None
+        now = ladder.index_for(estimate)
+        return None if now is None else ladder.levels[now][0]
+
+    def feedback(self, before: LearnerView, after: LearnerView) -> tuple[str, ...]:
+        """What one piece of evidence, moving the learner from ``before`` to ``after``,
+        says in words (a fold builds this only when someone reads it).
 
         Feedback is informational, gains only, never a score, and nothing before
         ``min_evidence`` pieces of evidence. Then: ``You reached <level>`` when a higher
@@ -264,10 +295,9 @@ class SkillTrack:
         rises into a new phrase (the first time: ``You solve about …``).
         """
         model, ladder = self.model, self.ladder
-        estimate = model.estimate(after)
         if after.evidence < self.min_evidence:
-            return estimate, None, ()
-        now = None if ladder is None else ladder.index_for(estimate)
+            return ()
+        now = None if ladder is None else ladder.index_for(model.estimate(after))
         level = None if now is None or ladder is None else ladder.levels[now][0]
         first = before.evidence < self.min_evidence
         out = []
@@ -285,21 +315,42 @@ class SkillTrack:
             p_before = model.predict(before, typical)
             if p_after > p_before and (phrase := about(p_after)) != about(p_before):
                 out.append(f"You now solve {phrase} {self.typical_tasks}")
-        return estimate, level, tuple(out)
+        return tuple(out)
 
-    def recall(
-        self, learner: LearnerState, last_at: datetime | None, now: datetime
-    ) -> float | None:
+    def feedback_between(
+        self,
+        before: tuple[int, float, float, float, int],
+        after: tuple[int, float, float, float, int],
+    ) -> tuple[str, ...]:
+        """:meth:`feedback` between two :meth:`Learner.fields` snapshots."""
+        return self.feedback(Learner(*before), Learner(*after))
+
+    def recall(self, learner: LearnerView, last_at: datetime | None, now: datetime) -> float | None:
         """Estimated recall now (retention), or None without retention or practice."""
         if self.retention is None or last_at is None:
             return None
         base, cap, _ = self.retention
         return recall(now - last_at, half_life(learner.successes, base, cap))
 
-    def refresh_due(self, learner: LearnerState, last_at: datetime | None, now: datetime) -> bool:
+    def refresh_due(self, learner: LearnerView, last_at: datetime | None, now: datetime) -> bool:
         """Whether estimated recall has fallen to the track's refresh threshold."""
         r = self.recall(learner, last_at, now)
         return r is not None and self.retention is not None and r <= self.retention[2]
+
+
+def _once(context: Mapping[str, Any]) -> Evaluate:
+    """Evaluates expressions in ``context``, each text once however many rules hold it
+    (the same text always compiles to the same expression, and evaluating is pure)."""
+    values: dict[str, Any] = {}
+
+    def value(expression: Expression) -> Any:
+        text = expression.text
+        if text in values:
+            return values[text]
+        found = values[text] = expression.evaluate(context)
+        return found
+
+    return value
 
 
 def check_tracks(tracks: Sequence[SkillTrack]) -> dict[str, SkillTrack]:
@@ -321,6 +372,8 @@ class Tracks:
     by_kind: Mapping[str, tuple[SkillTrack, ...]] = attrs.field(init=False)
     """The tracks each event kind is evidence for, in track order (built once, not on every
     event)."""
+    rules: Mapping[str, tuple[tuple[SkillTrack, EvidenceRule], ...]] = attrs.field(init=False)
+    """Each event kind's evidence rules with their tracks, in track and rule order."""
 
     @by_id.default
     def _by_id(self) -> Mapping[str, SkillTrack]:
@@ -333,6 +386,28 @@ class Tracks:
             for kind in sorted(track.kinds):
                 index.setdefault(kind, []).append(track)
         return {kind: tuple(found) for kind, found in index.items()}
+
+    @rules.default
+    def _rules(self) -> Mapping[str, tuple[tuple[SkillTrack, EvidenceRule], ...]]:
+        return {
+            kind: tuple((t, rule) for t in tracks for rule in t.evidence if rule.on == kind)
+            for kind, tracks in self.by_kind.items()
+        }
+
+    def readings(
+        self, kind: str, actor: str, at: datetime, data: Mapping[str, Any]
+    ) -> list[tuple[SkillTrack, Reading]]:
+        """What an event says for every track it is evidence for, in track and rule order.
+
+        The expression context is built once for the event, and each expression text is
+        evaluated at most once, however many tracks and rules read it.
+        """
+        rules = self.rules.get(kind)
+        if not rules:
+            return []
+        value = _once(event_context(kind, actor, at, data))
+        reading = SkillTrack.reading
+        return [(track, reading(rule, value)) for track, rule in rules]
 
     def track(self, track_id: str) -> SkillTrack:
         """The track with ``track_id``, or :class:`UnknownTrack`."""

@@ -190,6 +190,9 @@ class _Compiler:
         self.allowed = allowed
         self.offset = offset
         self.names: set[str] = set()
+        self.paths: dict[int, tuple[str, tuple[str | int, ...]]] = {}
+        """The nodes (by id, while the tree is alive) that read a path from a context name:
+        the name and the keys read."""
 
     def fail(self, node: ast.AST, message: str) -> ExpressionError:
         return ExpressionError(message, getattr(node, "col_offset", 0) + self.offset + 1)
@@ -222,6 +225,7 @@ class _Compiler:
             known = ", ".join(sorted(self.allowed)) or "none"
             raise self.fail(node, f"unknown name {name!r}; available here: {known}")
         self.names.add(name)
+        self.paths[id(node)] = (name, ())
         return (lambda context: context.get(name)), KINDS
 
     def _attribute(self, node: ast.Attribute, depth: int) -> Compiled:
@@ -230,8 +234,7 @@ class _Compiler:
                 node, f"attribute {node.attr!r} is not allowed (names may not start with _)"
             )
         inner, _ = self.compile(node.value, depth)
-        key = node.attr
-        return (lambda context: _lookup(inner(context), key)), KINDS
+        return self._key(node, inner, node.attr), KINDS
 
     def _subscript(self, node: ast.Subscript, depth: int) -> Compiled:
         index = node.slice
@@ -242,8 +245,30 @@ class _Compiler:
                 index, f"key {index.value!r} is not allowed (names may not start with _)"
             )
         inner, _ = self.compile(node.value, depth)
-        key = index.value
-        return (lambda context: _lookup(inner(context), key)), KINDS
+        return self._key(node, inner, index.value), KINDS
+
+    def _key(
+        self, node: ast.Attribute | ast.Subscript, inner: Evaluator, key: str | int
+    ) -> Evaluator:
+        """Reading ``key`` of what ``inner`` gives. A path from a context name
+        (``event.data.lines``) is read in one loop rather than one call per step: these
+        are most of what a design file's expressions do, for every event."""
+        path = self.paths.get(id(node.value))
+        if path is None:
+            return lambda context: _lookup(inner(context), key)
+        name, keys = path[0], (*path[1], key)
+        self.paths[id(node)] = (name, keys)
+        first, rest = keys[0], keys[1:]
+
+        def run(context: Mapping[str, Any]) -> Any:
+            value = _lookup(context.get(name), first)
+            for k in rest:
+                if value is None:
+                    return None
+                value = _lookup(value, k)
+            return value
+
+        return run
 
     def _bool_op(self, node: ast.BoolOp, depth: int) -> Compiled:
         parts = [self.compile(v, depth)[0] for v in node.values]
@@ -280,6 +305,18 @@ class _Compiler:
         operands = [self.compile(node.left, depth)[0]] + [
             self.compile(c, depth)[0] for c in node.comparators
         ]
+
+        if len(ops) == 1:  # the usual case, without a list per evaluation
+            (fn,), (left, right) = ops, operands
+            ordered = fn not in (operator.eq, operator.ne)
+
+            def run_one(context: Mapping[str, Any]) -> bool:
+                a, b = left(context), right(context)
+                if ordered and (a is None or b is None):
+                    return False
+                return _compared(fn, a, b) is True
+
+            return run_one, _BOOLEAN
 
         def run(context: Mapping[str, Any]) -> bool:
             values = [o(context) for o in operands]
@@ -342,6 +379,8 @@ def _describe(node: ast.AST) -> str:
 
 
 def _lookup(value: Any, key: str | int) -> Any:
+    if type(value) is dict:  # event data and the context: no ABC check needed
+        return value.get(key)
     if isinstance(value, Mapping):
         return value.get(key)
     if isinstance(value, list) and isinstance(key, int) and -len(value) <= key < len(value):
@@ -355,6 +394,14 @@ def _truthy(value: Any) -> bool:
 
 _ARITHMETIC_FNS = frozenset({*_ARITHMETIC.values(), operator.neg})
 _GROWING = frozenset({operator.mul, operator.mod})
+
+
+def _compared(fn: Callable[[Any, Any], bool], a: Any, b: Any) -> Any:
+    """A comparison as :func:`_safe` makes it (no comparison is arithmetic or growing)."""
+    try:
+        return fn(a, b)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
 
 
 def _safe(fn: Callable[..., Any], *args: Any) -> Any:
