@@ -5,9 +5,10 @@ For each scenario and store, two Kits are filled before any clock starts, each w
 scenario's setup and then ``record_many`` in batches of ``BATCH`` (on SQLite a file written
 with ``synchronous=OFF``, then reopened with the defaults: WAL, ``synchronous=FULL``; the
 memory store is filled and timed in one Kit). Then ``record`` (one event per transaction)
-is timed on both, the same count on each, repetitions alternating small and large, median
-kept, events numbered on from the history (answers cite the history's answers, marks of
-help credit them). A build stops early when the store slows down as it fills, so a store
+is timed on both, the same count on each (at most ``most`` events a run, so timing adds
+little to the small history), repetitions alternating small and large, median kept,
+events numbered on from the history (answers cite the history's answers, marks of help
+credit them). A build stops early when the store slows down as it fills, so a store
 whose cost grows with history cannot stall the run: once three batches in a row each take
 more than ``SLOWDOWN`` times the median of the first five, or the build has taken its time
 budget. The table then says how far it got.
