@@ -1,4 +1,5 @@
-"""Ingest throughput of ``kit.record`` and ``kit.record_many``, each beside a bare-insert floor.
+"""Ingest throughput of ``kit.record`` and ``kit.record_many``, each beside a floor, with the
+statements SQLite runs per event and the cost per event against history.
 
 What is measured
 ----------------
@@ -8,74 +9,95 @@ Events per second for
 * ``record_many``: ``kit.record_many(batch)`` with 1,000 events per call (one transaction each);
 
 on two backends, ``memory://`` and a SQLite file in a fresh temporary directory opened with
-``Kit.open("sqlite:///<tmp>/bench.db")`` (default settings: WAL, ``synchronous=FULL``), in three
-scenarios:
+``Kit.open("sqlite:///<tmp>/bench.db")`` (default settings: WAL, ``synchronous=FULL``), in five
+scenarios (``_ingest_workloads.py``), each spread over 200 users:
 
 * ``plain``: the actors have no goals (the pipeline still checks consent and looks for goals);
-* ``goals``: 200 users with two active goals each, weekly and monthly, both counting the event's
-  kind; the events are spread across those users, so every event moves two goals.
-* ``mastery``: no goals; the Kit runs under a design file (``MASTERY_DESIGN``) with three skill
-  tracks that all take the event's kind as evidence: an Elo track that learns item
-  difficulties (``item``, starting from ``difficulty``, with a ``when`` that is always true),
-  a BKT track and a criteria track, each with levels. The events carry ``ok`` (about 70%
-  true), ``complexity`` (1-5), ``item`` (one of 500 ids) and ``lines``, spread over 200 users,
-  so every event moves three skill states and one learned item (read, updated, written back).
+* ``goals``: every user has two active goals, weekly and monthly, both counting the event's
+  kind, so every event moves two goals;
+* ``mastery``: a design file with three skill tracks that all take the event as evidence: an
+  Elo track that learns item difficulties (500 items), a BKT track and a criteria track, so
+  every event moves three skill states and one learned item;
+* ``impact``: a design file with ``impact:`` only. Events alternate: an ``answer.posted``
+  creates a contribution that builds on the answer before it (answers form a chain); an
+  ``answer.marked_helpful`` credits one of the last 8 answers, whose chain is credited to
+  ``max_depth: 3``: four people, at depths 0 to 3 (the reader wrote none of them), so four
+  impact items and the feed entries they join;
+* ``community``: one stream moving everything, as a Q&A site would: the same two kinds, but
+  ``answer.posted`` also counts for its author's weekly goal, is evidence for an Elo track
+  (question difficulty, the question a learned item) and counts for a mission with
+  milestones; ``answer.marked_helpful`` credits a chain of four as above.
 
-Events are built before the clock starts; encoding them, deduplication, sequence numbers,
-consent, goal matching, reading the evidence, the skill models, projections and the commit
-are all inside the measurement. What the last event of each timed run changed is checked
-after the clock stops (a fresh event moving the expected goals or skill states, and, for
-mastery, its item learned), so a scenario that silently did less would fail, not flatter.
+Events are built before the clock starts; encoding, deduplication, sequence numbers,
+consent, matching, the folds, projections and the commit are all inside the measurement.
+After the clock stops every timed event's outcome is checked (``Workload.check``): fresh,
+and moving exactly the goals, skill tracks, mission and credits (recipients, contributions,
+depths) its scenario promises, with the last event's item learned. A scenario that silently
+did less fails the run instead of flattering it.
 
-The floor
----------
-Every figure, in every scenario, is printed beside a floor measured in the same run,
-interleaved with it: a bare SQLAlchemy Core ``INSERT`` of the same journal row (the leaf
-bytes, leaf hash and personal part motivekit writes, from ``motivekit._entries.seal``) into a
-table created from motivekit's own definition of ``motivekit_journal``. The floor holds one
-connection and its rows are built before the clock starts, so it is the least any
-SQLAlchemy-based store could spend appending that row:
+The floors
+----------
+Each figure is printed beside a floor measured in the same run, interleaved with it, on a
+database with the same settings (WAL, ``synchronous=FULL``, ``BEGIN IMMEDIATE``; checked
+equal to the Kit's). Both floors write rows motivekit itself wrote: a **pilot** Kit records
+the scenario's events into a scratch SQLite file first (setup, one warm-up batch, then the
+batch whose writes are captured: every table read before and after it). See
+``_ingest_floors.py`` for the details.
 
-* SQLite file: a second file in the same directory, opened by motivekit's own engine factory
-  (``_sqlite_engine``: WAL, ``synchronous=FULL``, every write a ``BEGIN IMMEDIATE``
-  transaction). The ``record`` floor commits each row; the ``record_many`` floor inserts 1,000
-  rows per transaction with executemany. Both pay the same durable commits motivekit pays, so
-  the ratio is motivekit's own overhead.
-* memory: the memory store does not use SQLite, so it has no true floor. Its "floor" is the
-  same insert into an in-memory SQLite database (``sqlite://``): a yardstick for the cost of
-  one Core insert, which puts both backends on the same scale, not a lower bound.
+* ``record`` beside the **per-row floor**: a bare SQLAlchemy Core ``INSERT`` of the pilot's
+  journal rows, one per transaction, on one held connection: the least any SQLAlchemy-based
+  store could spend appending the entry (the projections are motivekit's to make cheap).
+* ``record_many`` beside the **raw-driver floor**: every row the pilot's batch wrote, the
+  journal rows and the projection rows (goal counts, skill states, learned items,
+  contributions, impact items, feed entries, mission totals, tree tiles, the log head, ...),
+  written again with the ``sqlite3`` driver's ``executemany`` (inserts with fresh keys,
+  changed rows updated in place by primary key), 1,000 events' worth per transaction, into
+  a copy of the pilot's database. It reads nothing: what writing motivekit's rows costs.
+* memory backend: the memory store does not use SQLite, so it has no true floor; both floors
+  run on an in-memory SQLite database instead (a yardstick putting both backends on one
+  scale, not a lower bound).
+
+Statements per event
+--------------------
+Counted in the pilot Kit (``_ingest_counting.py``), over its ``record`` events and over its
+``record_many`` batch: every statement SQLite runs (``set_trace_callback``: an
+``executemany`` of 1,000 rows counts 1,000), and every driver call (``execute``,
+``executemany``, ``executescript`` on the ``sqlite3`` connection or its cursors, whoever
+makes them: an ``executemany`` counts 1). ``BEGIN``/``COMMIT`` are left out of both and
+printed apart (``tx/txn``). Beside them: the rows the raw floor writes per event.
 
 Cost per event against history
 ------------------------------
-A separate measurement, in its own table (``history`` in the JSON): whether the cost of one
-event grows with what the database already holds. Two SQLite files are built before any
-clock starts, under the mastery scenario's design file and users, with ``record_many`` in
-batches of 1,000 and ``synchronous=OFF`` (setup only): a small history of 1,000 events and a
-large one of 50,000. Both are reopened with the defaults (WAL, ``synchronous=FULL``) and
-``record`` (one event per transaction, mastery events) is timed on each: sized and warmed up
-as above on the small one, the same count on both, three repetitions alternating small and
-large, median kept. The timed events are appended, so each history grows a little during the
-measurement; the table prints the journal size when the timing starts. Beside wall time it
-prints CPU time per event (``time.process_time``), which leaves out the wait for ``fsync``
-that dominates a durable commit. ``large/small`` is the large history's time per event over
-the small one's: 1.0x means the cost per event does not grow with history. No target is set.
+``_ingest_history.py``: for every scenario on both stores, ``record`` timed on a Kit holding
+1,000 and one holding 100,000 events of that scenario's history (built with
+``record_many``, on SQLite with ``synchronous=OFF`` and reopened with the defaults), the
+same count on both, alternating, median of three. ``large/small`` is the large history's
+time per event over the small one's: 1.0x means it does not grow with history (O(1) is
+expected; no target). A repetition (and each warm-up run) is at most 1,000 events, so the
+warm-up and the timed events (appended too) add a few thousand at most; the table prints
+the journal size when the timing starts. CPU time per event (``time.process_time``,
+leaving out the wait for ``fsync``) is printed too. A build that slows down as it fills
+(three batches in a row over 4x the first ones), or runs past its time budget (240 s),
+stops early; the table marks it and says how far it got.
 
 Method and targets
 ------------------
-Each measurement is warmed up, sized from the warm-up to take about 1.25 s (the counts are
-printed), repeated three times alternating with its floor, and the median kept. Before each
-timed run the garbage collector runs and freezes what survives, so the clock does not see
-collections scanning everything the process holds. ``--quick`` (a smoke test) shrinks runs
-to about 0.05 s, the goals and mastery scenarios to 20 users and the histories to 200 and
-2,000 events; its numbers mean little. A full run takes about 2.5 minutes.
-``ratio`` is time per event divided by the floor's time per event: how many times slower than
-the floor. Targets: ``record`` at most 3x its floor in the ``plain`` and ``goals`` scenarios
-and at most 4x in ``mastery`` (three skill models and a learned item on top of the goals
-scenario's work, against the same floor); ``record_many`` at least 20,000 events/s in every
-scenario. A missed target prints ``MISSED``; the exit status is 0 regardless (this is a
-measurement, not a test).
+Each measurement is warmed up, sized from the warm-up to take about 1.25 s (history: 1 s),
+repeated three times alternating with its floor, and the median kept; the garbage collector
+runs and freezes what survives before each timed run. ``ratio`` is time per event over the
+floor's time per event. Targets: ``record`` at most 2x its per-row floor in ``plain`` and
+``goals``, 3x in ``mastery``, ``impact`` and ``community``; ``record_many`` at most 2x the
+raw-driver floor in ``plain`` and ``goals``, 3x in the others; at most 2 statements per event
+(BEGIN/COMMIT left out) in ``record_many``, in every scenario. A missed target prints
+``MISSED``; the exit status is 0 regardless (this is a measurement, not a test).
 
-Usage: ``python benchmarks/ingest.py [--quick] [--json]``.
+A full run takes about 12 minutes on the 2-core development VM (the 100,000-event histories
+are most of it); ``--scenario NAME`` (repeatable) runs only some scenarios, ``--no-history``
+skips the history measurement. ``--quick`` (a smoke test, well under a minute) shrinks runs to
+about 0.05 s, the users to 20 and the histories to 200 and 2,000 events; its numbers mean
+little.
+
+Usage: ``python benchmarks/ingest.py [--quick] [--json] [--scenario NAME ...] [--no-history]``.
 """
 
 from __future__ import annotations
@@ -86,82 +108,50 @@ import json
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import attrs
-import sqlalchemy as sa
-from _common import progress, size_run, sqlite_settings, timed, versions
+from _common import progress, size_run, timed, versions
+from _ingest_counting import Counts
+from _ingest_floors import BATCH, CoreFloor, Pilot, RawFloor, check_same, run_pilot, store_settings
+from _ingest_history import History, bench_history
+from _ingest_workloads import IMPACT_DEPTH, SCENARIOS, TRACKS, Scenario, Workload, open_kit
 
-from motivekit import Event, Kit, Outcome, load_rules
-from motivekit._entries import event_draft, seal
-from motivekit._kit import DEFAULT_MAX_EVENT_BYTES, RULES_VERSION
-from motivekit._time import to_micros
-from motivekit.rules import Rules
-from motivekit.store import SqlStore
-from motivekit.store.sql._schema import journal, metadata
-from motivekit.store.sql.dialects import WRITE as _WRITE
-from motivekit.store.sql.dialects.sqlite import create_engine as _sqlite_engine
+from motivekit import Kit, Outcome
 
-Scenario = Literal["plain", "goals", "mastery"]
 Backend = Literal["memory", "sqlite"]
 Mode = Literal["record", "record_many"]
-T = TypeVar("T")
 Runner = Callable[[int], float]
 """Process ``n`` events (``n`` a multiple of the mode's batch size); return seconds taken."""
 
-SCENARIOS: tuple[Scenario, ...] = ("plain", "goals", "mastery")
-BACKENDS: tuple[Backend, ...] = ("memory", "sqlite")
+BACKENDS: tuple[Backend, ...] = ("sqlite", "memory")
 MODES: tuple[Mode, ...] = ("record", "record_many")
-KIND = "review.submitted"
-BATCH = 1_000
-RECORD_FLOOR_FACTOR = 3.0
-MASTERY_RECORD_FLOOR_FACTOR = 4.0
-RECORD_MANY_TARGET = 20_000.0
-GOALS_PER_USER = 2
-ITEMS = 500
-"""Item ids the mastery scenario's events are spread over."""
-MASTERY_DESIGN = """\
-version: 1
-tracks:
-  - id: review-elo
-    title: Code review (Elo)
-    model: {elo: {guess: 0.0, k: {a: 1.0, b: 0.05}}}
-    evidence:
-      - on: review.submitted
-        when: "event.data.lines > 0"
-        outcome: "event.data.ok"
-        difficulty: "event.data.complexity"
-        item: "event.data.item"
-    levels: [{name: Exploring, at: 0.0}, {name: Practising, at: 0.5}, {name: Fluent, at: 0.8}]
-    scale: {typical: 3, step: 1, typical_tasks: medium reviews}
-  - id: review-bkt
-    title: Code review (BKT)
-    model: {bkt: {prior: 0.2, learn: 0.1, guess: 0.2, slip: 0.1}}
-    evidence:
-      - {on: review.submitted, outcome: "event.data.ok"}
-    levels: [{name: Learning, at: 0.0}, {name: Known, at: 0.95}]
-  - id: review-criteria
-    title: Code review (criteria)
-    model: {criteria: {evidence: 20, min_difficulty: 4, at_difficulty: 5, success: 0.7}}
-    evidence:
-      - {on: review.submitted, outcome: "event.data.ok", difficulty: "event.data.complexity"}
-    levels: [{name: Started, at: 0.0}, {name: Halfway, at: 0.5}, {name: Met, at: 1.0}]
-"""
-TRACKS = ("review-elo", "review-bkt", "review-criteria")
-"""The design file's tracks, in order: every mastery event moves each of them."""
-ELO_TRACK = "review-elo"
-FLOOR_NOTES: dict[Backend, str] = {
-    "sqlite": (
-        "bare Core INSERT into a separate SQLite file (WAL, synchronous=FULL, "
-        "BEGIN IMMEDIATE), one held connection"
+FLOOR_FACTOR: dict[Scenario, float] = {
+    "plain": 2.0,
+    "goals": 2.0,
+    "mastery": 3.0,
+    "impact": 3.0,
+    "community": 3.0,
+}
+"""The most each scenario may cost over its floor, in both modes."""
+STATEMENTS_TARGET = 2.0
+"""The most statements per event ``record_many`` may run (BEGIN/COMMIT left out)."""
+FLOOR_NAMES: dict[Mode, str] = {"record": "per-row", "record_many": "raw-driver"}
+FLOOR_NOTES: dict[str, str] = {
+    "record": (
+        "per-row floor: the pilot's journal rows, one bare SQLAlchemy Core INSERT per "
+        "transaction, one held connection"
     ),
+    "record_many": (
+        "raw-driver floor: every row the pilot's batch wrote (journal and projections), "
+        "sqlite3 executemany, 1,000 events' rows per transaction"
+    ),
+    "sqlite": "sqlite: separate files in the same directory, the Kit's settings (checked)",
     "memory": (
-        "bare Core INSERT into an in-memory SQLite database (sqlite://): a yardstick "
-        "for one Core insert, not a lower bound for the memory store"
+        "memory: the floors run on an in-memory SQLite database - a yardstick, not a lower "
+        "bound for the memory store"
     ),
 }
 
@@ -175,9 +165,13 @@ class Settings:
     users: int
     max_events: int
     """Cap on one repetition's event count (keeps fast floors from filling memory and disk)."""
+    pilot_records: int
+    """Events the pilot records one by one (for ``record``'s statement counts)."""
     small_history: int
     large_history: int
-    """Events in the two databases of the history measurement before it starts."""
+    history_seconds: float
+    history_budget: float
+    """Seconds one history build may take before it stops early."""
 
 
 FULL = Settings(
@@ -186,8 +180,11 @@ FULL = Settings(
     reps=3,
     users=200,
     max_events=120_000,
+    pilot_records=200,
     small_history=1_000,
-    large_history=50_000,
+    large_history=100_000,
+    history_seconds=1.0,
+    history_budget=240.0,
 )
 QUICK = Settings(
     seconds=0.05,
@@ -195,8 +192,11 @@ QUICK = Settings(
     reps=3,
     users=20,
     max_events=5_000,
+    pilot_records=20,
     small_history=200,
     large_history=2_000,
+    history_seconds=0.05,
+    history_budget=20.0,
 )
 
 
@@ -213,7 +213,7 @@ class Result:
     runs_s: tuple[float, ...]
     floor_runs_s: tuple[float, ...]
     durability: str = ""
-    """The store's and the floor's SQLite settings (checked equal)."""
+    """The store's and the floors' SQLite settings (checked equal)."""
 
     @property
     def ratio(self) -> float:
@@ -221,23 +221,16 @@ class Result:
         return self.floor_events_per_s / self.events_per_s
 
     @property
-    def floor_factor(self) -> float:
-        """The most ``record`` may cost over its floor."""
-        if self.scenario == "mastery":
-            return MASTERY_RECORD_FLOOR_FACTOR
-        return RECORD_FLOOR_FACTOR
+    def factor(self) -> float:
+        return FLOOR_FACTOR[self.scenario]
 
     @property
     def target(self) -> str:
-        if self.mode == "record":
-            return f"<= {self.floor_factor:g}x floor"
-        return f">= {RECORD_MANY_TARGET:,.0f} ev/s"
+        return f"<= {self.factor:g}x {FLOOR_NAMES[self.mode]}"
 
     @property
     def met(self) -> bool:
-        if self.mode == "record":
-            return self.ratio <= self.floor_factor
-        return self.events_per_s >= RECORD_MANY_TARGET
+        return self.ratio <= self.factor
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -246,7 +239,8 @@ class Result:
             "mode": self.mode,
             "events": self.events,
             "events_per_s": round(self.events_per_s, 1),
-            "floor": FLOOR_NOTES[self.backend],
+            "floor": FLOOR_NAMES[self.mode],
+            "floor_note": f"{FLOOR_NOTES[self.mode]}; {FLOOR_NOTES[self.backend]}",
             "durability": self.durability,
             "floor_events": self.floor_events,
             "floor_events_per_s": round(self.floor_events_per_s, 1),
@@ -259,301 +253,68 @@ class Result:
 
 
 @attrs.frozen
-class HistoryRun:
-    """``record`` timed on a database already holding a history (see the module docstring)."""
+class Statements:
+    """What the pilot Kit asked SQLite to do per event, in one mode."""
 
-    entries: int
-    """Journal entries when the timing starts."""
-    events: int
-    """Events per timed repetition."""
-    runs_s: tuple[float, ...]
-    cpu_runs_s: tuple[float, ...]
-
-    @property
-    def seconds_per_event(self) -> float:
-        return statistics.median(self.runs_s) / self.events
+    scenario: Scenario
+    mode: Mode
+    counts: Counts
+    floor_rows_per_event: float
+    """Rows (so statements) the mode's floor writes per event."""
 
     @property
-    def cpu_seconds_per_event(self) -> float:
-        return statistics.median(self.cpu_runs_s) / self.events
+    def target(self) -> str:
+        return f"<= {STATEMENTS_TARGET:g} stmt/ev" if self.mode == "record_many" else ""
+
+    @property
+    def met(self) -> bool:
+        return self.mode == "record" or self.counts.statements_per_event <= STATEMENTS_TARGET
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "entries": self.entries,
-            "events": self.events,
-            "events_per_s": round(1 / self.seconds_per_event, 1),
-            "ms_per_event": round(self.seconds_per_event * 1e3, 4),
-            "cpu_ms_per_event": round(self.cpu_seconds_per_event * 1e3, 4),
-            "runs_s": [round(t, 6) for t in self.runs_s],
-            "cpu_runs_s": [round(t, 6) for t in self.cpu_runs_s],
-        }
-
-
-@attrs.frozen
-class History:
-    """The same ``record`` timed after a small and after a large history."""
-
-    small: HistoryRun
-    large: HistoryRun
-    durability: str
-
-    @property
-    def ratio(self) -> float:
-        """Large history's time per event over the small one's."""
-        return self.large.seconds_per_event / self.small.seconds_per_event
-
-    @property
-    def cpu_ratio(self) -> float:
-        return self.large.cpu_seconds_per_event / self.small.cpu_seconds_per_event
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "scenario": "mastery",
+            "scenario": self.scenario,
             "backend": "sqlite",
-            "mode": "record",
-            "durability": self.durability,
-            "small": self.small.to_json(),
-            "large": self.large.to_json(),
-            "ratio": round(self.ratio, 3),
-            "cpu_ratio": round(self.cpu_ratio, 3),
+            "mode": self.mode,
+            **self.counts.to_json(),
+            "floor_rows_per_event": round(self.floor_rows_per_event, 3),
+            "target": self.target or None,
+            "met": self.met,
         }
 
 
-@attrs.frozen
-class Expected:
-    """What every fresh event of a scenario changes."""
-
-    goals: int = 0
-    tracks: tuple[str, ...] = ()
-    """The tracks whose skill state it moves, in order."""
-    learns_item: bool = False
-    """Whether it moves a learned item (of ``ELO_TRACK``)."""
+def statements(pilot: Pilot) -> list[Statements]:
+    return [
+        Statements(pilot.scenario, "record", pilot.counts["record"], 1.0),
+        Statements(
+            pilot.scenario, "record_many", pilot.counts["record_many"], pilot.rows_per_event
+        ),
+    ]
 
 
-EXPECTED: dict[Scenario, Expected] = {
-    "plain": Expected(),
-    "goals": Expected(goals=GOALS_PER_USER),
-    "mastery": Expected(tracks=TRACKS, learns_item=True),
-}
-
-
-def plain_data(i: int) -> dict[str, Any]:
-    return {"item": f"doc-{i}", "words": 250 + i % 100}
-
-
-def mastery_data(i: int) -> dict[str, Any]:
-    """Evidence for the three tracks: about 70% successes, complexity 1-5, ``ITEMS`` items."""
-    return {
-        "ok": i * 37 % 10 < 7,
-        "complexity": 1 + i * 13 % 5,
-        "item": f"item-{i * 7 % ITEMS:03d}",
-        "lines": 5 + i % 400,
-    }
-
-
-DATA: dict[Scenario, Callable[[int], dict[str, Any]]] = {
-    "plain": plain_data,
-    "goals": plain_data,
-    "mastery": mastery_data,
-}
-
-
-@functools.cache
-def mastery_rules() -> Rules:
-    return load_rules("motivation.yaml", text=MASTERY_DESIGN)
-
-
-def open_kit(scenario: Scenario, url: str, synchronous: str = "FULL") -> Kit:
-    rules = mastery_rules() if scenario == "mastery" else None
-    return Kit.open(url, rules=rules, synchronous=synchronous)
-
-
-def scenario_actors(scenario: Scenario, users: int) -> list[str]:
-    prefix = "visitor" if scenario == "plain" else "user"
-    return [f"{prefix}-{i:03d}" for i in range(users)]
-
-
-class EventSource:
-    """Fresh events with unique ids, spread round-robin over ``actors``, with ``data(i)``."""
-
-    def __init__(
-        self,
-        prefix: str,
-        actors: Sequence[str],
-        data: Callable[[int], dict[str, Any]] = plain_data,
-    ) -> None:
-        self._prefix = prefix
-        self._actors = actors
-        self._data = data
-        self._next = 0
-
-    def event_id(self, i: int) -> str:
-        return f"{self._prefix}-{i:08d}"
-
-    def take(self, n: int) -> list[Event]:
-        at = datetime.now(UTC)  # after any goal was created, so every event counts
-        start, self._next = self._next, self._next + n
-        return [
-            Event(
-                self.event_id(i),
-                KIND,
-                self._actors[i % len(self._actors)],
-                at=at,
-                data=self._data(i),
-            )
-            for i in range(start, start + n)
-        ]
-
-
-def _check_outcome(kit: Kit, event: Event, outcome: Outcome, expected: Expected) -> None:
-    """Fail unless ``event`` was fresh and changed what its scenario expects (read after the
-    clock stops, so it costs the measurement nothing)."""
-    tracks = tuple(c.track for c in outcome.skill_changes)
-    if (
-        outcome.event_id != event.id
-        or outcome.duplicate
-        or len(outcome.goal_changes) != expected.goals
-        or tracks != expected.tracks
-    ):
-        raise RuntimeError(
-            f"benchmark bug: expected a fresh event moving {expected.goals} goal(s) and the "
-            f"skill tracks {expected.tracks}, got {outcome!r}"
-        )
-    if expected.learns_item:
-        item = str(event.data["item"])
-        with kit.store.reading() as session:
-            learned = session.skill_items([(ELO_TRACK, item)])
-        if learned.get((ELO_TRACK, item), (0.0, 0))[1] < 1:
-            raise RuntimeError(f"benchmark bug: item {item!r} was not learned")
-
-
-def _batches(items: Sequence[Any]) -> list[Sequence[Any]]:
-    return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
-
-
-def kit_runner(kit: Kit, source: EventSource, mode: Mode, expected: Expected) -> Runner:
+def kit_runner(kit: Kit, workload: Workload, mode: Mode) -> Runner:
     def run(n: int) -> float:
-        events = source.take(n)
+        events = workload.take(n)
         if mode == "record":
 
-            def work() -> Outcome:
+            def work() -> list[Outcome]:
                 record = kit.record
-                outcome = None
-                for event in events:
-                    outcome = record(event)
-                assert outcome is not None
-                return outcome
+                return [record(event) for event in events]
 
         else:
-            batches = _batches(events)
+            batches = [events[i : i + BATCH] for i in range(0, len(events), BATCH)]
 
-            def work() -> Outcome:
+            def work() -> list[Outcome]:
                 record_many = kit.record_many
                 outcomes: list[Outcome] = []
                 for batch in batches:
-                    outcomes = record_many(batch)
-                return outcomes[-1]
+                    outcomes += record_many(batch)
+                return outcomes
 
-        elapsed, last = timed(work)
-        _check_outcome(kit, events[-1], last, expected)
+        elapsed, outcomes = timed(work)
+        workload.check(kit, events, outcomes)
         return elapsed
 
     return run
-
-
-class FloorRows:
-    """Journal rows for the floor, sized exactly like the rows motivekit writes.
-
-    Building a real ``Event`` and entry per row would make the fast floors spend most of the
-    run preparing input, so the stored rows (leaf bytes, leaf hash and personal part, from
-    ``seal``) of one batch of real
-    events are reused; each row gets its own sequence number and event id. Ids have a fixed
-    width, so every row has the size of the entry it copies.
-    """
-
-    def __init__(
-        self,
-        prefix: str,
-        actors: Sequence[str],
-        data: Callable[[int], dict[str, Any]] = plain_data,
-    ) -> None:
-        source = EventSource(prefix, actors, data)
-        self._id = source.event_id
-        recorded_at = datetime.now(UTC)
-        self._pool: list[dict[str, Any]] = []
-        for event in source.take(BATCH):
-            draft = event_draft(event, recorded_at, RULES_VERSION, DEFAULT_MAX_EVENT_BYTES)
-            entry = seal(draft, 1)
-            self._pool.append(
-                {
-                    "type": entry.type,
-                    "name": entry.name,
-                    "recorded_at": to_micros(entry.recorded_at),
-                    "entry": entry.raw,
-                    "leaf_hash": entry.leaf_hash,
-                    "subject": entry.subject,
-                    "personal": entry.personal,
-                }
-            )
-        self._seq = 0
-
-    def take(self, n: int) -> list[dict[str, Any]]:
-        start, self._seq = self._seq, self._seq + n
-        pool = self._pool
-        return [
-            {**pool[i % len(pool)], "seq": i + 1, "event_id": self._id(i)}
-            for i in range(start, start + n)
-        ]
-
-
-def floor_runner(engine: sa.Engine, rows: FloorRows, mode: Mode) -> Runner:
-    insert = journal.insert()
-
-    def run(n: int) -> float:
-        prepared = rows.take(n)
-        with engine.connect() as conn:
-            conn.execution_options(**{_WRITE: True})  # BEGIN IMMEDIATE, as the store writes
-            if mode == "record":
-
-                def work() -> None:
-                    for row in prepared:
-                        with conn.begin():
-                            conn.execute(insert, row)
-
-            else:
-                batches = _batches(prepared)
-
-                def work() -> None:
-                    for batch in batches:
-                        with conn.begin():
-                            conn.execute(insert, batch)
-
-            return timed(work)[0]
-
-    return run
-
-
-def floor_engine(backend: Backend, tmp: Path) -> sa.Engine:
-    url = "sqlite://" if backend == "memory" else f"sqlite:///{tmp / 'floor.db'}"
-    engine = _sqlite_engine(sa.make_url(url), "FULL", create=True)
-    metadata.create_all(engine, tables=[journal])
-    return engine
-
-
-def check_floor_settings(kit: Kit, engine: sa.Engine) -> str:
-    """Fail unless the floor database runs with the same settings as the Kit's store."""
-    if not isinstance(kit.store, SqlStore):
-        raise RuntimeError(f"benchmark bug: expected a SQL store, got {kit.store!r}")
-    store, floor = sqlite_settings(kit.store.engine), sqlite_settings(engine)
-    if store != floor:
-        raise RuntimeError(f"floor runs with {floor}, the store with {store}: not comparable")
-    return store
-
-
-def add_goals(kit: Kit, users: Sequence[str]) -> None:
-    for user in users:
-        kit.goals.create(user, "Review every week", {"event": KIND, "count": 5, "per": "week"})
-        kit.goals.create(user, "Review every month", {"event": KIND, "count": 20, "per": "month"})
 
 
 def measure(
@@ -590,227 +351,242 @@ def measure(
     )
 
 
-def bench_backend(scenario: Scenario, backend: Backend, settings: Settings) -> list[Result]:
+def bench_backend(
+    scenario: Scenario, backend: Backend, pilot: Pilot, settings: Settings
+) -> list[Result]:
     results = []
     with tempfile.TemporaryDirectory(prefix="motivekit-bench-") as tmp_dir:
         tmp = Path(tmp_dir)
-        url = "memory://" if backend == "memory" else f"sqlite:///{tmp / 'bench.db'}"
-        kit = open_kit(scenario, url)
-        engine = floor_engine(backend, tmp)
+        memory = backend == "memory"
+        kit = open_kit(scenario, "memory://" if memory else f"sqlite:///{tmp / 'bench.db'}")
+        core = CoreFloor(pilot, None if memory else tmp / "core-floor.db")
+        raw = RawFloor(pilot, None if memory else tmp / "raw-floor.db")
         try:
-            durability = "in memory" if backend == "memory" else check_floor_settings(kit, engine)
-            actors = scenario_actors(scenario, settings.users)
-            if scenario == "goals":
-                add_goals(kit, actors)
-            data = DATA[scenario]
-            floor_rows = FloorRows(f"floor-{scenario}", actors, data)
+            durability = "in memory"
+            if not memory:
+                floors = [core.settings(), raw.settings()]
+                durability = check_same(store_settings(kit), floors)
+            workload = Workload(scenario, settings.users)
+            workload.setup(kit)
+            floor_runners: dict[Mode, Runner] = {
+                "record": core.runner(),
+                "record_many": raw.runner(),
+            }
             for mode in MODES:
-                progress(f"{scenario:<7} {backend:<7} {mode:<12}")
-                source = EventSource(f"{scenario}-{mode}", actors, data)
+                progress(f"{scenario:<10} {backend:<7} {mode:<12}")
                 result = measure(
                     scenario,
                     backend,
                     mode,
-                    kit_runner(kit, source, mode, EXPECTED[scenario]),
-                    floor_runner(engine, floor_rows, mode),
+                    kit_runner(kit, workload, mode),
+                    floor_runners[mode],
                     settings,
                 )
                 progress(f" {result.events_per_s:>10,.0f} ev/s (x{result.ratio:.2f})\n")
                 results.append(attrs.evolve(result, durability=durability))
         finally:
             kit.close()
-            engine.dispose()
+            core.close()
+            raw.close()
     return results
 
 
-def build_history(url: str, actors: Sequence[str], events: int) -> None:
-    """A mastery database holding ``events`` events, written fast (setup, not measured)."""
-    with open_kit("mastery", url, synchronous="OFF") as kit:
-        source = EventSource("history", actors, mastery_data)
-        for start in range(0, events, BATCH):
-            kit.record_many(source.take(min(BATCH, events - start)))
-
-
-def history_runner(kit: Kit, source: EventSource, cpu_runs: list[float]) -> Runner:
-    """``record`` one event per transaction; each run's CPU seconds go to ``cpu_runs``."""
-    expected = EXPECTED["mastery"]
-
-    def run(n: int) -> float:
-        events = source.take(n)
-
-        def work() -> Outcome:
-            record = kit.record
-            outcome = None
-            cpu = time.process_time()
-            for event in events:
-                outcome = record(event)
-            cpu_runs.append(time.process_time() - cpu)
-            assert outcome is not None
-            return outcome
-
-        elapsed, last = timed(work)
-        _check_outcome(kit, events[-1], last, expected)
-        return elapsed
-
-    return run
-
-
-def bench_history(settings: Settings) -> History:
-    """``record`` on SQLite after a small and after a large mastery history."""
-    actors = scenario_actors("mastery", settings.users)
-    sizes = {"small": settings.small_history, "large": settings.large_history}
-    with tempfile.TemporaryDirectory(prefix="motivekit-bench-") as tmp_dir:
-        urls = {name: f"sqlite:///{Path(tmp_dir) / f'{name}.db'}" for name in sizes}
-        for name, events in sizes.items():
-            progress(f"history {name:<5} building {events:,} events\n")
-            build_history(urls[name], actors, events)
-        kits = {name: open_kit("mastery", url) for name, url in urls.items()}
-        try:
-            store = kits["small"].store
-            if not isinstance(store, SqlStore):
-                raise RuntimeError(f"benchmark bug: expected a SQL store, got {store!r}")
-            durability = sqlite_settings(store.engine)
-            cpu: dict[str, list[float]] = {name: [] for name in sizes}
-            runners = {
-                name: history_runner(
-                    kit, EventSource(f"timed-{name}", actors, mastery_data), cpu[name]
-                )
-                for name, kit in kits.items()
-            }
-            sized = functools.partial(
-                size_run,
-                unit=1,
-                seconds=settings.seconds,
-                warmup=settings.warmup_seconds,
-                most=settings.max_events,
-            )
-            n = sized(runners["small"])
-            sized(runners["large"])  # warms the large database up the same way
-            entries = {name: kit.journal.size() for name, kit in kits.items()}
-            runs: dict[str, list[float]] = {name: [] for name in sizes}
-            for name in sizes:
-                cpu[name].clear()  # keep only the timed repetitions' CPU times
-            progress(f"history record       {n:,} events x {settings.reps} on each")
-            for _ in range(settings.reps):
-                for name, run in runners.items():
-                    runs[name].append(run(n))
-        finally:
-            for kit in kits.values():
-                kit.close()
-    small, large = (
-        HistoryRun(entries[name], n, tuple(runs[name]), tuple(cpu[name])) for name in sizes
-    )
-    history = History(small, large, durability)
-    progress(f" large/small x{history.ratio:.2f} (cpu x{history.cpu_ratio:.2f})\n")
-    return history
-
-
-def environment(settings: Settings, quick: bool) -> dict[str, Any]:
+def environment(settings: Settings, quick: bool, scenarios: Sequence[Scenario]) -> dict[str, Any]:
     return {
         **versions(),
         "quick": quick,
+        "scenarios": list(scenarios),
         "seconds_per_run": settings.seconds,
         "reps": settings.reps,
-        "goal_users": settings.users,
-        "mastery_users": settings.users,
+        "users": settings.users,
         "mastery_tracks": list(TRACKS),
-        "mastery_items": ITEMS,
+        "impact_depth": IMPACT_DEPTH,
         "batch": BATCH,
+        "pilot_records": settings.pilot_records,
         "history_events": [settings.small_history, settings.large_history],
     }
 
 
-def print_table(results: Sequence[Result], history: History, env: dict[str, Any]) -> None:
-    header = (
-        f"{'scenario':<9}{'backend':<9}{'mode':<13}{'events':>8}{'events/s':>12}"
-        f"{'floor ev/s':>13}{'ratio':>8}  {'target':<19}status"
-    )
+def print_table(
+    results: Sequence[Result],
+    counted: Sequence[Statements],
+    histories: Sequence[History],
+    env: dict[str, Any],
+) -> None:
     print(
         f"motivekit {env['motivekit']} ingest benchmark - Python {env['python']}, "
         f"SQLAlchemy {env['sqlalchemy']}, SQLite {env['sqlite']}, {env['platform']}"
     )
     print(
         f"median of {env['reps']} runs of ~{env['seconds_per_run']:g} s each; "
-        f"record_many batches of {BATCH:,}; goals scenario: {env['goal_users']} users x "
-        f"{GOALS_PER_USER} goals; mastery scenario: {env['mastery_users']} users, "
-        f"{len(TRACKS)} tracks (Elo with learned items, BKT, criteria), {ITEMS} items"
+        f"record_many batches of {BATCH:,}; {env['users']} users in every scenario"
     )
     if env["quick"]:
         print("--quick: tiny counts, the numbers are not meaningful")
     print()
+    header = (
+        f"{'scenario':<11}{'backend':<8}{'mode':<13}{'events':>8}{'events/s':>11}"
+        f"{'floor ev/s':>12}{'ratio':>8}  {'target':<21}status"
+    )
     print(header)
     print("-" * len(header))
     for r in results:
         print(
-            f"{r.scenario:<9}{r.backend:<9}{r.mode:<13}{r.events:>8,}{r.events_per_s:>12,.0f}"
-            f"{r.floor_events_per_s:>13,.0f}{r.ratio:>7.2f}x  {r.target:<19}"
+            f"{r.scenario:<11}{r.backend:<8}{r.mode:<13}{r.events:>8,}{r.events_per_s:>11,.0f}"
+            f"{r.floor_events_per_s:>12,.0f}{r.ratio:>7.2f}x  {r.target:<21}"
             f"{'ok' if r.met else 'MISSED'}"
         )
     print()
     print("ratio = time per event / floor time per event (how many times slower than the floor)")
-    for backend, note in FLOOR_NOTES.items():
-        print(f"floor ({backend}): {note}")
+    for note in FLOOR_NOTES.values():
+        print(f"  {note}")
     checked = sorted({r.durability for r in results if r.backend == "sqlite"})
-    print(f"sqlite store and floor checked to run with: {'; '.join(checked)}")
-    print("record floor: one row per transaction; record_many floor: executemany of 1,000 rows")
-    print_history(history)
+    print(f"sqlite store and floors checked to run with: {'; '.join(checked)}")
+    print_statements(counted)
+    print_history(histories)
     missed = [r for r in results if not r.met]
+    missed_statements = [s for s in counted if not s.met]
     print()
-    if missed:
-        for r in missed:
-            print(
-                f"MISSED: {r.scenario}/{r.backend}/{r.mode}: {r.events_per_s:,.0f} ev/s, "
-                f"{r.ratio:.2f}x floor; target {r.target}"
-            )
-    else:
+    for r in missed:
+        print(
+            f"MISSED: {r.scenario}/{r.backend}/{r.mode}: {r.events_per_s:,.0f} ev/s, "
+            f"{r.ratio:.2f}x its floor; target {r.target}"
+        )
+    for s in missed_statements:
+        print(
+            f"MISSED: {s.scenario}/{s.mode}: {s.counts.statements_per_event:.2f} statements "
+            f"per event; target {s.target}"
+        )
+    if not missed and not missed_statements:
         print("all targets met")
 
 
-def print_history(history: History) -> None:
+def print_statements(counted: Sequence[Statements]) -> None:
+    if not counted:
+        return
     print()
     print(
-        "cost per event against history: mastery scenario, sqlite, record (one event per "
-        f"transaction); median of {len(history.small.runs_s)} runs, alternating"
+        "statements per event: a pilot Kit on a SQLite file; stmt = statements SQLite ran "
+        "(each executemany row counts), calls = driver execute/executemany calls; BEGIN/COMMIT "
+        "left out of both, tx/txn = BEGIN/COMMIT per transaction"
     )
     header = (
-        f"{'history':<9}{'entries':>9}{'events':>8}{'events/s':>10}{'ms/ev':>8}{'cpu ms/ev':>11}"
+        f"{'scenario':<11}{'mode':<13}{'stmt/ev':>9}{'calls/ev':>10}{'stmt/txn':>10}"
+        f"{'calls/txn':>11}{'tx/txn':>8}{'floor rows/ev':>15}  {'target':<17}status"
     )
     print(header)
     print("-" * len(header))
-    for name, run in (("small", history.small), ("large", history.large)):
+    for s in counted:
+        c = s.counts
         print(
-            f"{name:<9}{run.entries:>9,}{run.events:>8,}{1 / run.seconds_per_event:>10,.0f}"
-            f"{run.seconds_per_event * 1e3:>8.3f}{run.cpu_seconds_per_event * 1e3:>11.3f}"
+            f"{s.scenario:<11}{s.mode:<13}{c.statements_per_event:>9.2f}"
+            f"{c.driver_calls_per_event:>10.2f}{c.statements_per_transaction:>10,.1f}"
+            f"{c.driver_calls_per_transaction:>11,.1f}"
+            f"{c.transaction_statements / c.transactions:>8.1f}{s.floor_rows_per_event:>15.2f}"
+            f"  {s.target:<17}{'ok' if s.met else 'MISSED'}"
         )
     print(
-        f"large/small: {history.ratio:.2f}x time per event, {history.cpu_ratio:.2f}x CPU per "
-        "event (1.0x means the cost per event does not grow with history)"
+        "floor rows/ev: rows the mode's floor writes per event (record: the journal row; "
+        "record_many: every row the pilot's batch wrote, one executemany row each)"
     )
-    print(f"entries = journal size when the timing starts; store runs with: {history.durability}")
+
+
+def print_history(histories: Sequence[History]) -> None:
+    if not histories:
+        return
+    print()
+    print(
+        "cost per event against history: record (one event per transaction) on a Kit holding "
+        f"a small and a large history; median of {len(histories[0].small.runs_s)} runs, "
+        "alternating; no target (O(1) expected)"
+    )
+    header = (
+        f"{'scenario':<11}{'backend':<8}{'small':>8}{'large':>9}{'events':>8}"
+        f"{'small ms/ev':>13}{'large ms/ev':>13}{'large/small':>13}{'cpu l/s':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    stopped = []
+    for h in histories:
+        mark = "*" if h.large.stopped or h.small.stopped else " "
+        print(
+            f"{h.scenario:<11}{h.backend:<8}{h.small.entries:>8,}{h.large.entries:>9,}{mark}"
+            f"{h.small.events:>7,}{h.small.seconds_per_event * 1e3:>13.3f}"
+            f"{h.large.seconds_per_event * 1e3:>13.3f}{h.ratio:>12.2f}x{h.cpu_ratio:>8.2f}x"
+        )
+        for name, run in (("small", h.small), ("large", h.large)):
+            if run.stopped:
+                stopped.append(
+                    f"* {h.scenario}/{h.backend} {name}: {run.built:,} of {run.wanted:,} events "
+                    f"({run.build_s:.0f} s): {run.stopped}"
+                )
+    print(
+        "small, large = journal entries when the timing starts; large/small = time per event "
+        "at the large history over the small one's (1.0x: no growth); cpu l/s: the same in "
+        "CPU time"
+    )
+    for line in stopped:
+        print(line)
+    durabilities = sorted({h.durability for h in histories})
+    print(f"stores run with: {'; '.join(durabilities)}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="tiny counts (smoke test)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=SCENARIOS,
+        help="run only this scenario (repeatable; default: all)",
+    )
+    parser.add_argument("--no-history", action="store_true", help="skip the cost against history")
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
-    env = environment(settings, args.quick)
+    chosen: list[Scenario] = [s for s in SCENARIOS if not args.scenario or s in args.scenario]
+    env = environment(settings, args.quick, chosen)
     results: list[Result] = []
-    for scenario in SCENARIOS:
-        for backend in BACKENDS:
-            results.extend(bench_backend(scenario, backend, settings))
-    history = bench_history(settings)
+    counted: list[Statements] = []
+    pilots: dict[str, dict[str, dict[str, int]]] = {}
+    for scenario in chosen:
+        with tempfile.TemporaryDirectory(prefix="motivekit-pilot-") as tmp:
+            progress(f"{scenario:<10} pilot")
+            pilot = run_pilot(scenario, settings.users, settings.pilot_records, Path(tmp))
+            progress(f" {pilot.rows_per_event:.2f} rows/event\n")
+            pilots[scenario] = pilot.rows_json()
+            counted.extend(statements(pilot))
+            for backend in BACKENDS:
+                results.extend(bench_backend(scenario, backend, pilot, settings))
+    histories = []
+    if not args.no_history:
+        for scenario in chosen:
+            for backend in BACKENDS:
+                histories.append(
+                    bench_history(
+                        scenario,
+                        backend,
+                        users=settings.users,
+                        sizes=(settings.small_history, settings.large_history),
+                        seconds=settings.history_seconds,
+                        warmup=settings.warmup_seconds,
+                        reps=settings.reps,
+                        most=settings.small_history,
+                        budget=settings.history_budget,
+                    )
+                )
     if args.json:
         document = {
             "environment": env,
             "results": [r.to_json() for r in results],
-            "history": history.to_json(),
-            "all_targets_met": all(r.met for r in results),
+            "statements": [s.to_json() for s in counted],
+            "pilot_rows": pilots,
+            "history": [h.to_json() for h in histories],
+            "all_targets_met": all(r.met for r in results) and all(s.met for s in counted),
         }
         print(json.dumps(document, indent=2))
     else:
-        print_table(results, history, env)
+        print_table(results, counted, histories, env)
     return 0
 
 
