@@ -21,7 +21,7 @@ from motivekit._model import Event, GoalChange, ImpactChange, MissionChange, Out
 from motivekit._runtime import Core, Runtime
 from motivekit.audit._log import LogWriter
 from motivekit.goals._fold import GoalFold
-from motivekit.impact._fold import ImpactFold
+from motivekit.impact._fold import ImpactFold, ImpactStep
 from motivekit.mastery._fold import SkillFold
 from motivekit.store._protocol import Session
 
@@ -174,11 +174,15 @@ def _fold_impact(
         links=session.identity_groups,
         forgotten=session.forgotten,
     )
-    out = {}
-    for i, event in touched.items():
-        reading = spec.read(event.kind, event.actor, event.at, event.data)
-        changes, missions = fold.apply(event, reading)
-        out[i] = (tuple(changes), tuple(missions))
+    # The whole batch in one call: the fold reads what it needs in a few set-wise reads.
+    steps: list[ImpactStep] = [
+        (event, spec.read(event.kind, event.actor, event.at, event.data))
+        for event in touched.values()
+    ]
+    out = {
+        i: (tuple(changes), tuple(missions))
+        for i, (changes, missions) in zip(touched, fold.apply_all(steps), strict=True)
+    }
     reached = fold.unannounced()
     if reached:
         drafts = [milestone_draft(m, n, now, runtime.version) for m, n in reached]

@@ -17,8 +17,7 @@ What one beneficiary event does:
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
@@ -28,7 +27,8 @@ from motivekit._canonical import loads
 from motivekit._consent import ConsentState, Mechanic
 from motivekit._evidence import ConsentChoice, EvidenceEvent, decode
 from motivekit._model import ImpactChange, MissionChange
-from motivekit.impact._attribution import Contribution, Credit, attribute
+from motivekit.impact._attribution import Credit, attribute
+from motivekit.impact._graph import BatchGraph
 from motivekit.impact._spec import Created, Helped, ImpactSpec, Reading
 from motivekit.rules._model import Mission
 from motivekit.store._protocol import (
@@ -75,6 +75,78 @@ def milestones_of(mission: Mission) -> tuple[int, ...]:
     return tuple(sorted({*mission.milestones, mission.target.count}))
 
 
+@attrs.define
+class _Group:
+    """A feed entry while a fold works on it (a :class:`FeedGroup` once saved)."""
+
+    recipient: str
+    position: int
+    key: str
+    kind: str
+    contribution: str | None
+    noun: str
+    story: str | None
+    week: date
+    items: int
+    people: int
+    names: tuple[str | None, ...]
+    first_at: datetime
+    last_at: datetime
+    last_seq: int
+    depth: int
+    fresh: bool = False
+    """Opened by this fold: whom it counted is all in memory, none of it in the store."""
+
+    @classmethod
+    def of(cls, g: FeedGroup) -> _Group:
+        return cls(*attrs.astuple(g, recurse=False))
+
+    def stored(self) -> FeedGroup:
+        return FeedGroup(
+            self.recipient,
+            self.position,
+            self.key,
+            self.kind,
+            self.contribution,
+            self.noun,
+            self.story,
+            self.week,
+            self.items,
+            self.people,
+            self.names,
+            self.first_at,
+            self.last_at,
+            self.last_seq,
+            self.depth,
+        )
+
+
+@attrs.define
+class _Mission:
+    """A mission's progress while a fold works on it."""
+
+    total: int
+    announced: tuple[int, ...]
+
+
+class _Credited(NamedTuple):
+    """One credit of a walk, and the feed entry its item would be filed under."""
+
+    credit: Credit
+    node: str | None
+    kind: str
+    key: str
+
+
+class _Walk(NamedTuple):
+    """What one contribution an event credits hands out, before consent is asked."""
+
+    helped: Helped
+    beneficiary: str | None
+    root: str
+    credited: list[_Credited]
+
+
 class ImpactFold:
     """Applies events to impact state (see the module docstring)."""
 
@@ -91,58 +163,23 @@ class ImpactFold:
         self._session = session
         self.consent = consent
         """Whose impact is on (live: loaded from the store; replay: as of the journal)."""
-        self._links = links
-        self._forgotten = forgotten
-        self._contributions: dict[str, StoredContribution | None] = {}
-        self._referrers: dict[str, str | None] = {}
-        self._identity: dict[str, str] = {}
-        self._groups: dict[tuple[str, str], FeedGroup | None] = {}
+        self.graph = BatchGraph(session, links, forgotten)
+        """The attribution graph: the store's rows a batch needs, and what the fold made."""
+        self._cap = min(spec.max_depth, 1) if spec.mode == "direct" else spec.max_depth
+        self._groups: dict[tuple[str, str], _Group | None] = {}
         self._seen: dict[tuple[str, int, str], bool] = {}
-        self._missions: dict[str, StoredMission] = {}
+        self._missions: dict[str, _Mission] = {}
         self._stored_parts: dict[tuple[str, str], int] = {}
         self._new_contributions: list[StoredContribution] = []
         self._new_referrals: dict[str, str] = {}
-        self._dirty_groups: dict[tuple[str, int], FeedGroup] = {}
+        self._dirty_groups: dict[tuple[str, int], _Group] = {}
         self._dirty_missions: set[str] = set()
         self.items: list[ImpactItem] = []
         """Items made since the fold started (or was last saved)."""
-        self.parts: Counter[tuple[str, str]] = Counter()
-        self.item_counts: Counter[str] = Counter()
+        self.parts: dict[tuple[str, str], int] = {}
+        """Mission parts counted since the fold started (or was last saved)."""
+        self.item_counts: dict[str, int] = {}
         """Items made per recipient by this fold (dry runs compare them)."""
-
-    # -- the attribution graph (motivekit.impact.Graph) -------------------------------------
-
-    def contributions(self, ids: Collection[str]) -> Mapping[str, Contribution]:
-        self._load_contributions(ids)
-        out = {}
-        for i in ids:
-            c = self._contributions.get(i)
-            if c is not None:
-                out[i] = Contribution(c.id, c.owner, c.parents)
-        return out
-
-    def referrers(self, people: Collection[str]) -> Mapping[str, str]:
-        missing = [p for p in people if p not in self._referrers]
-        if missing:
-            found = self._session.referrers(missing) if self._session is not None else {}
-            for p in missing:
-                self._referrers[p] = found.get(p)
-        return {p: r for p in people if (r := self._referrers.get(p)) is not None}
-
-    def identities(self, people: Collection[str]) -> Mapping[str, str]:
-        missing = [p for p in people if p not in self._identity]
-        if missing:
-            found = self._links(missing)
-            for p in missing:
-                self._identity[p] = found.get(p, p)
-        return {p: self._identity[p] for p in people}
-
-    def _load_contributions(self, ids: Collection[str]) -> None:
-        missing = [i for i in ids if i not in self._contributions]
-        if missing:
-            found = self._session.contributions(missing) if self._session is not None else {}
-            for i in missing:
-                self._contributions[i] = found.get(i)
 
     # -- applying events --------------------------------------------------------------------
 
@@ -150,17 +187,78 @@ class ImpactFold:
         self, event: EvidenceEvent, reading: Reading
     ) -> tuple[list[ImpactChange], list[MissionChange]]:
         """Apply one event; who it credited and which missions it counted towards."""
+        return self.apply_all([(event, reading)])[0]
+
+    def apply_all(
+        self, steps: Sequence[ImpactStep]
+    ) -> list[tuple[list[ImpactChange], list[MissionChange]]]:
+        """Apply ``steps`` in journal order; per event step, who it credited and which
+        missions it counted towards.
+
+        Exactly what applying them one at a time gives, with the store read set-wise for
+        the whole batch: the graph first (:meth:`BatchGraph.prepare`); then, once every
+        walk is known, the consent of the people credited and of the missions' actors,
+        the feed entries and the beneficiaries they counted, the missions and the parts."""
+        events = [s for s in steps if not isinstance(s, ConsentChoice | Milestone)]
+        if events:
+            self.graph.prepare(events, self._cap)
+        # Contributions and walks in journal order: what an event creates is there for
+        # the events after it. Neither depends on consent or on feeds.
+        walks = [self._walks(event, reading) for event, reading in events]
+        self._prepare(events, walks)
+        # Then consent as of each event, filing items and counting, in journal order.
+        out = []
+        planned = iter(walks)
+        for step in steps:
+            if isinstance(step, ConsentChoice):
+                self.consent.note(step)
+            elif isinstance(step, Milestone):
+                self.announced(step.mission, step.milestone)
+            else:
+                event, reading = step
+                changes = self._file(event, next(planned))
+                out.append((changes, [self._count(event, m) for m in reading.missions]))
+        return out
+
+    def _walks(self, event: EvidenceEvent, reading: Reading) -> list[_Walk]:
         for created in reading.created:
             self._create(event, created)
-        changes: list[ImpactChange] = []
+        walks = []
+        graph, spec = self.graph, self.spec
+        week = week_of(event.at).isoformat() if reading.helped else ""
         for helped in reading.helped:
-            self._help(event, helped, changes)
-        missions = [self._count(event, m) for m in reading.missions]
-        return changes, missions
+            beneficiary: str | None = helped.beneficiary
+            if helped.named and graph.forgotten(helped.beneficiary):
+                beneficiary = None  # named in the event's data, but they were forgotten
+            for root in helped.credits:
+                credits = attribute(
+                    graph,
+                    root,
+                    beneficiary,
+                    decay=spec.decay,
+                    max_depth=spec.max_depth,
+                    mode=spec.mode,
+                )
+                # no credits: an unknown contribution, or help from oneself or a linked
+                # identity
+                credited = []
+                for credit in credits:
+                    node = root if credit.depth == 0 else credit.contribution
+                    kind = item_kind(credit.depth, node)
+                    if kind == "direct":
+                        key = f"direct:{helped.rule.index}:{root}:{week}"
+                    elif kind == "built-on":
+                        key = f"built-on:{node}:{week}"
+                    else:
+                        key = f"referral:{week}"
+                    credited.append(_Credited(credit, node, kind, key))
+                walks.append(_Walk(helped, beneficiary, root, credited))
+        return walks
 
     def _create(self, event: EvidenceEvent, created: Created) -> None:
-        self._load_contributions([created.id])
-        if self._contributions[created.id] is not None:
+        graph = self.graph
+        graph.load_contributions([created.id])
+        if graph.stored[created.id] is not None:
             return  # the first event that names an id makes the contribution
         contribution = StoredContribution(
             created.id,
@@ -171,68 +269,97 @@ class ImpactFold:
             event.seq,
             event.at,
         )
-        self._contributions[created.id] = contribution
+        graph.add(contribution)
         self._new_contributions.append(contribution)
         referrer = created.referred_by
-        if referrer is None or self.referrers([event.actor]) or self._forgotten([referrer]):
-            return  # no referral, the first one counts, and a forgotten person is not named
-        ids = self.identities([event.actor, referrer])
+        if referrer is None or graph.referrer(event.actor) is not None:
+            return  # no referral, or the first one counts
+        if graph.forgotten(referrer):
+            return  # a forgotten person is not named
+        ids = graph.identities([event.actor, referrer])
         if ids[event.actor] != ids[referrer]:  # nobody refers themselves
-            self._referrers[event.actor] = referrer
+            graph.refer(event.actor, referrer)
             self._new_referrals[event.actor] = referrer
 
-    def _help(self, event: EvidenceEvent, helped: Helped, changes: list[ImpactChange]) -> None:
-        """Credit everyone ``helped`` reaches; items are numbered on from ``changes``."""
-        beneficiary: str | None = helped.beneficiary
-        if helped.named and self._forgotten([helped.beneficiary]):
-            beneficiary = None  # named in the event's data, but they were forgotten
-        for root in helped.credits:
-            credits = attribute(
-                self,
-                root,
-                beneficiary,
-                decay=self.spec.decay,
-                max_depth=self.spec.max_depth,
-                mode=self.spec.mode,
+    def _prepare(
+        self, events: Sequence[tuple[EvidenceEvent, Reading]], walks: Sequence[list[_Walk]]
+    ) -> None:
+        """Read, once for the batch, what filing the walks' items and counting the events
+        for missions needs (a superset: whoever may turn out to have impact on)."""
+        people: set[str] = set()
+        groups: set[tuple[str, str]] = set()
+        for event_walks in walks:
+            for walk in event_walks:
+                for c in walk.credited:
+                    people.add(c.credit.user)
+                    groups.add((c.credit.user, c.key))
+        missions: set[str] = set()
+        parts: set[tuple[str, str]] = set()
+        for event, reading in events:
+            if reading.missions:
+                people.add(event.actor)
+                for m in reading.missions:
+                    missions.add(m.id)
+                    parts.add((m.id, event.actor))
+        self.consent.load(people)
+        session = self._session
+        missing = [k for k in groups if k not in self._groups]
+        found = session.feed_groups(missing) if session is not None and missing else {}
+        for k in missing:
+            stored = found.get(k)
+            self._groups[k] = None if stored is None else _Group.of(stored)
+        seen = set()
+        for event_walks in walks:
+            for walk in event_walks:
+                if walk.beneficiary is None:
+                    continue
+                for c in walk.credited:
+                    group = self._groups[c.credit.user, c.key]
+                    if group is not None and not group.fresh:
+                        key = (group.recipient, group.position, walk.beneficiary)
+                        if key not in self._seen:
+                            seen.add(key)
+        if seen:
+            counted = session.seen_beneficiaries(seen) if session is not None else ()
+            for key in seen:
+                self._seen[key] = key in counted
+        self._load_missions(missions)
+        wanted = [k for k in parts if k not in self._stored_parts]
+        if wanted:
+            have = session.mission_parts(wanted) if session is not None else {}
+            for k in wanted:
+                self._stored_parts[k] = have.get(k, 0)
+
+    def _file(self, event: EvidenceEvent, walks: Sequence[_Walk]) -> list[ImpactChange]:
+        """File the items of one event's walks for those with impact on; items are
+        numbered in the order made, at most :data:`ITEMS_PER_EVENT` (the rest are left
+        out)."""
+        changes: list[ImpactChange] = []
+        for walk in walks:
+            if len(changes) >= ITEMS_PER_EVENT:
+                break
+            allowed = self.consent.switched_on(
+                {c.credit.user for c in walk.credited}, Mechanic.IMPACT
             )
-            # no credits: an unknown contribution, or help from oneself or a linked identity
-            allowed = self._allows({c.user for c in credits})
-            for credit in credits:
-                if not allowed[credit.user]:
+            for credited in walk.credited:
+                if not allowed[credited.credit.user]:
                     continue
                 if len(changes) >= ITEMS_PER_EVENT:
-                    return  # the rest are left out
-                changes.append(self._item(event, helped, beneficiary, root, credit, len(changes)))
+                    break
+                changes.append(self._item(event, walk, credited, len(changes)))
+        return changes
 
-    def _allows(self, users: Iterable[str]) -> Mapping[str, bool]:
-        return self.consent.switched_on(users, Mechanic.IMPACT)
-
-    def _item(
-        self,
-        event: EvidenceEvent,
-        helped: Helped,
-        beneficiary: str | None,
-        root: str,
-        credit: Credit,
-        n: int,
-    ) -> ImpactChange:
-        node = root if credit.depth == 0 else credit.contribution
-        kind = item_kind(credit.depth, node)
-        week = week_of(event.at)
-        if kind == "direct":
-            key = f"direct:{helped.rule.index}:{root}:{week.isoformat()}"
-        elif kind == "built-on":
-            key = f"built-on:{node}:{week.isoformat()}"
-        else:
-            key = f"referral:{week.isoformat()}"
-        recipient = credit.user
-        position = event.seq * ITEMS_PER_EVENT + n
+    def _item(self, event: EvidenceEvent, walk: _Walk, credited: _Credited, n: int) -> ImpactChange:
+        credit, node, kind, key = credited
+        helped, beneficiary, root = walk.helped, walk.beneficiary, walk.root
+        recipient, seq, at = credit.user, event.seq, event.at
+        position = seq * ITEMS_PER_EVENT + n
         group = self._group(recipient, key)
         if group is None:
             noun = "contribution"
-            if node is not None and (c := self._contributions.get(node)) is not None:
+            if node is not None and (c := self.graph.stored.get(node)) is not None:
                 noun = c.noun
-            group = FeedGroup(
+            group = _Group(
                 recipient,
                 position,
                 key,
@@ -240,98 +367,112 @@ class ImpactFold:
                 node,
                 noun,
                 helped.rule.story if kind == "direct" else None,
-                week,
+                week_of(at),
                 0,
                 0,
                 (),
-                event.at,
-                event.at,
-                event.seq,
+                at,
+                at,
+                seq,
                 credit.depth,
+                True,
             )
+            self._groups[recipient, key] = group
         new_person = True  # a forgotten beneficiary counts once each
         if beneficiary is not None:
             seen_key = (recipient, group.position, beneficiary)
-            if seen_key not in self._seen:
-                found = (
-                    self._session.seen_beneficiaries([seen_key])
-                    if self._session is not None
-                    else ()
-                )
-                self._seen[seen_key] = seen_key in found
-            new_person = not self._seen[seen_key]
+            seen = self._seen.get(seen_key)
+            if seen is None and not group.fresh:
+                seen = self._counted(seen_key)
+            new_person = not seen
             self._seen[seen_key] = True
-        names = (beneficiary, *(x for x in group.names if x is None or x != beneficiary))[:2]
-        group = attrs.evolve(
-            group,
-            items=group.items + 1,
-            people=group.people + (1 if new_person else 0),
-            names=names,
-            first_at=min(group.first_at, event.at),
-            last_at=max(group.last_at, event.at),
-            last_seq=event.seq,
-            depth=min(group.depth, credit.depth),
-        )
-        self._groups[recipient, key] = group
+        names = group.names
+        if not names or names[0] != beneficiary or beneficiary is None:
+            names = (beneficiary, *(x for x in names if x is None or x != beneficiary))[:2]
+        group.items += 1
+        if new_person:
+            group.people += 1
+        group.names = names
+        if at < group.first_at:
+            group.first_at = at
+        if at > group.last_at:
+            group.last_at = at
+        group.last_seq = seq
+        if credit.depth < group.depth:
+            group.depth = credit.depth
         self._dirty_groups[recipient, group.position] = group
-        item = ImpactItem(
-            recipient,
-            event.seq,
-            n,
-            group.position,
-            root,
-            node,
-            beneficiary,
-            credit.depth,
-            credit.share,
-            event.at,
+        self.items.append(
+            ImpactItem(
+                recipient,
+                seq,
+                n,
+                group.position,
+                root,
+                node,
+                beneficiary,
+                credit.depth,
+                credit.share,
+                at,
+            )
         )
-        self.items.append(item)
-        self.item_counts[recipient] += 1
+        self.item_counts[recipient] = self.item_counts.get(recipient, 0) + 1
         return ImpactChange(recipient, kind, node, root, beneficiary, credit.depth, credit.share)
 
-    def _group(self, recipient: str, key: str) -> FeedGroup | None:
-        if (recipient, key) not in self._groups:
+    def _group(self, recipient: str, key: str) -> _Group | None:
+        if (recipient, key) not in self._groups:  # not read by _prepare: read it now
             found = (
                 self._session.feed_groups([(recipient, key)]) if self._session is not None else {}
             )
-            self._groups[recipient, key] = found.get((recipient, key))
+            g = found.get((recipient, key))
+            self._groups[recipient, key] = None if g is None else _Group.of(g)
         return self._groups[recipient, key]
+
+    def _counted(self, key: tuple[str, int, str]) -> bool:
+        """Whether the store has an item of ``key`` (not read by _prepare: read it now)."""
+        return self._session is not None and key in self._session.seen_beneficiaries([key])
 
     # -- missions ---------------------------------------------------------------------------
 
+    def _load_missions(self, ids: Iterable[str]) -> None:
+        missing = [i for i in ids if i not in self._missions]
+        if missing:
+            found = self._session.missions(missing) if self._session is not None else {}
+            for i in missing:
+                m = found.get(i)
+                self._missions[i] = _Mission(0, ()) if m is None else _Mission(m.total, m.announced)
+
     def mission(self, mission_id: str) -> StoredMission:
         """A mission's progress as folded so far."""
-        if mission_id not in self._missions:
-            found = self._session.missions([mission_id]) if self._session is not None else {}
-            self._missions[mission_id] = found.get(mission_id) or StoredMission(mission_id, 0, ())
-        return self._missions[mission_id]
+        self._load_missions([mission_id])
+        state = self._missions[mission_id]
+        return StoredMission(mission_id, state.total, state.announced)
 
     def _count(self, event: EvidenceEvent, mission: Mission) -> MissionChange:
-        state = self.mission(mission.id)
-        total = state.total + 1
-        self._missions[mission.id] = attrs.evolve(state, total=total)
+        self._load_missions([mission.id])
+        state = self._missions[mission.id]
+        state.total += 1
+        total = state.total
         self._dirty_missions.add(mission.id)
         part = None
-        if self._allows([event.actor])[event.actor]:
-            self.parts[mission.id, event.actor] += 1
-            part = self._part(mission.id, event.actor)
+        if self.consent.allows(event.actor, Mechanic.IMPACT):
+            key = (mission.id, event.actor)
+            self.parts[key] = self.parts.get(key, 0) + 1
+            part = self._part(key)
         reached = total if total in milestones_of(mission) else None
         return MissionChange(mission.id, event.actor, total, mission.target.count, part, reached)
 
-    def _part(self, mission_id: str, user: str) -> int:
-        key = (mission_id, user)
+    def _part(self, key: tuple[str, str]) -> int:
         if key not in self._stored_parts:
             found = self._session.mission_parts([key]) if self._session is not None else {}
             self._stored_parts[key] = found.get(key, 0)
-        return self._stored_parts[key] + self.parts[key]
+        return self._stored_parts[key] + self.parts.get(key, 0)
 
     def announced(self, mission_id: str, milestone: int) -> None:
         """A milestone entry was written (or is being folded from the journal)."""
-        state = self.mission(mission_id)
+        self._load_missions([mission_id])
+        state = self._missions[mission_id]
         if milestone not in state.announced:
-            announced = tuple(sorted((*state.announced, milestone)))
-            self._missions[mission_id] = attrs.evolve(state, announced=announced)
+            state.announced = tuple(sorted((*state.announced, milestone)))
             self._dirty_missions.add(mission_id)
 
     def unannounced(self) -> list[tuple[str, int]]:
@@ -356,9 +497,14 @@ class ImpactFold:
         """Write what changed since the last save."""
         session.add_contributions(self._new_contributions)
         session.add_referrals(self._new_referrals)
-        session.save_feed_groups(list(self._dirty_groups.values()))
+        session.save_feed_groups([g.stored() for g in self._dirty_groups.values()])
         session.add_impact_items(self.items)
-        session.save_missions([self._missions[m] for m in sorted(self._dirty_missions)])
+        session.save_missions(
+            [
+                StoredMission(m, self._missions[m].total, self._missions[m].announced)
+                for m in sorted(self._dirty_missions)
+            ]
+        )
         session.add_mission_parts(dict(self.parts))
         # Parts are added, not replaced: what was saved is now the store's.
         for key, n in self.parts.items():
@@ -366,7 +512,7 @@ class ImpactFold:
                 self._stored_parts[key] += n
         self._new_contributions, self._new_referrals = [], {}
         self._dirty_groups, self._dirty_missions = {}, set()
-        self.items, self.parts = [], Counter()
+        self.items, self.parts = [], {}
 
 
 # -- folding the journal (replay, dry runs) -------------------------------------------------
@@ -410,11 +556,5 @@ def read_steps(spec: ImpactSpec, entries: Iterable[StoredEntry]) -> list[ImpactS
 
 def apply_steps(fold: ImpactFold, steps: Iterable[ImpactStep]) -> None:
     """Apply read steps to ``fold`` in journal order (consent choices as they come;
-    milestone entries are read, never written again)."""
-    for step in steps:
-        if isinstance(step, ConsentChoice):
-            fold.consent.note(step)
-        elif isinstance(step, Milestone):
-            fold.announced(step.mission, step.milestone)
-        else:
-            fold.apply(*step)
+    milestone entries are read, never written again), as one batch."""
+    fold.apply_all(list(steps))
