@@ -130,15 +130,28 @@ class DriverCalls:
 def test_recording_runs_nothing_through_sqlalchemy(
     kit: Kit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    kit.record_many(batch(0, 40))  # every statement compiled once
+    # the same kinds of batches once before: every statement is compiled on first use
+    kit.record_many(batch(0, 40))
+    [kit.record(e) for e in batch(40, 10)]
     compiled = _execute.prepared.cache_info().currsize
     calls = DriverCalls(_engine(kit), monkeypatch)
-    outcomes = kit.record_many(batch(40, 40)) + [kit.record(e) for e in batch(80, 10)]
+    outcomes = kit.record_many(batch(50, 40)) + [kit.record(e) for e in batch(90, 10)]
     assert all(o.impact_changes for o in outcomes if o.event_id.startswith("help-"))
     assert all(o.skill_changes and o.goal_changes for o in outcomes if "post" in o.event_id)
     assert calls.through_sqlalchemy == []
     assert calls.on_driver  # the record path did run: straight on the driver's cursor
     assert _execute.prepared.cache_info().currsize == compiled  # nothing compiled anew
+
+
+@pytest.mark.parametrize("size", [10, 100, 1000])
+def test_driver_calls_per_batch_do_not_grow_with_its_size(
+    kit: Kit, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    kit.record_many(batch(0, 20))
+    calls = DriverCalls(_engine(kit), monkeypatch)
+    kit.record_many(batch(20, size))
+    # a constant per batch plus one read per level of the contribution graph (max_depth 4)
+    assert len(calls.on_driver) + len(calls.through_sqlalchemy) <= 40 + 4
 
 
 def _keyed_statements(statements: Statements) -> dict[str, sa.Executable]:
