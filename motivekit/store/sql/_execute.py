@@ -64,13 +64,14 @@ class Prepared:
     column comes back as a ``date``), as plain tuples in ``names`` order.
     """
 
-    __slots__ = ("_binds", "_defaults", "_order", "_results", "names", "sql")
+    __slots__ = ("_binds", "_defaults", "_results", "names", "order", "sql")
 
     def __init__(self, statement: sa.Executable, dialect: sa.Dialect) -> None:
         compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
         self.sql: str = compiled.string
         order = getattr(compiled, "positiontup", None)
-        self._order: tuple[str, ...] | None = None if order is None else tuple(order)
+        self.order: tuple[str, ...] | None = None if order is None else tuple(order)
+        """The parameters in the order a positional driver takes them (None: named)."""
         self._defaults: dict[str, Any] = dict(compiled.construct_params(_check=False) or {})
         self._binds: dict[str, _Processor] = {
             name: bind.type.dialect_impl(dialect).bind_processor(dialect)
@@ -90,7 +91,7 @@ class Prepared:
         for name, processor in self._binds.items():
             if processor is not None and full.get(name) is not None:
                 full[name] = processor(full[name])
-        return full if self._order is None else [full[k] for k in self._order]
+        return full if self.order is None else [full[k] for k in self.order]
 
     def rows(self, fetched: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """Driver rows with each column converted to its Python value."""
@@ -137,28 +138,27 @@ class SessionBase:
             cursor.execute(p.sql, p.params(params))
         return cursor
 
-    def _fetch(self, statement: sa.Executable, **params: Any) -> list[tuple[Any, ...]]:
-        """All rows of a query run on the driver, converted to Python values."""
+    def _query(
+        self, statement: sa.Executable, params: Mapping[str, Any]
+    ) -> tuple[Prepared, list[tuple[Any, ...]]]:
+        """The prepared form of a query and its rows as the driver gives them."""
         p = self._prepared(statement)
         cursor = self._cursor()
         try:
             with self._driver_errors(cursor):
                 cursor.execute(p.sql, p.params(params))
-                fetched = cursor.fetchall()
+                return p, cursor.fetchall()
         finally:
             cursor.close()
+
+    def _fetch(self, statement: sa.Executable, **params: Any) -> list[tuple[Any, ...]]:
+        """All rows of a query run on the driver, converted to Python values."""
+        p, fetched = self._query(statement, params)
         return p.rows(fetched)
 
     def _fetch_mappings(self, statement: sa.Executable, **params: Any) -> list[dict[str, Any]]:
         """Like :meth:`_fetch`, each row as a column-name mapping."""
-        p = self._prepared(statement)
-        cursor = self._cursor()
-        try:
-            with self._driver_errors(cursor):
-                cursor.execute(p.sql, p.params(params))
-                fetched = cursor.fetchall()
-        finally:
-            cursor.close()
+        p, fetched = self._query(statement, params)
         return p.mappings(fetched)
 
     def _keyed(self, statement: sa.Executable, keys: Collection[Any]) -> list[tuple[Any, ...]]:
@@ -184,7 +184,7 @@ class SessionBase:
         """``executemany`` on the driver's cursor; ``rows`` hold values in ``columns``
         order, already in the driver's types."""
         p = self._prepared(statement)
-        order = p._order
+        order = p.order
         params: list[Any]
         if order is None:  # a driver with named parameters
             params = [dict(zip(columns, row, strict=True)) for row in rows]

@@ -76,11 +76,7 @@ class _JournalSession(SessionBase):
         # gapless and unique even with several writer processes.
         # On every append: on the driver's cursor, compiled once (as for scan).
         params = {"old": old_size, "new": new_size, "frontier": frontier}
-        cursor = self._driver(self._q.advance_head, params)
-        try:
-            return bool(cursor.rowcount == 1)
-        finally:
-            cursor.close()
+        return self._run(self._q.advance_head, **params) == 1
 
     def append(self, entries: Sequence[StoredEntry]) -> None:
         if not entries:
