@@ -24,8 +24,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The SQL server stores are tested on every run: the script starts (or installs) PostgreSQL
+# and MariaDB on 127.0.0.1 and exports where the tests make their throwaway databases.
 unit: $(STAMP)
-	$(BIN)/pytest
+	eval "$$(scripts/test-databases.sh)" && $(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py

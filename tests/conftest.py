@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from motivekit import Kit
+from tests._servers import SERVERS
 
 
 class FakeClock:
@@ -39,3 +40,22 @@ def kit_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def kit(kit_url: str, clock: FakeClock) -> Iterator[Kit]:
     with Kit.open(kit_url, clock=clock) as opened:
         yield opened
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A new empty PostgreSQL database (see ``tests/_servers.py``); fails if unreachable."""
+    with SERVERS["postgresql"].database() as url:
+        yield url
+
+
+@pytest.fixture
+def mariadb_url() -> Iterator[str]:
+    """A new empty MariaDB database (see ``tests/_servers.py``); fails if unreachable."""
+    with SERVERS["mariadb"].database() as url:
+        yield url
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for server in SERVERS.values():
+        server.close()
