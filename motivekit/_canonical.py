@@ -21,6 +21,7 @@ __all__ = [
     "MAX_SAFE_INTEGER",
     "JSONValue",
     "canonical_bytes",
+    "canonical_text",
     "check_json",
     "is_encodable",
 ]
@@ -49,6 +50,11 @@ def is_encodable(text: str) -> bool:
 def canonical_bytes(value: JSONValue) -> bytes:
     """Encode an already checked JSON value to its canonical bytes."""
     return _ENCODER.encode(value).encode("utf-8")
+
+
+def canonical_text(value: JSONValue) -> str:
+    """The canonical text of an already checked JSON value (its bytes, not yet encoded)."""
+    return _ENCODER.encode(value)
 
 
 def check_json(value: object, where: str, error: type[Exception]) -> JSONValue:

@@ -19,6 +19,7 @@ from motivekit._errors import InvalidEvent
 from motivekit._evidence import EvidenceEvent
 from motivekit._model import Event, GoalChange, ImpactChange, MissionChange, Outcome, SkillChange
 from motivekit._runtime import Core, Runtime
+from motivekit._time import format_instant
 from motivekit.audit._log import LogWriter
 from motivekit.goals._fold import GoalFold
 from motivekit.impact._fold import ImpactFold, ImpactStep
@@ -116,13 +117,16 @@ class Recorder:
 
 def _drafts(events: Sequence[Event], recorded_at: datetime, runtime: Runtime) -> list[Draft]:
     drafts = []
+    recorded = format_instant(recorded_at)
     for i, event in enumerate(events):
         if not isinstance(event, Event):
             raise InvalidEvent(
                 f"events[{i}] is a {type(event).__name__}; pass motivekit.Event objects, "
                 f"e.g. Event(id='ev-1', kind='review.submitted', actor='ada')"
             )
-        drafts.append(event_draft(event, recorded_at, runtime.version, runtime.max_event_bytes))
+        drafts.append(
+            event_draft(event, recorded_at, runtime.version, runtime.max_event_bytes, recorded)
+        )
     return drafts
 
 

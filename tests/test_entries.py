@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from motivekit import Event, TamperedEntry
 from motivekit._canonical import MAX_SAFE_INTEGER, canonical_bytes
 from motivekit._entries import command_draft, erasure_draft, event_draft, seal
+from motivekit._time import format_instant
 from motivekit.audit._verify import _located, _logged
 
 text = st.text(st.characters(codec="utf-8"), max_size=12)
@@ -43,9 +44,29 @@ def test_event_entries_are_canonical(
     data: dict,
     seq: int,  # type: ignore[type-arg]
 ) -> None:
-    entry = seal(event_draft(Event(event_id, kind, actor, at, data), at, 3, 10**9), seq)
+    draft = event_draft(Event(event_id, kind, actor, at, data), at, 3, 10**9)
+    entry = seal(draft, seq)
     assert_canonical(entry.raw)
     assert json.loads(entry.raw)["seq"] == seq
+    # The personal part is hashed into the commitment, so it must be canonical too.
+    assert draft.personal == canonical_bytes({"actor": actor, "data": data})
+
+
+@settings(max_examples=100)
+@given(names, instants, instants)
+def test_a_batchs_instant_text_drafts_the_same_entry(
+    event_id: str, at: datetime, recorded_at: datetime
+) -> None:
+    timed = Event(event_id, "k", "ada", at)
+    recorded = format_instant(recorded_at)
+    assert event_draft(timed, recorded_at, 0, 10**9, recorded) == event_draft(
+        timed, recorded_at, 0, 10**9
+    )
+    # An event without a time happened when it was recorded.
+    untimed = json.loads(
+        seal(event_draft(Event(event_id, "k", "ada"), recorded_at, 0, 10**9), 1).raw
+    )
+    assert untimed["at"] == untimed["recorded_at"] == recorded
 
 
 @settings(max_examples=200)
