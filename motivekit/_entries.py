@@ -108,7 +108,7 @@ def event_draft(
     """
     recorded = recorded or format_instant(recorded_at)
     at = recorded if event.at is None else format_instant(event.at)
-    data = canonical_text(event.data) if event.data else "{}"
+    data = canonical_text(dict(event.data)) if event.data else "{}"
     personal = f'{{"actor":{_json(event.actor)},"data":{data}}}'.encode()
     head = f'{{"at":"{at}","id":{_json(event.id)},"kind":{_json(event.kind)}'
     tail = f',"recorded_at":"{recorded}","rules":{rules}'
