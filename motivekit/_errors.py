@@ -20,7 +20,8 @@ All of them derive from :class:`MotivekitError`, so a host app can catch one typ
     │   └── ConsentRequired     the person has switched this mechanic off
     ├── InvalidTransition       the goal's state does not allow this (e.g. resume a released goal)
     ├── StoreError              the storage backend failed or is not usable
-    │   └── SchemaOutOfDate     the database schema is older than this motivekit
+    │   ├── SchemaOutOfDate     the database schema is older than this motivekit
+    │   └── StoreUnavailable    the database cannot be reached now; nothing was written
     ├── ConfigError             the Kit was configured wrongly (bad URL, bad option)
     │   ├── RulesError          a design file has problems (lists them all, file:line:col)
     │   └── RulesVersionError   a rules version older than the one already replayed
@@ -69,6 +70,7 @@ __all__ = [
     "RulesVersionError",
     "SchemaOutOfDate",
     "StoreError",
+    "StoreUnavailable",
     "TamperedEntry",
     "UnknownFeedEntry",
     "UnknownGoal",
@@ -141,6 +143,15 @@ class StoreError(MotivekitError):
 
 class SchemaOutOfDate(StoreError):
     """The database schema is older than this version of motivekit expects."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached: the server is down, restarting or out of reach.
+
+    The call wrote nothing (its transaction never committed). The same Kit works again
+    once the database is back: the next call opens fresh connections. Recording is
+    idempotent by event id, so re-sending the same events is safe.
+    """
 
 
 class ConfigError(MotivekitError):

@@ -26,6 +26,7 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Protocol
 
+from motivekit._errors import StoreError
 from motivekit.goals._model import GoalState
 from motivekit.store._records import (
     FeedGroup,
@@ -59,6 +60,7 @@ __all__ = [
     "StoredEntry",
     "StoredMission",
     "StoredSkill",
+    "WriteConflict",
     "forgotten_digest",
 ]
 
@@ -377,6 +379,12 @@ class ImpactSession(Protocol):
 
 class Session(JournalSession, GoalsSession, ConsentSession, SkillsSession, ImpactSession, Protocol):
     """One unit of work against a store."""
+
+
+class WriteConflict(StoreError):
+    """A unit of work lost a race with another writer (a deadlock, a serialization
+    failure) and was rolled back whole: run it again unchanged. The services do, a few
+    times (``LogWriter.attempts``); a host sees it only if every attempt lost."""
 
 
 class Store(Protocol):

@@ -26,6 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from motivekit._errors import StoreError
+from motivekit.store._protocol import WriteConflict
 from motivekit.store.sql._statements import Statements
 from motivekit.store.sql.dialects import KEYS
 
@@ -116,6 +117,15 @@ def prepared(statement: sa.Executable, dialect: sa.Dialect) -> Prepared:
     return Prepared(statement, dialect)
 
 
+class Unreachable(Exception):
+    """The connection broke under a statement; the store names its URL and raises
+    ``StoreUnavailable``."""
+
+    def __init__(self, detail: BaseException) -> None:
+        super().__init__(str(detail))
+        self.detail = detail
+
+
 class SessionBase:
     """The connection, the statements and the ways of running them."""
 
@@ -202,8 +212,14 @@ class SessionBase:
 
     @contextmanager
     def _driver_errors(self, cursor: Any) -> Iterator[None]:
+        conn = self._conn
         try:
             yield
-        except self._conn.dialect.loaded_dbapi.Error as exc:
+        except conn.dialect.loaded_dbapi.Error as exc:
             cursor.close()
+            if conn.dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor):
+                conn.invalidate(exc)  # the pool will not hand it out again
+                raise Unreachable(exc) from exc
+            if self._q.dialect.retryable(exc):
+                raise WriteConflict(f"{type(exc).__name__}: {exc}") from exc
             raise StoreError(f"{type(exc).__name__}: {exc}") from exc

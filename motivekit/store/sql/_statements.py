@@ -89,6 +89,8 @@ class Statements:
     """The session's statements for one dialect, one attribute each, grouped by slice."""
 
     def __init__(self, d: Dialect) -> None:
+        self.dialect = d
+        """The dialect they were built for (the session asks it about driver errors)."""
         self._journal(d)
         self._goals(d)
         self._consent(d)

@@ -13,13 +13,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import cast
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from sqlalchemy.pool import StaticPool
 
-from motivekit._errors import ConfigError, SchemaOutOfDate, StoreError
+from motivekit._errors import ConfigError, SchemaOutOfDate, StoreError, StoreUnavailable
+from motivekit.store._protocol import WriteConflict
 from motivekit.store.sql import _migrate
+from motivekit.store.sql._execute import Unreachable
 from motivekit.store.sql._session import SqlSession
 from motivekit.store.sql._statements import statements
 from motivekit.store.sql.dialects import WRITE, Synchronous, dialect_for
@@ -44,11 +48,14 @@ class SqlStore:
         self._writers = threading.local()
         self._held: list[sa.Connection] = []
         self._held_lock = threading.Lock()
+        self._joined: ContextVar[sa.Connection | None] = ContextVar(
+            f"motivekit_joined_{id(self)}", default=None
+        )
         self._check_schema(migrate)
 
     def _check_schema(self, migrate: bool) -> None:
         head = _migrate.head_revision()
-        with self._wrapped(), self.engine.connect() as conn:
+        with self._wrapped(), self._connect() as conn:
             current = _migrate.current_revision(conn)
         self.revision_at_open = current
         """The schema revision found when the store was opened (None: no schema yet)."""
@@ -69,7 +76,7 @@ class SqlStore:
 
     def upgrade(self) -> str:
         """Bring the schema to the newest revision; return that revision."""
-        with self._wrapped(), self.engine.connect() as conn:
+        with self._wrapped(), self._connect() as conn:
             conn.execution_options(**{WRITE: True})
             with conn.begin():
                 _migrate.upgrade(conn)
@@ -78,30 +85,70 @@ class SqlStore:
 
     @contextmanager
     def _wrapped(self) -> Iterator[None]:
+        """Database errors leave as motivekit's: ``StoreUnavailable`` when the connection
+        is gone, ``WriteConflict`` when the unit of work lost a race, else ``StoreError``."""
         try:
             yield
+        except Unreachable as exc:
+            raise self._unavailable(exc.detail) from exc.__cause__
         except sa.exc.SQLAlchemyError as exc:
             detail = getattr(exc, "orig", None) or exc
+            if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
+                raise self._unavailable(detail) from exc
+            if self._dialect.retryable(detail):
+                raise WriteConflict(f"{self.url}: {type(detail).__name__}: {detail}") from exc
             raise StoreError(f"{self.url}: {type(detail).__name__}: {detail}") from exc
+
+    def _unavailable(self, detail: BaseException) -> StoreUnavailable:
+        return StoreUnavailable(
+            f"{self.url}: the database cannot be reached ({type(detail).__name__}: "
+            f"{detail}); nothing was written, try again when it is back"
+        )
+
+    def _connect(self) -> sa.Connection:
+        try:
+            return self.engine.connect()
+        except sa.exc.OperationalError as exc:  # refused, timed out, or the server went away
+            raise self._unavailable(exc.orig or exc) from exc
 
     def _write_connection(self) -> sa.Connection:
         # Each thread keeps its own write connection: a pool checkout, reset and return
         # per transaction cost as much as the statements of a small write.
         conn: sa.Connection | None = getattr(self._writers, "conn", None)
         if conn is None or conn.closed or conn.invalidated:
-            conn = self.engine.connect()
+            conn = self._connect()
             conn.execution_options(**{WRITE: True})
             self._writers.conn = conn
             with self._held_lock:
                 self._held.append(conn)
         return conn
 
+    def _begin(self) -> tuple[sa.Connection, sa.RootTransaction]:
+        """A write transaction on this thread's connection. A held connection the server
+        dropped meanwhile (a restart, an idle timeout) fails as the transaction begins,
+        before anything is written: it is replaced once, so an outage that is over costs
+        the host nothing."""
+        conn = self._write_connection()
+        try:
+            return conn, conn.begin()
+        except sa.exc.DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+        conn = self._write_connection()  # the dropped one was invalidated
+        return conn, conn.begin()
+
     @contextmanager
     def writing(self) -> Iterator[SqlSession]:
+        joined = self._joined.get()
+        if joined is not None:
+            with self._wrapped(), joined.begin_nested():
+                self._dialect.join(joined)
+                yield SqlSession(joined, self._statements)
+            return
         with self._wrapped():
-            conn = self._write_connection()
+            conn, transaction = self._begin()
             try:
-                with conn.begin():
+                with transaction:
                     yield SqlSession(conn, self._statements)
             except sa.exc.IntegrityError:
                 raise  # a refused row: the transaction rolled back, the connection is fine
@@ -114,13 +161,58 @@ class SqlStore:
 
     @contextmanager
     def reading(self) -> Iterator[SqlSession]:
-        with self._wrapped(), self.engine.connect() as conn, conn.begin():
+        joined = self._joined.get()
+        if joined is not None:  # the host's transaction sees what it has not committed yet
+            with self._wrapped():
+                yield SqlSession(joined, self._statements)
+            return
+        with self._wrapped(), self._connect() as conn, conn.begin():
             yield SqlSession(conn, self._statements)
+
+    @property
+    def joined(self) -> bool:
+        """Whether this thread's units of work run in a host's transaction now."""
+        return self._joined.get() is not None
+
+    @contextmanager
+    def join(self, host: sa.Connection | sa.orm.Session) -> Iterator[None]:
+        """Run this thread's (or task's) units of work inside ``host``'s transaction until
+        the block ends: they commit or roll back with it. Each write runs in a savepoint,
+        so a write motivekit refuses leaves the host's transaction usable."""
+        conn = host.connection() if isinstance(host, sa.orm.Session) else host
+        if not isinstance(conn, sa.Connection):
+            raise ConfigError(f"join a SQLAlchemy Connection or Session, got {type(host).__name__}")
+        ours, theirs = self.engine.url, conn.engine.url
+        if (
+            ours.get_backend_name(),
+            ours.get_driver_name(),
+            ours.host,
+            ours.port,
+            ours.database,
+        ) != (
+            theirs.get_backend_name(),
+            theirs.get_driver_name(),
+            theirs.host,
+            theirs.port,
+            theirs.database,
+        ):
+            raise ConfigError(
+                f"the host's connection is to {theirs.render_as_string(hide_password=True)}, "
+                f"this Kit stores in {self.url}: open the Kit on the host's database, with "
+                f"the same driver, to share its transactions"
+            )
+        if self._joined.get() is not None:
+            raise ConfigError("this thread already runs in a host's transaction")
+        token = self._joined.set(conn)
+        try:
+            yield
+        finally:
+            self._joined.reset(token)
 
     def scrub(self) -> None:
         """Make sure erased data leaves no copy in the database's files (on SQLite: copy
         the WAL into the database and truncate it)."""
-        with self._wrapped(), self.engine.connect() as conn:
+        with self._wrapped(), self._connect() as conn:
             self._dialect.scrub(conn)
 
     def close(self) -> None:

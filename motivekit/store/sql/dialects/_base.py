@@ -84,6 +84,18 @@ class Dialect(Protocol):
         through the index, whatever the table's size."""
         ...
 
+    def join(self, conn: sa.Connection) -> None:
+        """Ready a host's connection (``SqlStore.join``), inside the savepoint a motivekit
+        write runs in, as :data:`WRITE` readies the store's own: take the writers' lock
+        the way this dialect's write transactions begin with it."""
+        ...
+
+    def retryable(self, error: BaseException) -> bool:
+        """Whether the driver's ``error`` means this unit of work lost a race with another
+        writer (a deadlock, a serialization failure, a lock wait that timed out) and may be
+        run again unchanged: the store raises ``WriteConflict`` for it."""
+        ...
+
     def scrub(self, conn: sa.Connection) -> None:
         """Make sure deleted rows leave no copy in the database's files (outside a
         transaction)."""

@@ -32,7 +32,17 @@ from sqlalchemy.pool import StaticPool
 from motivekit._errors import ConfigError, SchemaOutOfDate
 from motivekit.store.sql.dialects._base import KEYS, WRITE, KeyType, Synchronous
 
-__all__ = ["create_engine", "insert", "insert_ignore", "json_rows", "name", "scrub", "upsert"]
+__all__ = [
+    "create_engine",
+    "insert",
+    "insert_ignore",
+    "join",
+    "json_rows",
+    "name",
+    "retryable",
+    "scrub",
+    "upsert",
+]
 
 name = "sqlite"
 
@@ -150,6 +160,21 @@ def json_rows(types: Sequence[KeyType], *, name: str = KEYS) -> sa.Subquery:
     )
     columns = [sa.column(f"k{i}", _TYPES[t]()) for i, t in enumerate(types, 1)]
     return text.columns(*columns).subquery(f"k_{name}")
+
+
+def join(conn: sa.Connection) -> None:
+    """Ready a host's SQLite connection: it gets ``unhex`` where the library lacks it, and
+    the write lock is taken by the first write, as SQLite does inside a transaction (a
+    host who has written already holds it)."""
+    if sqlite3.sqlite_version_info < (3, 41):
+        driver = conn.connection.driver_connection
+        driver.create_function("unhex", 1, _unhex, deterministic=True)  # type: ignore[union-attr]
+
+
+def retryable(error: BaseException) -> bool:
+    """Never: writers take the lock when they begin (``BEGIN IMMEDIATE``) and wait up to
+    30 s for it, so a unit of work cannot lose a race halfway."""
+    return False
 
 
 def scrub(conn: sa.Connection) -> None:
