@@ -114,7 +114,9 @@ def build_export(session: Session, runtime: Runtime, user: str, at: datetime) ->
         "impact": export_impact(session, user, runtime.impact, at),
         "journal": [_opened(e) for e in session.subject_entries(user)],
     }
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(
+        data, sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    )
     return PrivacyExport(user, erased, text)
 
 

@@ -15,8 +15,8 @@ from motivekit._consent import ConsentState, Mechanic
 from motivekit._entries import command_draft
 from motivekit._errors import ConsentRequired, InvalidGoal, NotPermitted, UnknownGoal
 from motivekit._model import check_instant, check_name
-from motivekit._time import format_instant
 from motivekit._runtime import Core, Runtime
+from motivekit._time import format_instant
 from motivekit.goals._engine import apply_goal_command, local_day, period_bounds, progress_from_days
 from motivekit.goals._menu import ADOPTED_FIELDS
 from motivekit.goals._model import (

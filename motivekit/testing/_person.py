@@ -101,4 +101,3 @@ class PersonImpactRows(Contract):
         with store.reading() as s:
             assert s.user_mission_parts("ada") == {}
             assert s.user_mission_parts("bo") == {"m-1": 2}
-
