@@ -37,3 +37,12 @@ def test_every_error_derives_from_the_root_and_is_exported() -> None:
 
 def test_typed_marker_is_shipped() -> None:
     assert (Path(motivekit.__file__).parent / "py.typed").is_file()
+
+
+def test_the_privacy_export_and_its_schema_are_public() -> None:
+    assert motivekit.PrivacyExport is motivekit.audit.PrivacyExport
+    schema_file = Path(motivekit.__file__).parent / "audit" / "privacy-export.schema.json"
+    assert schema_file.is_file()  # shipped in the package, beside the code
+    assert motivekit.PrivacyExport.schema()["properties"]["format"] == {
+        "const": "motivekit.privacy-export/1"
+    }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from motivekit.audit._audit import Audit, Erasure, Privacy
 from motivekit.audit._bundle import ProofBundle, verify_bundle
 from motivekit.audit._checkpoint import Checkpoint, GuardedSigner
+from motivekit.audit._export import PrivacyExport
 from motivekit.audit._merkle import (
     leaf_hash,
     node_hash,
@@ -26,6 +27,7 @@ __all__ = [
     "GuardedSigner",
     "NoteVerifier",
     "Privacy",
+    "PrivacyExport",
     "ProofBundle",
     "SignedCheckpoint",
     "Signer",

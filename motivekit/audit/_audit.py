@@ -18,13 +18,14 @@ from motivekit._runtime import Core
 from motivekit._time import Clock
 from motivekit.audit._bundle import ProofBundle
 from motivekit.audit._checkpoint import Checkpoint, GuardedSigner, StaleCheckpoint
+from motivekit.audit._export import PrivacyExport, build_export
 from motivekit.audit._log import LogWriter, head_root, read_nodes
 from motivekit.audit._merkle import consistency_proof, inclusion_proof
 from motivekit.audit._note import NoteVerifier, Signer
 from motivekit.audit._verify import Progress, SignedCheckpoint, VerifyReport, verify_log
 from motivekit.store._protocol import Session, Store, StoredCheckpoint
 
-__all__ = ["Audit", "Erasure", "Privacy"]
+__all__ = ["Audit", "Erasure", "Privacy", "PrivacyExport"]
 
 log = logging.getLogger("motivekit.audit")
 
@@ -275,10 +276,35 @@ class Erasure:
 
 
 class Privacy:
-    """``kit.privacy``: erase a person by deleting their data and salts (crypto-shredding)."""
+    """``kit.privacy``: show a person everything held about them (:meth:`export`), or
+    erase it by deleting their data and salts (:meth:`forget`, crypto-shredding)."""
 
     def __init__(self, core: Core) -> None:
         self._core = core
+
+    def export(self, user: str) -> PrivacyExport:
+        """Everything motivekit holds about ``user``, as JSON to hand to them.
+
+        Read in one snapshot: their goals in every state (why, if-then plan, progress this
+        period and every day that counted), their skill states and own challenge bands,
+        their consent choices beside the defaults, what impact holds (choices, referrer,
+        identity link, contributions, their feed with its credits, the help they
+        received, their parts in missions) and every journal entry about them with its
+        personal part opened (and its salt, so the entry's commitment can be checked).
+        Other people appear only as the person's own stories show them (see
+        ``docs/privacy.md``). Whether the mechanics are switched on does not matter: the
+        export shows what is stored.
+
+        A user id motivekit holds nothing about (never seen, or forgotten) gives an
+        export that :attr:`~PrivacyExport.empty` says is empty, not an error; a forgotten
+        person's export says ``"erased": true``. An invalid ``user`` raises
+        :class:`InvalidInput`, as :meth:`forget` does.
+        """
+        check_name(user, "user", InvalidInput, "pass the person's user id")
+        runtime = self._core.runtime
+        at = runtime.clock()
+        with self._core.store.reading() as session:
+            return build_export(session, runtime, user, at)
 
     def forget(self, user: str) -> Erasure:
         """Erase everything motivekit holds about ``user``.

@@ -1,4 +1,5 @@
-"""The ``motivekit`` command line: database, goals, journal, rules, replay, explain, audit."""
+"""The ``motivekit`` command line: database, goals, journal, rules, replay, explain, audit,
+privacy."""
 
 from __future__ import annotations
 
@@ -108,3 +109,21 @@ def journal_tail(url: str, count: int) -> None:
     for entry in entries:
         out.write(f"{entry.seq}\t".encode() + entry.raw + b"\n")
     out.flush()
+
+
+@main.group()
+def privacy() -> None:
+    """What motivekit holds about a person."""
+
+
+@privacy.command("export")
+@url_option
+@click.option("--user", required=True, help="The person whose data to export.")
+def privacy_export(url: str, user: str) -> None:
+    """Print everything motivekit holds about a person as JSON (kit.privacy.export).
+
+    A person motivekit holds nothing about gets an export with empty lists, not an error.
+    """
+    with opened(url) as kit, reported():
+        export = kit.privacy.export(user)
+    click.echo(export.to_json())

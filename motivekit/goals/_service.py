@@ -16,6 +16,7 @@ from motivekit._entries import command_draft
 from motivekit._errors import ConsentRequired, InvalidGoal, NotPermitted, UnknownGoal
 from motivekit._model import check_instant, check_name
 from motivekit._runtime import Core, Runtime
+from motivekit._time import format_instant
 from motivekit.goals._engine import apply_goal_command, local_day, period_bounds, progress_from_days
 from motivekit.goals._menu import ADOPTED_FIELDS
 from motivekit.goals._model import (
@@ -37,7 +38,7 @@ from motivekit.goals._model import (
 from motivekit.goals._periods import period_counts
 from motivekit.store._protocol import Session
 
-__all__ = ["Goals"]
+__all__ = ["Goals", "export_goals"]
 
 _UNSET: Any = object()
 
@@ -287,6 +288,45 @@ def _views(session: Session, states: Sequence[GoalState], at: datetime) -> list[
         for s in states
         for p in (periods[s.id],)
     ]
+
+
+def export_goals(session: Session, owner: str, at: datetime) -> list[dict[str, JSONValue]]:
+    """Every goal of ``owner``, in every state, as JSON-ready dicts (``kit.privacy.export``):
+    what they chose, their progress in the period containing ``at`` and every day that
+    counted, oldest goal first."""
+    states = sorted(session.goals(owner), key=lambda g: (g.created_seq, g.id))
+    days = session.goal_days([s.id for s in states])
+    out: list[dict[str, JSONValue]] = []
+    for goal in _views(session, states, at):
+        p = goal.progress
+        counted = sorted((d, n) for (g, d), n in days.items() if g == goal.id)
+        out.append(
+            {
+                "id": goal.id,
+                "title": goal.title,
+                "status": goal.status.value,
+                "template": goal.template_id,
+                "measure": goal.measure.to_json(),
+                "why": goal.why,
+                "plan": None if goal.plan is None else goal.plan.to_json(),
+                "visibility": goal.visibility,
+                "tz": goal.tz,
+                "created_at": format_instant(goal.created_at),
+                "updated_at": format_instant(goal.updated_at),
+                "created_seq": goal.created_seq,
+                "total": goal.total,
+                "progress": {
+                    "count": p.count,
+                    "target": p.target,
+                    "per": p.per,
+                    "period_start": None if p.period_start is None else p.period_start.isoformat(),
+                    "period_end": None if p.period_end is None else p.period_end.isoformat(),
+                    "reached": p.reached,
+                },
+                "days": [{"day": d.isoformat(), "count": n} for d, n in counted],
+            }
+        )
+    return out
 
 
 def _status(value: object) -> str:

@@ -29,9 +29,9 @@ from motivekit.impact._views import (
     percent,
 )
 from motivekit.rules._model import Mission
-from motivekit.store._protocol import FeedGroup, ImpactItem, ImpactPrefs, Session
+from motivekit.store._protocol import FeedGroup, ImpactItem, ImpactPrefs, ImpactSession, Session
 
-__all__ = ["Impact", "Names"]
+__all__ = ["Impact", "Names", "feed_entry", "namer"]
 
 Names = Callable[[str], str]
 """Turns a user id into the name a story shows (default: the id itself)."""
@@ -103,54 +103,11 @@ class Impact:
             if not self._allowed(session, user):
                 return FeedPage((), None)
             groups = session.feed_page(user, before, limit + 1)
-            shown = self._namer(session, [n for g in groups for n in g.names], names)
+            shown = namer(session, [n for g in groups for n in g.names], names)
         more = len(groups) > limit
         groups = groups[:limit]
-        entries = tuple(self._entry(g, shown, now) for g in groups)
+        entries = tuple(feed_entry(g, shown, now) for g in groups)
         return FeedPage(entries, _cursor(groups[-1].position) if more else None)
-
-    def _namer(
-        self, session: Session, users: Sequence[str | None], names: Names | None
-    ) -> Callable[[str | None], str]:
-        people = sorted({u for u in users if u is not None})
-        anonymous = {
-            u for u, p in session.impact_prefs(people).items() if p.visibility == "anonymous"
-        }
-
-        def shown(user: str | None) -> str:
-            if user is None or user in anonymous:
-                return SOMEONE
-            return names(user) if names is not None else user
-
-        return shown
-
-    def _entry(
-        self, group: FeedGroup, shown: Callable[[str | None], str], now: datetime
-    ) -> FeedEntry:
-        names = [shown(n) for n in group.names]
-        story = tell(
-            group.kind,
-            group.story,
-            group.noun,
-            group.people,
-            names,
-            group.week,
-            week_of(now),
-        )
-        return FeedEntry(
-            str(group.position),
-            group.kind,
-            story,
-            group.people,
-            group.items,
-            tuple(n for n in names if n != SOMEONE),
-            group.contribution,
-            group.noun,
-            group.week,
-            group.first_at,
-            group.last_at,
-            group.depth,
-        )
 
     def explain(self, user: str, entry: str, *, names: Names | None = None) -> ImpactExplanation:
         """Where one of ``user``'s feed entries comes from: "these 12 impact items come
@@ -167,7 +124,7 @@ class Impact:
                     f"{user!r} has no feed entry {entry!r}; see kit.impact.feed({user!r})"
                 )
             items = session.group_items(user, position, limit)
-            shown = self._namer(session, [*group.names, *(i.beneficiary for i in items)], names)
+            shown = namer(session, [*group.names, *(i.beneficiary for i in items)], names)
             explained = []
             for item in items:
                 found = session.entries(item.seq - 1, 1)
@@ -185,7 +142,7 @@ class Impact:
                         item.share,
                     )
                 )
-        view = self._entry(group, shown, self._core.runtime.clock())
+        view = feed_entry(group, shown, self._core.runtime.clock())
         return ImpactExplanation(user, view, tuple(explained), max(0, group.items - limit))
 
     def credits(self, event_id: str) -> tuple[ImpactChange, ...]:
@@ -276,7 +233,7 @@ class Impact:
         by_group: dict[int, list[ImpactItem]] = {}
         for item in items:
             by_group.setdefault(item.position, []).append(item)
-        shown = self._namer(session, [i.beneficiary for i in items], None)
+        shown = namer(session, [i.beneficiary for i in items], None)
         lines = []
         for position in sorted(by_group, reverse=True):
             group = self._group_at(session, prefs.user, position)
@@ -429,4 +386,40 @@ def _change(item: ImpactItem) -> ImpactChange:
         item.beneficiary,
         item.depth,
         item.share,
+    )
+
+
+def namer(
+    session: ImpactSession, users: Sequence[str | None], names: Names | None
+) -> Callable[[str | None], str]:
+    """How stories show each of ``users``: "someone" for people who chose to stay
+    anonymous and for forgotten people (None), else ``names(user)`` (default: the id)."""
+    people = sorted({u for u in users if u is not None})
+    anonymous = {u for u, p in session.impact_prefs(people).items() if p.visibility == "anonymous"}
+
+    def shown(user: str | None) -> str:
+        if user is None or user in anonymous:
+            return SOMEONE
+        return names(user) if names is not None else user
+
+    return shown
+
+
+def feed_entry(group: FeedGroup, shown: Callable[[str | None], str], now: datetime) -> FeedEntry:
+    """The feed entry a person reads for a stored ``group`` at ``now``."""
+    names = [shown(n) for n in group.names]
+    story = tell(group.kind, group.story, group.noun, group.people, names, group.week, week_of(now))
+    return FeedEntry(
+        str(group.position),
+        group.kind,
+        story,
+        group.people,
+        group.items,
+        tuple(n for n in names if n != SOMEONE),
+        group.contribution,
+        group.noun,
+        group.week,
+        group.first_at,
+        group.last_at,
+        group.depth,
     )

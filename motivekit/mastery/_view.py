@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import attrs
 
+from motivekit._time import format_instant
 from motivekit.mastery._criteria import CriteriaSkill, Criterion
 from motivekit.mastery._fold import learner_of
 from motivekit.mastery._levels import about
-from motivekit.mastery._track import SkillTrack
-from motivekit.store._protocol import SkillBand, StoredSkill
+from motivekit.mastery._track import SkillTrack, Tracks
+from motivekit.store._protocol import SkillBand, SkillsSession, StoredSkill
 
-__all__ = ["Skill", "band_of", "skill_view"]
+__all__ = ["Skill", "band_of", "export_skills", "skill_view"]
 
 
 @attrs.frozen
@@ -122,3 +124,59 @@ def band_of(track: SkillTrack, band: SkillBand | None) -> tuple[float, float, fl
     if band is None:
         return track.band[0], track.band[1], track.target
     return band.low, band.high, band.target
+
+
+def export_skills(
+    session: SkillsSession, user: str, tracks: Tracks, now: datetime
+) -> list[dict[str, Any]]:
+    """Every skill state and own band of ``user`` as JSON-ready dicts, by track id
+    (``kit.privacy.export``): the stored state, the band they chose, and what they see of
+    it on tracks the rules still define (``view``; None on a track no longer in them)."""
+    stored = {s.track: s for s in session.user_skills(user)}
+    bands = session.user_bands(user)
+    out: list[dict[str, Any]] = []
+    for track_id in sorted(stored.keys() | bands.keys()):
+        state, band = stored.get(track_id), bands.get(track_id)
+        track = tracks.by_id.get(track_id)
+        view: dict[str, Any] | None = None
+        if track is not None:
+            seen = skill_view(user, track, state, band, now)
+            view = {
+                "title": seen.title,
+                "estimate": seen.estimate,
+                "uncertainty": seen.uncertainty,
+                "level": seen.level,
+                "next_level": seen.next_level,
+                "mastered": seen.mastered,
+                "success_rate": seen.success_rate,
+                "summary": seen.summary,
+                "recall": seen.recall,
+                "refresh_due": seen.refresh_due,
+                "band": list(seen.band),
+                "target": seen.target,
+            }
+        out.append(
+            {
+                "track": track_id,
+                "state": None if state is None else _state_json(state),
+                "own_band": None
+                if band is None
+                else {"low": band.low, "high": band.high, "target": band.target},
+                "view": view,
+            }
+        )
+    return out
+
+
+def _state_json(state: StoredSkill) -> dict[str, Any]:
+    return {
+        "evidence": state.evidence,
+        "successes": state.successes,
+        "theta": state.theta,
+        "p_known": state.p_known,
+        "at_difficulty": state.at_difficulty,
+        "last_evidence_at": None if state.last_at is None else format_instant(state.last_at),
+        "recent": list(state.recent),
+        "seq": state.seq,
+        "level": state.level,
+    }

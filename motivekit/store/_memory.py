@@ -279,6 +279,10 @@ class _MemorySkills(MemoryBase):
             self._pop(t.skill_bands, (user, track))
             self._discard(t.band_tracks, user, track)
 
+    def user_bands(self, user: str) -> dict[str, SkillBand]:
+        found = self._t.skill_bands
+        return {track: found[user, track] for track in sorted(self._t.band_tracks.get(user, ()))}
+
     def delete_skills(self, user: str) -> int:
         self._writable()
         t = self._t

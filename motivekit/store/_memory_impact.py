@@ -43,6 +43,10 @@ class MemoryImpact(MemoryBase):
                 if c.owner is not None:
                     self._add(self._t.owned, c.owner, c.id)
 
+    def owned_contributions(self, owner: str) -> list[StoredContribution]:
+        found = [self._t.contributions[i] for i in self._t.owned.get(owner, ())]
+        return sorted(found, key=lambda c: (c.seq, c.id))
+
     def referrers(self, people: Collection[str]) -> dict[str, str]:
         found = self._t.referrers
         return {p: found[p] for p in people if p in found}
@@ -159,6 +163,9 @@ class MemoryImpact(MemoryBase):
         start = bisect_left(keys, (after_seq + 1,))
         return [self._t.items[k] for k in keys[start:][:limit]]
 
+    def beneficiary_items(self, beneficiary: str) -> list[ImpactItem]:
+        return [self._t.items[k] for k in sorted(self._t.beneficiary_items.get(beneficiary, ()))]
+
     def impact_counts(self) -> dict[str, int]:
         return {r: n for r, n in self._t.item_counts.items() if n}
 
@@ -212,6 +219,10 @@ class MemoryImpact(MemoryBase):
         start = 0 if after is None else bisect_right(users, after)
         parts = self._t.mission_parts
         return [(u, parts[mission, u]) for u in users[start:][:limit]]
+
+    def user_mission_parts(self, user: str) -> dict[str, int]:
+        parts = self._t.mission_parts
+        return {m: parts[m, user] for m in sorted(self._t.user_missions.get(user, ()))}
 
     # -- forgetting -------------------------------------------------------------------------
 

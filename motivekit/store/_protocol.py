@@ -243,6 +243,11 @@ class SkillsSession(Protocol):
         """Record one person's own band on one track; None: back to the track's default."""
         ...
 
+    def user_bands(self, user: str) -> dict[str, SkillBand]:
+        """Every challenge band ``user`` chose for themselves, by track (also on tracks
+        without a skill state, or no longer in the rules)."""
+        ...
+
     def delete_skills(self, user: str) -> int:
         """Delete every skill state and band of ``user``; return how many skill states."""
         ...
@@ -262,6 +267,10 @@ class ImpactSession(Protocol):
 
     def add_contributions(self, contributions: Sequence[StoredContribution]) -> None:
         """Insert contributions whose ids are not stored yet."""
+        ...
+
+    def owned_contributions(self, owner: str) -> list[StoredContribution]:
+        """Every contribution ``owner`` made, by journal seq, then id."""
         ...
 
     def referrers(self, people: Collection[str]) -> dict[str, str]:
@@ -319,6 +328,11 @@ class ImpactSession(Protocol):
         """Up to ``limit`` of ``recipient``'s items with ``seq > after_seq``, oldest first."""
         ...
 
+    def beneficiary_items(self, beneficiary: str) -> list[ImpactItem]:
+        """Every item, whoever's, that names ``beneficiary`` as the one helped, oldest
+        ``(seq, n)`` first (the help they received)."""
+        ...
+
     def impact_prefs(self, users: Collection[str]) -> dict[str, ImpactPrefs]:
         """The stored choices of each of ``users`` who made any."""
         ...
@@ -351,6 +365,10 @@ class ImpactSession(Protocol):
         self, mission: str, after: str | None, limit: int
     ) -> list[tuple[str, int]]:
         """Up to ``limit`` ``(user, count)`` of one mission, by user id, after ``after``."""
+        ...
+
+    def user_mission_parts(self, user: str) -> dict[str, int]:
+        """``user``'s count in every mission they have a part in, by mission id."""
         ...
 
     def impact_counts(self) -> dict[str, int]:

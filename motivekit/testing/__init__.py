@@ -63,7 +63,16 @@ import pytest
 pytest.register_assert_rewrite(
     *(
         f"motivekit.testing.{m}"
-        for m in ("_consent", "_goals", "_impact", "_journal", "_missions", "_skills", "_values")
+        for m in (
+            "_consent",
+            "_goals",
+            "_impact",
+            "_journal",
+            "_missions",
+            "_person",
+            "_skills",
+            "_values",
+        )
     )
 )
 

@@ -14,14 +14,16 @@ from motivekit.store import Store
 from motivekit.store._protocol import FeedGroup, ImpactPrefs, StoredMission
 from motivekit.testing._capabilities import Capability, StoreOpener, requires
 from motivekit.testing._missions import MissionRows
+from motivekit.testing._person import PersonImpactRows
 from motivekit.testing._values import AT, contribution, feed_group, impact_item, opened
 
 __all__ = ["ImpactContract"]
 
 
-class ImpactContract(MissionRows):
+class ImpactContract(MissionRows, PersonImpactRows):
     """The impact slice (:class:`~motivekit.store.ImpactSession`); needs no other slice.
-    Its missions' tests are in :class:`~motivekit.testing._missions.MissionRows`."""
+    Its missions' tests are in :class:`~motivekit.testing._missions.MissionRows`, reading
+    one person's rows in :class:`~motivekit.testing._person.PersonImpactRows`."""
 
     def test_contributions_round_trip_and_only_new_ids_are_inserted(self, store: Store) -> None:
         first = contribution("c-1")

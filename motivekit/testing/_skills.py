@@ -11,13 +11,14 @@ import attrs
 import pytest
 
 from motivekit.store import ReplayState, SkillBand, Store, StoredSkill
-from motivekit.testing._capabilities import Capability, Contract, StoreOpener, requires
+from motivekit.testing._capabilities import Capability, StoreOpener, requires
+from motivekit.testing._person import PersonSkillRows
 from motivekit.testing._values import AT, BAND, opened, skill
 
 __all__ = ["SkillsContract"]
 
 
-class SkillsContract(Contract):
+class SkillsContract(PersonSkillRows):
     """The skills slice (:class:`~motivekit.store.SkillsSession`). Also saves replay progress
     (clearing mastery, or failing, leaves it alone), so check it after the journal."""
 

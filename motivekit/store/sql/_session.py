@@ -322,6 +322,10 @@ class _SkillsSession(SessionBase):
                 {"user_id": user, "track": track, **row, "updated_at": to_micros(at)},
             )
 
+    def user_bands(self, user: str) -> dict[str, SkillBand]:
+        rows = self._conn.execute(self._q.user_bands, {"user": user})
+        return {track: SkillBand(low, high, target) for track, low, high, target in rows}
+
     def delete_skills(self, user: str) -> int:
         self._conn.execute(self._q.delete_user_bands, {"user": user})
         return int(self._conn.execute(self._q.delete_user_skills, {"user": user}).rowcount)
@@ -342,6 +346,10 @@ class _ImpactSession(SessionBase):
         if contributions:
             rows = [contribution_row(c) for c in contributions]
             self._driver_many(self._q.add_contributions, CONTRIBUTION_COLUMNS, rows)
+
+    def owned_contributions(self, owner: str) -> list[StoredContribution]:
+        rows = self._conn.execute(self._q.owned_contributions, {"user": owner})
+        return [contribution_from_row(r._mapping) for r in rows]
 
     def referrers(self, people: Collection[str]) -> dict[str, str]:
         return dict(self._keyed(self._q.referrers, set(people)))
@@ -402,6 +410,10 @@ class _ImpactSession(SessionBase):
         rows = self._conn.execute(self._q.recipient_items, params)
         return [impact_item_from_row(r._mapping) for r in rows]
 
+    def beneficiary_items(self, beneficiary: str) -> list[ImpactItem]:
+        rows = self._conn.execute(self._q.beneficiary_items, {"user": beneficiary})
+        return [impact_item_from_row(r._mapping) for r in rows]
+
     def impact_prefs(self, users: Collection[str]) -> dict[str, ImpactPrefs]:
         found = map(prefs_from_row, self._keyed_mappings(self._q.impact_prefs, set(users)))
         return {p.user: p for p in found}
@@ -454,6 +466,10 @@ class _ImpactSession(SessionBase):
             params = {"mission": mission, "after": after, "limit": limit}
             rows = self._conn.execute(self._q.contributors_after, params)
         return [(r[0], int(r[1])) for r in rows]
+
+    def user_mission_parts(self, user: str) -> dict[str, int]:
+        rows = self._conn.execute(self._q.user_mission_parts, {"user": user})
+        return {mission: int(count) for mission, count in rows}
 
     def impact_counts(self) -> dict[str, int]:
         return {r[0]: int(r[1]) for r in self._conn.execute(self._q.impact_counts)}

@@ -268,6 +268,13 @@ class Statements:
             skill_bands.c.track == sa.bindparam("track"),
         )
         self.insert_skill_band = skill_bands.insert()
+        self.user_bands = (
+            sa.select(
+                skill_bands.c.track, skill_bands.c.low, skill_bands.c.high, skill_bands.c.target
+            )
+            .where(skill_bands.c.user_id == sa.bindparam("user"))
+            .order_by(skill_bands.c.track)
+        )
         self.delete_user_bands = skill_bands.delete().where(
             skill_bands.c.user_id == sa.bindparam("user")
         )
@@ -282,6 +289,11 @@ class Statements:
         self.contributions = sa.select(contributions).where(_in_keys(d, contributions.c.id))
         self.add_contributions = d.insert_ignore(
             contributions, [contributions.c.id], columns=CONTRIBUTION_COLUMNS
+        )
+        self.owned_contributions = (
+            sa.select(contributions)
+            .where(contributions.c.owner == user)
+            .order_by(contributions.c.seq, contributions.c.id)
         )
         self.referrers = sa.select(impact_referrals.c.user_id, impact_referrals.c.referrer).where(
             _in_keys(d, impact_referrals.c.user_id)
@@ -361,6 +373,9 @@ class Statements:
             .order_by(items.c.seq, items.c.n)
             .limit(sa.bindparam("limit"))
         )
+        self.beneficiary_items = (
+            sa.select(items).where(items.c.beneficiary == user).order_by(items.c.seq, items.c.n)
+        )
         self.impact_prefs = sa.select(impact_prefs).where(_in_keys(d, impact_prefs.c.user_id))
         self.save_impact_prefs = d.upsert(
             impact_prefs,
@@ -394,6 +409,11 @@ class Statements:
         )
         self.contributors_first = contributors
         self.contributors_after = contributors.where(parts.c.user_id > sa.bindparam("after"))
+        self.user_mission_parts = (
+            sa.select(parts.c.mission, parts.c.count)
+            .where(parts.c.user_id == user)
+            .order_by(parts.c.mission)
+        )
         self.impact_counts = sa.select(items.c.recipient, sa.func.count()).group_by(
             items.c.recipient
         )
