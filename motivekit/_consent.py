@@ -20,7 +20,7 @@ from motivekit._errors import ConfigError, InvalidConsent, NotPermitted
 from motivekit._evidence import ConsentChoice
 from motivekit._model import check_name
 from motivekit._runtime import Core
-from motivekit.store._protocol import ConsentSession
+from motivekit.store._protocol import ConsentSession, Session
 
 __all__ = [
     "DEFAULT_CONSENT",
@@ -193,7 +193,8 @@ class ConsentBook:
         at = runtime.clock()
         args = {"user": user, "mechanic": m.value, "enabled": enabled}
         writer = self._core.writer
-        with writer.transaction() as session:
+
+        def work(session: Session) -> Consent:
             state = ConsentState(runtime.consent, session)
             if state.consent(user).choices.get(m) is not enabled:
                 draft = command_draft("consent.set", by, dict(args), at, runtime.version)
@@ -201,3 +202,5 @@ class ConsentBook:
                 session.set_consent(user, m.value, enabled, at)
                 state.note(ConsentChoice(user, m.value, enabled))
             return state.consent(user)
+
+        return writer.run(work)

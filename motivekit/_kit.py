@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
+
+import sqlalchemy as sa
+import sqlalchemy.orm
 
 from motivekit._consent import ConsentBook
 from motivekit._consent import consent_defaults as checked_defaults
@@ -324,6 +328,32 @@ class Kit:
             raise UnknownGoal(f"{user!r} has no goal {thing!r}; see kit.goals.list({user!r})")
         runtime = self._core.runtime
         return explain(self.store, runtime, goal, runtime.clock())
+
+    @contextmanager
+    def join_transaction(self, host: sa.Connection | sa.orm.Session) -> Iterator[None]:
+        """Run this thread's motivekit calls inside the host's transaction until the block
+        ends, so a host write and motivekit's effects commit, or roll back, together::
+
+            with engine.begin() as conn:
+                conn.execute(answers.insert().values(id="a-1", body="..."))
+                with kit.join_transaction(conn):
+                    kit.record(Event("answer:a-1", "answer.posted", "ada"))
+
+        ``host`` is a SQLAlchemy ``Connection`` or ORM ``Session`` on the Kit's own
+        database, through the same driver (else :class:`ConfigError`). Each motivekit write
+        runs in a savepoint: one it refuses (an invalid event, a missing consent) leaves
+        the host's transaction as it was. Reads in the block see what it has written but
+        not committed. Automatic checkpoints wait for the Kit's next write of its own.
+        The memory store has no transaction to join (:class:`ConfigError`).
+        """
+        join = getattr(self.store, "join", None)
+        if join is None:
+            raise ConfigError(
+                f"{self.store.url} keeps no database transaction to join; open the Kit on "
+                f"the host's SQL database (the URL its engine uses)"
+            )
+        with join(host):
+            yield
 
     def close(self) -> None:
         """Release the store's connections."""

@@ -29,6 +29,8 @@ from motivekit.store._protocol import Session
 __all__ = ["Recorder"]
 
 _Impact = tuple[tuple[ImpactChange, ...], tuple[MissionChange, ...]]
+_Read = dict[int, EvidenceEvent]
+_Folded = tuple[dict[int, list[GoalChange]], dict[int, list[SkillChange]], dict[int, _Impact]]
 
 
 class Recorder:
@@ -43,7 +45,8 @@ class Recorder:
         recorded_at = runtime.clock()
         drafts = _drafts(events, recorded_at, runtime)
         writer = self._core.writer
-        with writer.transaction() as session:
+
+        def work(session: Session) -> tuple[Mapping[str, int], dict[str, int], _Read, _Folded]:
             known = session.known_events([e.id for e in events])
             first_index: dict[str, int] = {}
             fresh: list[int] = []
@@ -63,7 +66,10 @@ class Recorder:
                 )
                 for i, entry in zip(fresh, stored, strict=True)
             }
-            goals, skills, impact = self._fold(session, runtime, read, recorded_at)
+            return known, first_index, read, self._fold(session, runtime, read, recorded_at)
+
+        # Run again whole if it lost a race with another writer: nothing of it was kept.
+        known, first_index, read, (goals, skills, impact) = writer.run(work)
         outcomes = []
         for i, event in enumerate(events):
             if i in read:
@@ -88,7 +94,7 @@ class Recorder:
         runtime: Runtime,
         read: Mapping[int, EvidenceEvent],
         now: datetime,
-    ) -> tuple[dict[int, list[GoalChange]], dict[int, list[SkillChange]], dict[int, _Impact]]:
+    ) -> _Folded:
         """Run each feature's fold over the batch's new events, in journal order."""
         if not read:
             return {}, {}, {}

@@ -322,12 +322,16 @@ class Privacy:
         check_name(user, "user", InvalidInput, "pass the person's user id")
         runtime, writer = self._core.runtime, self._core.writer
         at = runtime.clock()
-        with writer.transaction() as session:
+
+        def work(session: Session) -> tuple[int, int, int, int, int]:
             entries = session.erase_personal(user)
             goals = session.delete_goals(user)
             skills = session.delete_skills(user)
             items = session.forget_impact(user)
             session.delete_consents(user)
             (entry,) = writer.append(session, [erasure_draft(at, runtime.version, entries)])
+            return entries, goals, entry.seq, skills, items
+
+        entries, goals, seq, skills, items = writer.run(work)
         self._core.store.scrub()
-        return Erasure(entries, goals, entry.seq, skills, items)
+        return Erasure(entries, goals, seq, skills, items)

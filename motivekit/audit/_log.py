@@ -13,9 +13,12 @@ Internal nodes are stored only at levels that are multiples of :data:`TILE_HEIGH
 from __future__ import annotations
 
 import os
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TypeVar
 
 import attrs
 
@@ -23,9 +26,10 @@ from motivekit._entries import Draft, seal
 from motivekit._errors import StoreError
 from motivekit._model import SALT_BYTES
 from motivekit.audit._merkle import Node, append_leaves, node_hash, root_from_frontier
-from motivekit.store._protocol import Session, Store, StoredEntry
+from motivekit.store._protocol import Session, Store, StoredEntry, WriteConflict
 
 __all__ = [
+    "ATTEMPTS",
     "TILE_HEIGHT",
     "LogWriter",
     "head_root",
@@ -35,6 +39,10 @@ __all__ = [
 ]
 
 TILE_HEIGHT = 8
+ATTEMPTS = 5
+"""How many times :meth:`LogWriter.run` tries a unit of work that keeps losing races."""
+
+T = TypeVar("T")
 
 
 def split_frontier(raw: bytes) -> list[bytes]:
@@ -77,10 +85,27 @@ class LogWriter:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A write transaction of the store; :attr:`after_commit` runs once it commits."""
+        """A write transaction of the store; :attr:`after_commit` runs once it commits
+        (not in a host's transaction, which commits later: the next one of our own does)."""
         with self._store.writing() as session:
             yield session
-        self.after_commit()
+        if not getattr(self._store, "joined", False):
+            self.after_commit()
+
+    def run(self, work: Callable[[Session], T]) -> T:
+        """``work`` in a write transaction, run again when the transaction lost a race with
+        another writer (``WriteConflict``: rolled back whole, so running it again is safe;
+        recording is idempotent by event id). At most :data:`ATTEMPTS` times, with a short
+        random pause between; then the conflict goes to the caller."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self.transaction() as session:
+                    return work(session)
+            except WriteConflict:
+                if attempt == ATTEMPTS or getattr(self._store, "joined", False):
+                    raise  # in a host's transaction, the host decides whether to retry
+                time.sleep(random.uniform(0, 0.01 * 2**attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def append(self, session: Session, drafts: Sequence[Draft]) -> list[StoredEntry]:
         """Append ``drafts`` in order in ``session``'s transaction; return them as stored."""

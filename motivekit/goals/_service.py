@@ -244,7 +244,8 @@ class Goals:
         args["goal"] = "g-" + uuid.uuid4().hex
         writer = self._core.writer
         at = runtime.clock()
-        with writer.transaction() as session:
+
+        def work(session: Session) -> Goal:
             if not ConsentState(runtime.consent, session).allows(owner, Mechanic.GOALS):
                 raise ConsentRequired(
                     f"{owner!r} has switched goals off; only they can switch it back on "
@@ -256,11 +257,14 @@ class Goals:
             session.save_goal(state)
             return _views(session, [state], at)[0]
 
+        return writer.run(work)
+
     def _change(self, goal_id: str, name: str, by: str, args: dict[str, JSONValue]) -> Goal:
         _person(by, "by")
         runtime, writer = self._core.runtime, self._core.writer
         at = runtime.clock()
-        with writer.transaction() as session:
+
+        def work(session: Session) -> Goal:
             current = _load(session, goal_id)
             state = apply_goal_command(current, name, by, args, at)
             if state is not current:
@@ -269,6 +273,8 @@ class Goals:
                 writer.append(session, [draft])
                 session.save_goal(state)
             return _views(session, [state], at)[0]
+
+        return writer.run(work)
 
 
 def _load(session: Session, goal_id: str) -> GoalState:

@@ -185,7 +185,8 @@ class Impact:
             raise NotPermitted(f"only {user!r} may make their own impact choices; {by!r} may not")
         runtime, writer = self._core.runtime, self._core.writer
         at = runtime.clock()
-        with writer.transaction() as session:
+
+        def work(session: Session) -> ImpactPrefs:
             prefs = session.impact_prefs([user]).get(user) or ImpactPrefs(user)
             visibility = change.get("visibility")
             if visibility is not None:
@@ -196,6 +197,9 @@ class Impact:
                 args: dict[str, JSONValue] = {"user": user, **change}
                 writer.append(session, [command_draft(command, by, args, at, runtime.version)])
                 session.save_impact_prefs(new)
+            return new
+
+        new = writer.run(work)
         return ImpactPreferences(user, new.visibility, new.digest)
 
     def digests(self, *, at: datetime | None = None, limit: int = 100) -> list[Digest]:
@@ -264,12 +268,15 @@ class Impact:
         if not isinstance(digest, Digest):
             raise InvalidInput(f"pass a Digest from kit.impact.digests(), got {digest!r}")
         when = self._core.runtime.clock() if at is None else check_instant(at, "at", InvalidInput)
-        with self._core.writer.transaction() as session:
+
+        def work(session: Session) -> None:
             prefs = session.impact_prefs([digest.user]).get(digest.user)
             if prefs is None:
                 return  # the person was forgotten meanwhile
             seq = max(prefs.digest_seq, digest.up_to_seq)
             session.save_impact_prefs(attrs.evolve(prefs, digest_seq=seq, digest_at=when))
+
+        self._core.writer.run(work)
 
     # -- identities -------------------------------------------------------------------------
 
@@ -284,7 +291,8 @@ class Impact:
             raise InvalidInput(f"cannot link {user!r} to itself")
         runtime, writer = self._core.runtime, self._core.writer
         at = runtime.clock()
-        with writer.transaction() as session:
+
+        def work(session: Session) -> None:
             groups = session.identity_groups([user, other])
             mine, theirs = groups.get(user), groups.get(other)
             if mine is not None and mine == theirs:
@@ -299,6 +307,8 @@ class Impact:
             ]
             writer.append(session, drafts)
             session.set_identity_groups(dict.fromkeys(moving, target))
+
+        writer.run(work)
 
     def linked(self, user: str) -> bool:
         """Whether the host linked ``user`` to another identity."""

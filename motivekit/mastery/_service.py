@@ -16,7 +16,7 @@ from motivekit.mastery._fold import learner_of
 from motivekit.mastery._protocol import ItemState
 from motivekit.mastery._track import SkillTrack, finite_number
 from motivekit.mastery._view import Skill, band_of, skill_view
-from motivekit.store._protocol import SkillBand
+from motivekit.store._protocol import Session, SkillBand, StoredSkill
 
 __all__ = ["Candidates", "Mastery"]
 
@@ -147,10 +147,13 @@ class Mastery:
             args |= {k: repr(getattr(chosen, k)) for k in ("low", "high", "target")}
         draft = command_draft("mastery.band", by, dict(args), at, runtime.version)
         writer = self._core.writer
-        with writer.transaction() as session:
+
+        def work(session: Session) -> StoredSkill | None:
             writer.append(session, [draft])
             session.set_skill_band(user, track, chosen, at)
-            stored = session.skills([(user, track)]).get((user, track))
+            return session.skills([(user, track)]).get((user, track))
+
+        stored = writer.run(work)
         return skill_view(user, t, stored, chosen, at)
 
 

@@ -1,0 +1,73 @@
+"""A unit of work that loses a race with another writer is run again whole, a few times."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from motivekit import Event, Kit, StoreError
+from motivekit.audit._log import ATTEMPTS
+from motivekit.store import MemoryStore, Session
+from motivekit.store._protocol import WriteConflict
+
+
+class Contended(MemoryStore):
+    """A memory store whose next ``losses`` write transactions lose a race midway."""
+
+    def __init__(self, losses: int) -> None:
+        super().__init__()
+        self.losses = losses
+        self.begun = 0
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        self.begun += 1
+        with super().writing() as session:
+            yield session
+            if self.losses:
+                self.losses -= 1
+                raise WriteConflict("deadlock detected (a test)")
+
+
+def test_a_lost_race_is_run_again_and_applies_once() -> None:
+    store = Contended(losses=0)
+    with Kit(store) as kit:
+        goal = kit.goals.create("ada", "Review", {"event": "review.submitted", "count": 3})
+        store.losses, store.begun = ATTEMPTS - 1, 0
+        outcome = kit.record(Event("e1", "review.submitted", "ada"))
+        assert store.begun == ATTEMPTS
+        assert not outcome.duplicate
+        assert outcome.seq == 2
+        assert kit.goals.get(goal.id).progress.count == 1
+        assert kit.journal.size() == 2
+        assert kit.record(Event("e1", "review.submitted", "ada")).duplicate
+
+
+def test_a_race_lost_every_time_reaches_the_host_and_writes_nothing() -> None:
+    store = Contended(losses=ATTEMPTS)
+    with Kit(store) as kit:
+        with pytest.raises(StoreError, match="deadlock detected"):
+            kit.record(Event("e1", "review.submitted", "ada"))
+        assert store.begun == ATTEMPTS
+        assert kit.journal.size() == 0
+        assert not kit.record(Event("e1", "review.submitted", "ada")).duplicate
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda kit: kit.goals.create("ada", "Review", {"event": "review.submitted", "count": 3}),
+        lambda kit: kit.consent.set("ada", "goals", False, by="ada"),
+        lambda kit: kit.impact.link("ada", "ada-2"),
+        lambda kit: kit.privacy.forget("ada"),
+        lambda kit: kit.record_many([Event("e1", "k", "ada"), Event("e2", "k", "bo")]),
+    ],
+)
+def test_every_write_the_services_make_is_retried(call: object) -> None:
+    store = Contended(losses=2)
+    with Kit(store) as kit:
+        call(kit)  # type: ignore[operator]
+        assert store.begun == 3
+        assert kit.journal.size() >= 1
