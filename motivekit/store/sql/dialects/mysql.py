@@ -126,10 +126,20 @@ def _lock_head(dbapi: Any, dbapi_connection: Any) -> None:
             # run in this transaction yet, so connecting again is safe.
             if attempt == 2 or exc.args[0] not in _GONE:
                 raise
-            dbapi_connection.ping(reconnect=True)
+            dbapi_connection.connect()
             _configure(dbapi_connection)
         finally:
             cursor.close()
+
+
+def _snapshot(dbapi_connection: Any) -> None:
+    """Begin a read: one consistent snapshot for every statement of the transaction."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT")
+    finally:
+        cursor.close()
 
 
 def create_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa.Engine:
@@ -154,17 +164,18 @@ def create_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa.
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
-        # Straight to the driver: beginning needs no statement compilation.
+        # Straight to the driver: beginning needs no statement compilation. SQLAlchemy
+        # does not wrap errors raised here, so they are wrapped as its own (the store
+        # turns those into StoreError, and drops the connection).
+        dbapi = engine.dialect.loaded_dbapi
         driver = conn.connection.driver_connection
-        if conn.get_execution_options().get(WRITE, False):
-            _lock_head(engine.dialect.loaded_dbapi, driver)
-            return
-        cursor = driver.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cursor.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT")
-        finally:
-            cursor.close()
+            if conn.get_execution_options().get(WRITE, False):
+                _lock_head(dbapi, driver)
+            else:
+                _snapshot(driver)
+        except dbapi.Error as exc:
+            raise sa.exc.DBAPIError.instance("BEGIN", None, exc, dbapi.Error) from exc
 
     return engine
 
