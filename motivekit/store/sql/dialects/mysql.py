@@ -14,7 +14,7 @@
   committed, so no projection update is lost and sequence numbers stay gapless. A held
   write connection the server dropped while idle is reconnected before that lock, when
   nothing has happened in the transaction yet.
-* A read transaction is a REPEATABLE READ consistent snapshot, taken when it begins.
+* A read transaction is a REPEATABLE READ snapshot, taken at its first read.
 * Upserts are ``INSERT ... ON DUPLICATE KEY UPDATE c = VALUES(c)`` (added columns
   ``c = c + VALUES(c)``, atomic); insert-or-ignore is ``ON DUPLICATE KEY UPDATE k = k``,
   which ignores a duplicate key and nothing else (``INSERT IGNORE`` would also swallow
@@ -133,11 +133,14 @@ def _lock_head(dbapi: Any, dbapi_connection: Any) -> None:
 
 
 def _snapshot(dbapi_connection: Any) -> None:
-    """Begin a read: one consistent snapshot for every statement of the transaction."""
+    """Begin a read: the transaction the next statement starts is REPEATABLE READ, one
+    snapshot for all its statements, taken at its first read. (Taken at once, with
+    ``START TRANSACTION WITH CONSISTENT SNAPSHOT``, a read that began before another
+    process created or rebuilt a table would fail on it with "Table definition has
+    changed".)"""
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        cursor.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT")
     finally:
         cursor.close()
 
