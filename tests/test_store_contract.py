@@ -44,7 +44,21 @@ class TestSqliteMemoryStore(StoreContract):
         store.close()
 
 
-BUILT_IN = [TestMemoryStore, TestSqliteFileStore, TestSqliteMemoryStore]
+class TestMariaDbStore(StoreContract):
+    capabilities = frozenset({Capability.SEVERAL_PROCESSES, Capability.DURABLE})
+
+    @pytest.fixture
+    def store_opener(self, mariadb_url: str) -> StoreOpener:
+        return functools.partial(SqlStore, mariadb_url)
+
+    @pytest.fixture
+    def store(self, store_opener: StoreOpener) -> Iterator[Store]:
+        store = store_opener()
+        yield store
+        store.close()
+
+
+BUILT_IN = [TestMemoryStore, TestSqliteFileStore, TestSqliteMemoryStore, TestMariaDbStore]
 
 
 def test_each_built_in_store_declares_its_capabilities() -> None:
@@ -52,6 +66,7 @@ def test_each_built_in_store_declares_its_capabilities() -> None:
     assert TestSqliteFileStore.capabilities == {Capability.SEVERAL_PROCESSES, Capability.DURABLE}
     assert TestSqliteMemoryStore.capabilities == frozenset()
     assert TestMemoryStore.capabilities == frozenset()
+    assert TestMariaDbStore.capabilities == {Capability.SEVERAL_PROCESSES, Capability.DURABLE}
 
 
 def test_capability_tests_are_collected_only_where_declared() -> None:

@@ -1,4 +1,4 @@
-"""The SQLAlchemy 2 store: SQLite (the embedded default); PostgreSQL and MariaDB later.
+"""The SQLAlchemy 2 store: SQLite (the embedded default) and MariaDB/MySQL; PostgreSQL later.
 
 Layout: ``_store.py`` (:class:`SqlStore`: engine, transactions, errors, schema),
 ``_session.py`` (the session, one mixin per protocol slice), ``_statements.py`` (every

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from motivekit.store.sql._types import BLOB, HASH, MYSQL_TABLE, TEXT
+
 __all__ = [
     "checkpoints",
     "consents",
@@ -46,12 +48,13 @@ journal = sa.Table(
     sa.Column("name", sa.String(128), nullable=False),
     sa.Column("event_id", sa.String(200), nullable=True),
     sa.Column("recorded_at", sa.BigInteger, nullable=False),
-    sa.Column("entry", sa.LargeBinary, nullable=False),
-    sa.Column("leaf_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("entry", BLOB, nullable=False),
+    sa.Column("leaf_hash", HASH, nullable=False),
     sa.Column("subject", sa.String(200), nullable=True),
-    sa.Column("personal", sa.LargeBinary, nullable=True),
+    sa.Column("personal", BLOB, nullable=True),
     sa.UniqueConstraint("event_id", name=PREFIX + "journal_event_id_key"),
     sa.Index(PREFIX + "journal_subject", "subject"),
+    **MYSQL_TABLE,
 )
 
 log_head = sa.Table(
@@ -59,7 +62,8 @@ log_head = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("size", sa.BigInteger, nullable=False),
-    sa.Column("frontier", sa.LargeBinary, nullable=False),
+    sa.Column("frontier", BLOB, nullable=False),
+    **MYSQL_TABLE,
 )
 
 tree_tiles = sa.Table(
@@ -67,15 +71,17 @@ tree_tiles = sa.Table(
     metadata,
     sa.Column("level", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("idx", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("hash", HASH, nullable=False),
+    **MYSQL_TABLE,
 )
 
 checkpoints = sa.Table(
     PREFIX + "checkpoints",
     metadata,
     sa.Column("size", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("note", TEXT, nullable=False),
     sa.Column("created_at", sa.BigInteger, nullable=False),
+    **MYSQL_TABLE,
 )
 
 goals = sa.Table(
@@ -85,10 +91,10 @@ goals = sa.Table(
     sa.Column("owner", sa.String(200), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("event_kind", sa.String(128), nullable=False),
-    sa.Column("title", sa.Text, nullable=False),
-    sa.Column("measure", sa.Text, nullable=False),
-    sa.Column("why", sa.Text, nullable=True),
-    sa.Column("plan", sa.Text, nullable=True),
+    sa.Column("title", TEXT, nullable=False),
+    sa.Column("measure", TEXT, nullable=False),
+    sa.Column("why", TEXT, nullable=True),
+    sa.Column("plan", TEXT, nullable=True),
     sa.Column("visibility", sa.String(16), nullable=False),
     sa.Column("tz", sa.String(64), nullable=False),
     sa.Column("template_id", sa.String(200), nullable=True),
@@ -97,6 +103,7 @@ goals = sa.Table(
     sa.Column("total", sa.BigInteger, nullable=False),
     sa.Column("created_seq", sa.BigInteger, nullable=False),
     sa.Index(PREFIX + "goals_watch", "owner", "status", "event_kind"),
+    **MYSQL_TABLE,
 )
 
 goal_days = sa.Table(
@@ -105,6 +112,7 @@ goal_days = sa.Table(
     sa.Column("goal_id", sa.String(64), primary_key=True),
     sa.Column("day", sa.Date, primary_key=True),
     sa.Column("count", sa.BigInteger, nullable=False),
+    **MYSQL_TABLE,
 )
 
 consents = sa.Table(
@@ -114,6 +122,7 @@ consents = sa.Table(
     sa.Column("mechanic", sa.String(32), primary_key=True),
     sa.Column("enabled", sa.Boolean, nullable=False),
     sa.Column("updated_at", sa.BigInteger, nullable=False),
+    **MYSQL_TABLE,
 )
 
 replays = sa.Table(
@@ -125,6 +134,7 @@ replays = sa.Table(
     sa.Column("started_at", sa.BigInteger, nullable=False),
     sa.Column("finished_at", sa.BigInteger, nullable=True),
     sa.Column("mastery_seq", sa.BigInteger, nullable=True),
+    **MYSQL_TABLE,
 )
 
 # Floats are sa.Double: 8-byte IEEE everywhere (MariaDB's FLOAT is single precision), so a
@@ -140,9 +150,10 @@ skills = sa.Table(
     sa.Column("p_known", sa.Double, nullable=False),
     sa.Column("at_difficulty", sa.BigInteger, nullable=False),
     sa.Column("last_at", sa.BigInteger, nullable=True),
-    sa.Column("recent", sa.Text, nullable=False),
+    sa.Column("recent", TEXT, nullable=False),
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("level", sa.String(200), nullable=True),
+    **MYSQL_TABLE,
 )
 
 skill_items = sa.Table(
@@ -152,6 +163,7 @@ skill_items = sa.Table(
     sa.Column("item", sa.String(200), primary_key=True),
     sa.Column("d", sa.Double, nullable=False),
     sa.Column("n", sa.BigInteger, nullable=False),
+    **MYSQL_TABLE,
 )
 
 skill_bands = sa.Table(
@@ -163,6 +175,7 @@ skill_bands = sa.Table(
     sa.Column("high", sa.Double, nullable=False),
     sa.Column("target", sa.Double, nullable=False),
     sa.Column("updated_at", sa.BigInteger, nullable=False),
+    **MYSQL_TABLE,
 )
 
 # Impact. Tuples are JSON lists in Text columns (``names`` keeps null for a forgotten
@@ -174,10 +187,11 @@ impact_contributions = sa.Table(
     sa.Column("owner", sa.String(200), nullable=True),
     sa.Column("kind", sa.String(128), nullable=False),
     sa.Column("noun", sa.String(200), nullable=False),
-    sa.Column("parents", sa.Text, nullable=False),
+    sa.Column("parents", TEXT, nullable=False),
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("at", sa.BigInteger, nullable=False),
     sa.Index(PREFIX + "impact_contributions_owner", "owner"),
+    **MYSQL_TABLE,
 )
 
 impact_referrals = sa.Table(
@@ -186,12 +200,14 @@ impact_referrals = sa.Table(
     sa.Column("user_id", sa.String(200), primary_key=True),
     sa.Column("referrer", sa.String(200), nullable=False),
     sa.Index(PREFIX + "impact_referrals_referrer", "referrer"),
+    **MYSQL_TABLE,
 )
 
 forgotten = sa.Table(
     PREFIX + "forgotten",
     metadata,
-    sa.Column("digest", sa.LargeBinary(32), primary_key=True),
+    sa.Column("digest", HASH, primary_key=True),
+    **MYSQL_TABLE,
 )
 
 identity_groups = sa.Table(
@@ -200,6 +216,7 @@ identity_groups = sa.Table(
     sa.Column("user_id", sa.String(200), primary_key=True),
     sa.Column("group_id", sa.String(200), nullable=False),
     sa.Index(PREFIX + "identity_groups_group", "group_id", "user_id"),
+    **MYSQL_TABLE,
 )
 
 # A feed page is one range scan of the primary key: recipient, position descending.
@@ -212,16 +229,17 @@ impact_feed = sa.Table(
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("contribution", sa.String(200), nullable=True),
     sa.Column("noun", sa.String(200), nullable=False),
-    sa.Column("story", sa.Text, nullable=True),
+    sa.Column("story", TEXT, nullable=True),
     sa.Column("week", sa.Date, nullable=False),
     sa.Column("items", sa.BigInteger, nullable=False),
     sa.Column("people", sa.BigInteger, nullable=False),
-    sa.Column("names", sa.Text, nullable=False),
+    sa.Column("names", TEXT, nullable=False),
     sa.Column("first_at", sa.BigInteger, nullable=False),
     sa.Column("last_at", sa.BigInteger, nullable=False),
     sa.Column("last_seq", sa.BigInteger, nullable=False),
     sa.Column("depth", sa.Integer, nullable=False),
     sa.UniqueConstraint("recipient", "group_key", name=PREFIX + "impact_feed_key"),
+    **MYSQL_TABLE,
 )
 
 impact_items = sa.Table(
@@ -240,6 +258,7 @@ impact_items = sa.Table(
     sa.Index(PREFIX + "impact_items_group", "recipient", "position", "beneficiary"),
     sa.Index(PREFIX + "impact_items_recipient", "recipient", "seq", "n"),
     sa.Index(PREFIX + "impact_items_beneficiary", "beneficiary"),
+    **MYSQL_TABLE,
 )
 
 impact_prefs = sa.Table(
@@ -250,6 +269,7 @@ impact_prefs = sa.Table(
     sa.Column("digest", sa.String(16), nullable=True),
     sa.Column("digest_seq", sa.BigInteger, nullable=False),
     sa.Column("digest_at", sa.BigInteger, nullable=True),
+    **MYSQL_TABLE,
 )
 
 missions = sa.Table(
@@ -257,7 +277,8 @@ missions = sa.Table(
     metadata,
     sa.Column("id", sa.String(200), primary_key=True),
     sa.Column("total", sa.BigInteger, nullable=False),
-    sa.Column("announced", sa.Text, nullable=False),
+    sa.Column("announced", TEXT, nullable=False),
+    **MYSQL_TABLE,
 )
 
 mission_parts = sa.Table(
@@ -267,4 +288,5 @@ mission_parts = sa.Table(
     sa.Column("user_id", sa.String(200), primary_key=True),
     sa.Column("count", sa.BigInteger, nullable=False),
     sa.Index(PREFIX + "mission_parts_user", "user_id"),
+    **MYSQL_TABLE,
 )

@@ -1,7 +1,7 @@
 """One module per database, holding all that is specific to it (see ``_base.py``).
 
 :func:`dialect_for` is the one place a URL's backend name picks its module. A new backend
-(PostgreSQL, MariaDB) is a module next to ``sqlite.py`` and one entry in ``_DIALECTS``;
+(PostgreSQL) is a module next to ``sqlite.py`` and one entry in ``_DIALECTS``;
 its contract run is one more fixture in ``tests/test_store_contract.py``.
 """
 
@@ -24,8 +24,24 @@ def _sqlite() -> Dialect:
     return sqlite
 
 
+def _mysql() -> Dialect:
+    from motivekit.store.sql.dialects import mysql
+
+    return mysql
+
+
 # Loaded on first use: a backend's driver is imported only when a URL asks for it.
-_DIALECTS: dict[str, Callable[[], Dialect]] = {"sqlite": _sqlite}
+_DIALECTS: dict[str, Callable[[], Dialect]] = {
+    "sqlite": _sqlite,
+    "mysql": _mysql,
+    "mariadb": _mysql,
+}
+
+# What the refusal of an unknown URL lists: one line per backend.
+_SUPPORTED = (
+    "SQLite ('sqlite:///path/to/file.db')",
+    "MariaDB or MySQL ('mysql+pymysql://user:password@host/database')",
+)
 
 
 def dialect_for(url: str) -> tuple[sa.URL, Dialect]:
@@ -38,7 +54,7 @@ def dialect_for(url: str) -> tuple[sa.URL, Dialect]:
     load = _DIALECTS.get(parsed.get_backend_name())
     if load is None:
         raise ConfigError(
-            f"{url!r}: this release stores data in SQLite ('sqlite:///path/to/file.db') "
-            f"or in memory ('memory://'); PostgreSQL and MariaDB support is planned"
+            f"{url!r}: this release stores data in {', '.join(_SUPPORTED)} "
+            f"or in memory ('memory://')"
         )
     return parsed, load()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from motivekit.store.sql._types import MYSQL_TABLE
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -24,6 +26,7 @@ def upgrade() -> None:
         sa.Column("people_done", sa.BigInteger, nullable=False),
         sa.Column("started_at", sa.BigInteger, nullable=False),
         sa.Column("finished_at", sa.BigInteger, nullable=True),
+        **MYSQL_TABLE,
     )
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from motivekit.store.sql._types import MYSQL_TABLE, TEXT
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -30,9 +32,10 @@ def upgrade() -> None:
         sa.Column("p_known", sa.Double, nullable=False),
         sa.Column("at_difficulty", sa.BigInteger, nullable=False),
         sa.Column("last_at", sa.BigInteger, nullable=True),
-        sa.Column("recent", sa.Text, nullable=False),
+        sa.Column("recent", TEXT, nullable=False),
         sa.Column("seq", sa.BigInteger, nullable=False),
         sa.Column("level", sa.String(200), nullable=True),
+        **MYSQL_TABLE,
     )
     op.create_table(
         "motivekit_skill_items",
@@ -40,6 +43,7 @@ def upgrade() -> None:
         sa.Column("item", sa.String(200), primary_key=True),
         sa.Column("d", sa.Double, nullable=False),
         sa.Column("n", sa.BigInteger, nullable=False),
+        **MYSQL_TABLE,
     )
     op.create_table(
         "motivekit_skill_bands",
@@ -49,6 +53,7 @@ def upgrade() -> None:
         sa.Column("high", sa.Double, nullable=False),
         sa.Column("target", sa.Double, nullable=False),
         sa.Column("updated_at", sa.BigInteger, nullable=False),
+        **MYSQL_TABLE,
     )
     op.add_column("motivekit_replays", sa.Column("mastery_seq", sa.BigInteger, nullable=True))
 

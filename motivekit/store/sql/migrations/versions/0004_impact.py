@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from motivekit.store.sql._types import HASH, MYSQL_TABLE, TEXT
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -25,9 +27,10 @@ def upgrade() -> None:
         sa.Column("owner", sa.String(200), nullable=True),
         sa.Column("kind", sa.String(128), nullable=False),
         sa.Column("noun", sa.String(200), nullable=False),
-        sa.Column("parents", sa.Text, nullable=False),
+        sa.Column("parents", TEXT, nullable=False),
         sa.Column("seq", sa.BigInteger, nullable=False),
         sa.Column("at", sa.BigInteger, nullable=False),
+        **MYSQL_TABLE,
     )
     op.create_index(
         "motivekit_impact_contributions_owner", "motivekit_impact_contributions", ["owner"]
@@ -36,18 +39,21 @@ def upgrade() -> None:
         "motivekit_impact_referrals",
         sa.Column("user_id", sa.String(200), primary_key=True),
         sa.Column("referrer", sa.String(200), nullable=False),
+        **MYSQL_TABLE,
     )
     op.create_index(
         "motivekit_impact_referrals_referrer", "motivekit_impact_referrals", ["referrer"]
     )
     op.create_table(
         "motivekit_forgotten",
-        sa.Column("digest", sa.LargeBinary(32), primary_key=True),
+        sa.Column("digest", HASH, primary_key=True),
+        **MYSQL_TABLE,
     )
     op.create_table(
         "motivekit_identity_groups",
         sa.Column("user_id", sa.String(200), primary_key=True),
         sa.Column("group_id", sa.String(200), nullable=False),
+        **MYSQL_TABLE,
     )
     op.create_index(
         "motivekit_identity_groups_group", "motivekit_identity_groups", ["group_id", "user_id"]
@@ -60,16 +66,17 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("contribution", sa.String(200), nullable=True),
         sa.Column("noun", sa.String(200), nullable=False),
-        sa.Column("story", sa.Text, nullable=True),
+        sa.Column("story", TEXT, nullable=True),
         sa.Column("week", sa.Date, nullable=False),
         sa.Column("items", sa.BigInteger, nullable=False),
         sa.Column("people", sa.BigInteger, nullable=False),
-        sa.Column("names", sa.Text, nullable=False),
+        sa.Column("names", TEXT, nullable=False),
         sa.Column("first_at", sa.BigInteger, nullable=False),
         sa.Column("last_at", sa.BigInteger, nullable=False),
         sa.Column("last_seq", sa.BigInteger, nullable=False),
         sa.Column("depth", sa.Integer, nullable=False),
         sa.UniqueConstraint("recipient", "group_key", name="motivekit_impact_feed_key"),
+        **MYSQL_TABLE,
     )
     # sa.Double, not sa.Float: MariaDB's FLOAT is single precision.
     op.create_table(
@@ -84,6 +91,7 @@ def upgrade() -> None:
         sa.Column("depth", sa.Integer, nullable=False),
         sa.Column("share", sa.Double, nullable=False),
         sa.Column("at", sa.BigInteger, nullable=False),
+        **MYSQL_TABLE,
     )
     op.create_index(
         "motivekit_impact_items_group",
@@ -101,18 +109,21 @@ def upgrade() -> None:
         sa.Column("digest", sa.String(16), nullable=True),
         sa.Column("digest_seq", sa.BigInteger, nullable=False),
         sa.Column("digest_at", sa.BigInteger, nullable=True),
+        **MYSQL_TABLE,
     )
     op.create_table(
         "motivekit_missions",
         sa.Column("id", sa.String(200), primary_key=True),
         sa.Column("total", sa.BigInteger, nullable=False),
-        sa.Column("announced", sa.Text, nullable=False),
+        sa.Column("announced", TEXT, nullable=False),
+        **MYSQL_TABLE,
     )
     op.create_table(
         "motivekit_mission_parts",
         sa.Column("mission", sa.String(200), primary_key=True),
         sa.Column("user_id", sa.String(200), primary_key=True),
         sa.Column("count", sa.BigInteger, nullable=False),
+        **MYSQL_TABLE,
     )
     op.create_index("motivekit_mission_parts_user", "motivekit_mission_parts", ["user_id"])
 
