@@ -8,6 +8,9 @@
 # any server. Servers that are missing are installed from Debian's packages (needs root);
 # when a server cannot be brought up, this fails with the reason: the tests never skip
 # them.
+#
+#   scripts/test-databases.sh stop postgres|mariadb    (the outage tests stop a server
+#   scripts/test-databases.sh start postgres|mariadb    and start it again)
 set -euo pipefail
 
 say() { echo "test-databases: $*" >&2; }
@@ -69,6 +72,26 @@ ensure_mariadb() {
          FLUSH PRIVILEGES;"
     wait_for MariaDB maria_up
 }
+
+stop_postgres() {
+    local version
+    version=$(ls /etc/postgresql | sort -V | tail -1)
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main stop -m fast
+}
+
+stop_mariadb() {
+    # Until the process has exited: a start while it still flushes would find it running.
+    mariadb-admin -h 127.0.0.1 -P 3306 -u root --password= shutdown
+    for _ in $(seq 1 120); do pgrep -x mariadbd >/dev/null || return 0; sleep 0.5; done
+    say "MariaDB did not stop within 60 s"; return 1
+}
+
+case "${1:-}" in
+    stop) "stop_$2"; exit ;;
+    start) "ensure_$2"; exit ;;
+    "") ;;
+    *) say "usage: $0 [stop|start postgres|mariadb]"; exit 2 ;;
+esac
 
 if [ -z "${MOTIVEKIT_TEST_POSTGRES:-}" ]; then
     ensure_postgres

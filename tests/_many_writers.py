@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -194,3 +195,27 @@ def write_batch_when_told(url: str, process: int, per_process: int, ready: Any) 
     with open_kit(url, migrate=False) as kit:
         ready.set()
         kit.record_many(events)
+
+
+def write_through_outages(url: str, process: int, per_process: int, log: str) -> None:
+    """A writer that keeps going while the database goes away, as a host would: a batch
+    that fails with ``StoreUnavailable`` is sent again after a pause. Every acknowledged
+    event id, and every error's type and message, is appended to ``log`` (one JSON line
+    each); any other error ends the process with a failure."""
+    from motivekit import StoreUnavailable
+
+    events = events_for(process, per_process)
+    with open_kit(url, migrate=False) as kit, open(log, "a", encoding="utf-8") as out:
+        i = 0
+        while i < len(events):
+            batch = events[i : i + 20]
+            try:
+                outcomes = kit.record_many(batch)
+            except StoreUnavailable as exc:
+                out.write(json.dumps({"error": type(exc).__name__, "message": str(exc)}) + "\n")
+                out.flush()
+                time.sleep(0.2)
+                continue
+            out.write(json.dumps({"acknowledged": [o.event_id for o in outcomes]}) + "\n")
+            out.flush()
+            i += len(batch)

@@ -40,7 +40,9 @@ class Server:
 
     def _admin(self) -> sa.Engine:
         if self._engine is None:
-            engine = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+            engine = sa.create_engine(
+                self.admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True
+            )
             problem = None
             try:
                 with engine.connect() as conn:

@@ -8,21 +8,28 @@ import os
 import random
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from motivekit import Ed25519Signer
 from tests import _many_writers as w
+from tests._servers import SERVERS
 
 ROUNDS = 6
 BATCH = 1500
 
 
-@pytest.fixture(params=["sqlite"])
-def urls(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]:
+@pytest.fixture(params=["sqlite", "mariadb"])
+def urls(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """The database the writers crash on, and a scratch one to time a batch on."""
-    return f"sqlite:///{tmp_path / 'crash.db'}", f"sqlite:///{tmp_path / 'scratch.db'}"
+    if request.param in SERVERS:
+        server = SERVERS[request.param]
+        with server.database() as url, server.database() as scratch:
+            yield url, scratch
+        return
+    yield f"sqlite:///{tmp_path / 'crash.db'}", f"sqlite:///{tmp_path / 'scratch.db'}"
 
 
 def test_a_writer_killed_mid_batch_leaves_all_or_nothing(urls: tuple[str, str]) -> None:

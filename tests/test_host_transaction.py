@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from motivekit import ConfigError, ConsentRequired, Ed25519Signer, Event, InvalidEvent, Kit
+from tests._servers import SERVERS
 
 REVIEWS = {"event": "review.submitted", "count": 3, "per": "week"}
 answers = sa.Table(
@@ -21,9 +22,13 @@ answers = sa.Table(
 )
 
 
-@pytest.fixture(params=["sqlite"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'host.db'}"
+@pytest.fixture(params=["sqlite", "mariadb"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param in SERVERS:
+        with SERVERS[request.param].database() as url:
+            yield url
+        return
+    yield f"sqlite:///{tmp_path / 'host.db'}"
 
 
 @pytest.fixture

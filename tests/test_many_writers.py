@@ -5,20 +5,26 @@ log that verifies (see ``tests/_many_writers.py`` for the workload)."""
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from motivekit import Ed25519Signer
 from tests import _many_writers as w
+from tests._servers import SERVERS
 
 PROCESSES = 8
 PER_PROCESS = 2000
 
 
-@pytest.fixture(params=["sqlite"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'shared.db'}"
+@pytest.fixture(params=["sqlite", "mariadb"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param in SERVERS:
+        with SERVERS[request.param].database() as url:
+            yield url
+        return
+    yield f"sqlite:///{tmp_path / 'shared.db'}"
 
 
 def test_eight_writer_processes_end_in_the_sequential_state(url: str) -> None:

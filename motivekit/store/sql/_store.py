@@ -134,7 +134,9 @@ class SqlStore:
         except sa.exc.DBAPIError as exc:
             if not exc.connection_invalidated:
                 raise
-        conn = self._write_connection()  # the dropped one was invalidated
+            if not conn.invalidated:
+                conn.invalidate(exc)  # raised by a dialect's begin hook: drop it here
+        conn = self._write_connection()
         return conn, conn.begin()
 
     @contextmanager

@@ -48,9 +48,11 @@ __all__ = [
     "create_engine",
     "insert",
     "insert_ignore",
+    "join",
     "json_rows",
     "migration_lock",
     "name",
+    "retryable",
     "scrub",
     "upsert",
 ]
@@ -72,6 +74,8 @@ NO_ZERO_DATE, NO_ZERO_IN_DATE, ERROR_FOR_DIVISION_BY_ZERO, NO_ENGINE_SUBSTITUTIO
 
 _DRIVERS = {"mysql": "mysql+pymysql", "mariadb": "mariadb+pymysql"}
 _GONE = frozenset({2006, 2013, 2014, 2045, 2055})  # server gone / lost / out of sync
+_UNREACHABLE = _GONE | {2003}  # ... or refusing connections (down, restarting)
+_RETRYABLE = frozenset({1213, 1205})  # deadlock; lock wait timeout
 _NO_TABLE = 1146
 
 _HEAD_LOCK = "SELECT size FROM motivekit_log_head WHERE id = 1 FOR UPDATE"
@@ -178,7 +182,12 @@ def create_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa.
             else:
                 _snapshot(driver)
         except dbapi.Error as exc:
-            raise sa.exc.DBAPIError.instance("BEGIN", None, exc, dbapi.Error) from exc
+            gone = engine.dialect.is_disconnect(exc, driver, None) or (
+                bool(exc.args) and exc.args[0] in _UNREACHABLE
+            )
+            raise sa.exc.DBAPIError.instance(
+                "BEGIN", None, exc, dbapi.Error, connection_invalidated=gone
+            ) from exc
 
     return engine
 
@@ -293,6 +302,20 @@ SCRUBBED = (
     "motivekit_mission_parts",
 )
 """The tables erasure deletes from or overwrites: ``scrub`` rebuilds them."""
+
+
+def join(conn: sa.Connection) -> None:
+    """Ready a host's connection for a motivekit write: take the writers' lock (the log
+    head row) inside the host's transaction, as the store's own writes begin with it.
+    Never reconnects: a lost connection lost the host's transaction with it."""
+    conn.exec_driver_sql(_HEAD_LOCK).fetchall()
+
+
+def retryable(error: BaseException) -> bool:
+    """A deadlock (1213) or a lock wait that timed out (1205): InnoDB rolled the
+    statement or transaction back; running the unit of work again is safe."""
+    args: tuple[object, ...] = getattr(error, "args", ())
+    return bool(args) and args[0] in _RETRYABLE
 
 
 def scrub(conn: sa.Connection) -> None:
