@@ -1,8 +1,8 @@
 """One module per database, holding all that is specific to it (see ``_base.py``).
 
 :func:`dialect_for` is the one place a URL's backend name picks its module. A new backend
-(PostgreSQL, MariaDB) is a module next to ``sqlite.py`` and one entry in ``_DIALECTS``;
-its contract run is one more fixture in ``tests/test_store_contract.py``.
+(MariaDB) is a module next to ``sqlite.py`` and ``postgresql.py`` and one entry in
+``_DIALECTS``; its contract run is one more fixture in ``tests/test_store_contract.py``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,14 @@ def _sqlite() -> Dialect:
     return sqlite
 
 
+def _postgresql() -> Dialect:
+    from motivekit.store.sql.dialects import postgresql
+
+    return postgresql
+
+
 # Loaded on first use: a backend's driver is imported only when a URL asks for it.
-_DIALECTS: dict[str, Callable[[], Dialect]] = {"sqlite": _sqlite}
+_DIALECTS: dict[str, Callable[[], Dialect]] = {"sqlite": _sqlite, "postgresql": _postgresql}
 
 
 def dialect_for(url: str) -> tuple[sa.URL, Dialect]:
@@ -38,7 +44,7 @@ def dialect_for(url: str) -> tuple[sa.URL, Dialect]:
     load = _DIALECTS.get(parsed.get_backend_name())
     if load is None:
         raise ConfigError(
-            f"{url!r}: this release stores data in SQLite ('sqlite:///path/to/file.db') "
-            f"or in memory ('memory://'); PostgreSQL and MariaDB support is planned"
+            f"{url!r}: this release stores data in SQLite ('sqlite:///path/to/file.db'), "
+            f"PostgreSQL ('postgresql://user@host/database') or in memory ('memory://')"
         )
     return parsed, load()
