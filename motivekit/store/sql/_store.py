@@ -44,7 +44,11 @@ class SqlStore:
         self._writers = threading.local()
         self._held: list[sa.Connection] = []
         self._held_lock = threading.Lock()
-        self._check_schema(migrate)
+        try:
+            self._check_schema(migrate)
+        except BaseException:
+            self.engine.dispose()  # a store that failed to open holds no connection
+            raise
 
     def _check_schema(self, migrate: bool) -> None:
         head = _migrate.head_revision()
