@@ -157,6 +157,37 @@ def test_a_writer_waiting_too_long_gets_a_store_error(
         assert s.journal_size() == 0
 
 
+def test_lost_races_are_retryable_and_other_errors_are_not(
+    store: SqlStore, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postgresql, "_LOCK_HEAD", postgresql._LOCK_HEAD.replace("'30s'", "'100ms'"))
+    with psycopg.connect(libpq(postgres_url)) as other:
+        other.execute("SELECT 1 FROM motivekit_log_head WHERE id = 1 FOR UPDATE")
+        with pytest.raises(StoreError) as timed_out, store.writing():
+            pass
+        other.rollback()
+    assert postgresql.retryable(timed_out.value)
+    with pytest.raises(StoreError) as refused, store.writing() as s:
+        s._conn.exec_driver_sql("SELECT 1 / 0")
+    assert not postgresql.retryable(refused.value)
+    assert postgresql.retryable(psycopg.errors.DeadlockDetected())
+    assert postgresql.retryable(psycopg.errors.SerializationFailure())
+
+
+def test_join_takes_the_writers_lock_on_a_host_connection(
+    store: SqlStore, postgres_url: str
+) -> None:
+    host = sa.create_engine(postgres_url)
+    try:
+        with host.connect() as conn, conn.begin():
+            postgresql.join(conn)
+            other = psycopg.connect(libpq(postgres_url), autocommit=True)
+            with other, pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute("SELECT 1 FROM motivekit_log_head WHERE id = 1 FOR UPDATE NOWAIT")
+    finally:
+        host.dispose()
+
+
 def test_a_connection_the_server_dropped_is_a_store_error_then_replaced(
     postgres_url: str,
 ) -> None:

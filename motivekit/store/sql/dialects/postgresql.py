@@ -53,7 +53,17 @@ from motivekit._errors import ConfigError, StoreError
 from motivekit.store.sql._schema import PREFIX, log_head
 from motivekit.store.sql.dialects._base import KEYS, WRITE, KeyType, Synchronous
 
-__all__ = ["create_engine", "insert", "insert_ignore", "json_rows", "name", "scrub", "upsert"]
+__all__ = [
+    "create_engine",
+    "insert",
+    "insert_ignore",
+    "join",
+    "json_rows",
+    "name",
+    "retryable",
+    "scrub",
+    "upsert",
+]
 
 name = "postgresql"
 
@@ -179,6 +189,34 @@ def _lock(driver: Any, psycopg: Any) -> None:
         raise StoreError(
             f"could not begin a write transaction: {type(exc).__name__}: {exc}"
         ) from exc
+
+
+def join(conn: sa.Connection) -> None:
+    """Ready a host's connection for a motivekit write inside the host's transaction (for
+    ``SqlStore.join`` on the main branch's protocol): take the writers' lock as a write
+    transaction of the store's own begins with it. The host's lock timeout and isolation
+    level are the host's: nothing is ``SET`` on its transaction."""
+    conn.exec_driver_sql(f"SELECT 1 FROM {log_head.name} WHERE id = 1 FOR UPDATE")
+
+
+def retryable(error: BaseException) -> bool:
+    """Whether ``error`` (a driver error, or one motivekit or SQLAlchemy wrapped around
+    it) means the unit of work lost a race and may run again unchanged: a deadlock, a
+    serialization failure or a lock wait that timed out. Writers serialise on the log
+    head row from their first statement, so among motivekit's own writers none of these
+    happens; a host's transaction holding locks (``join``) can cause them."""
+    psycopg = _psycopg()
+    lost = (
+        psycopg.errors.DeadlockDetected,
+        psycopg.errors.SerializationFailure,
+        psycopg.errors.LockNotAvailable,
+    )
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, lost) or isinstance(getattr(seen, "orig", None), lost):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 def insert(table: sa.Table) -> Insert:
