@@ -9,8 +9,8 @@
 # when a server cannot be brought up, this fails with the reason: the tests never skip
 # them.
 #
-#   scripts/test-databases.sh stop postgres|mariadb    (the outage tests stop a server
-#   scripts/test-databases.sh start postgres|mariadb    and start it again)
+#   scripts/test-databases.sh stop postgresql|mariadb    (the outage tests stop a server
+#   scripts/test-databases.sh start postgresql|mariadb   and start it again)
 set -euo pipefail
 
 say() { echo "test-databases: $*" >&2; }
@@ -86,11 +86,13 @@ stop_mariadb() {
     say "MariaDB did not stop within 60 s"; return 1
 }
 
+server=${2:-}
+[ "$server" = postgresql ] && server=postgres
 case "${1:-}" in
-    stop) "stop_$2"; exit ;;
-    start) "ensure_$2"; exit ;;
+    stop) "stop_$server"; exit ;;
+    start) "ensure_$server"; exit ;;
     "") ;;
-    *) say "usage: $0 [stop|start postgres|mariadb]"; exit 2 ;;
+    *) say "usage: $0 [stop|start postgresql|mariadb]"; exit 2 ;;
 esac
 
 if [ -z "${MOTIVEKIT_TEST_POSTGRES:-}" ]; then

@@ -31,11 +31,13 @@ def clock() -> FakeClock:
     return FakeClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # a Monday
 
 
-@pytest.fixture(params=["memory", "sqlite", "mariadb"])
-def kit_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "mariadb":
-        return str(request.getfixturevalue("mariadb_url"))
-    return "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'kit.db'}"
+@pytest.fixture(params=["memory", "sqlite", "postgresql", "mariadb"])
+def kit_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param in SERVERS:  # a new empty database on that server
+        with SERVERS[request.param].database() as url:
+            yield url
+        return
+    yield "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'kit.db'}"
 
 
 @pytest.fixture

@@ -78,9 +78,9 @@ def test_journal_tail_prints_exact_bytes(url: str) -> None:
 def test_url_from_environment_and_bad_urls(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MOTIVEKIT_URL", url)
     assert run("db", "upgrade")[0] == 0
-    code, out = run("journal", "tail", "--url", "postgresql://x/y")
+    code, out = run("journal", "tail", "--url", "mssql://x/y")
     assert code == 1
-    assert "Error: ConfigError: 'postgresql://x/y': this release stores data in SQLite" in out
+    assert "Error: ConfigError: 'mssql://x/y': this release stores data in SQLite" in out
 
 
 def test_console_script_is_installed() -> None:

@@ -21,7 +21,7 @@ ROUNDS = 6
 BATCH = 1500
 
 
-@pytest.fixture(params=["sqlite", "mariadb"])
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def urls(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """The database the writers crash on, and a scratch one to time a batch on."""
     if request.param in SERVERS:

@@ -22,7 +22,7 @@ answers = sa.Table(
 )
 
 
-@pytest.fixture(params=["sqlite", "mariadb"])
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param in SERVERS:
         with SERVERS[request.param].database() as url:

@@ -18,7 +18,7 @@ PROCESSES = 8
 PER_PROCESS = 2000
 
 
-@pytest.fixture(params=["sqlite", "mariadb"])
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param in SERVERS:
         with SERVERS[request.param].database() as url:

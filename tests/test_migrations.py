@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from motivekit.store import SqlStore
 from motivekit.store.sql import _migrate
 from motivekit.store.sql._schema import PREFIX, VERSION_TABLE, metadata
+from motivekit.store.sql.dialects import WRITE
 
 
 def test_migrated_schema_matches_the_table_definitions(tmp_path: Path) -> None:
@@ -168,3 +169,23 @@ def test_impact_revision_upgrades_and_downgrades_keeping_mastery(tmp_path: Path)
             assert [k.track for k in s.user_skills("ada")] == ["reviews"]
     finally:
         store.close()
+
+
+def test_migrated_postgresql_schema_matches_the_table_definitions(postgres_url: str) -> None:
+    store = SqlStore(postgres_url)
+    try:
+        with store.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+            diff = compare_metadata(context, metadata)
+            tables = set(sa.inspect(conn).get_table_names())
+        down = store.engine.connect().execution_options(**{WRITE: True})
+        with down as conn, conn.begin():  # and it goes down and up again
+            command.downgrade(_migrate._config(conn), "base")
+            assert set(sa.inspect(conn).get_table_names()) == {VERSION_TABLE}
+        assert store.upgrade() == _migrate.head_revision()
+        with store.writing() as s:
+            assert s.head() == (0, b"")
+    finally:
+        store.close()
+    assert diff == []
+    assert tables == {t.name for t in metadata.sorted_tables} | {VERSION_TABLE}

@@ -32,7 +32,7 @@ def server(action: str, kind: str) -> None:
     assert run.returncode == 0, f"could not {action} {kind}: {run.stderr}"
 
 
-@pytest.fixture(params=["mariadb"])
+@pytest.fixture(params=["postgresql", "mariadb"])
 def kind(request: pytest.FixtureRequest) -> Iterator[str]:
     yield request.param
     server("start", request.param)  # whatever the test did, leave the server running

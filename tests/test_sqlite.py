@@ -194,7 +194,7 @@ def test_a_schema_from_a_newer_motivekit_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("postgresql://localhost/test", r"this release stores data in SQLite"),
+        ("mssql://localhost/test", r"this release stores data in SQLite"),
         ("not a url", r"'not a url' is not a database URL"),
         ("", r"url must be a non-empty string"),
     ],

@@ -44,6 +44,20 @@ class TestSqliteMemoryStore(StoreContract):
         store.close()
 
 
+class TestPostgresStore(StoreContract):
+    capabilities = frozenset({Capability.SEVERAL_PROCESSES, Capability.DURABLE})
+
+    @pytest.fixture
+    def store_opener(self, postgres_url: str) -> StoreOpener:
+        return functools.partial(SqlStore, postgres_url)
+
+    @pytest.fixture
+    def store(self, store_opener: StoreOpener) -> Iterator[Store]:
+        store = store_opener()
+        yield store
+        store.close()
+
+
 class TestMariaDbStore(StoreContract):
     capabilities = frozenset({Capability.SEVERAL_PROCESSES, Capability.DURABLE})
 
@@ -58,13 +72,20 @@ class TestMariaDbStore(StoreContract):
         store.close()
 
 
-BUILT_IN = [TestMemoryStore, TestSqliteFileStore, TestSqliteMemoryStore, TestMariaDbStore]
+BUILT_IN = [
+    TestMemoryStore,
+    TestSqliteFileStore,
+    TestSqliteMemoryStore,
+    TestPostgresStore,
+    TestMariaDbStore,
+]
 
 
 def test_each_built_in_store_declares_its_capabilities() -> None:
     # Dropping a flag silently drops its tests: change this only with the store's behaviour.
     assert TestSqliteFileStore.capabilities == {Capability.SEVERAL_PROCESSES, Capability.DURABLE}
     assert TestSqliteMemoryStore.capabilities == frozenset()
+    assert TestPostgresStore.capabilities == {Capability.SEVERAL_PROCESSES, Capability.DURABLE}
     assert TestMemoryStore.capabilities == frozenset()
     assert TestMariaDbStore.capabilities == {Capability.SEVERAL_PROCESSES, Capability.DURABLE}
 

@@ -83,9 +83,7 @@ class Prepared:
         self._results: tuple[_Processor, ...] = ()
         if selected is not None:
             self.names = tuple(c.key for c in selected)
-            self._results = tuple(
-                c.type.dialect_impl(dialect).result_processor(dialect, None) for c in selected
-            )
+            self._results = tuple(_result_processor(c.type, dialect) for c in selected)
 
     def params(self, values: Mapping[str, Any]) -> Any:
         full = {**self._defaults, **values}
@@ -108,6 +106,17 @@ class Prepared:
         """Converted rows as column-name mappings (what the row mappers read)."""
         names = self.names
         return [dict(zip(names, row, strict=True)) for row in self.rows(fetched)]
+
+
+def _result_processor(type_: sa.types.TypeEngine[Any], dialect: sa.Dialect) -> _Processor:
+    """How ``dialect`` converts a result column of ``type_``, chosen before any row is read,
+    so without the driver's type code. Float columns (``sa.Double``) need none: every
+    driver motivekit runs on returns a Python float for them (sqlite3 for a REAL column,
+    psycopg for DOUBLE PRECISION, PyMySQL for DOUBLE), while psycopg's dialect cannot pick
+    its converter without the type code."""
+    if isinstance(type_, sa.Float) and not type_.asdecimal:
+        return None
+    return type_.dialect_impl(dialect).result_processor(dialect, None)
 
 
 @lru_cache(maxsize=256)

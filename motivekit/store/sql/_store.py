@@ -51,7 +51,11 @@ class SqlStore:
         self._joined: ContextVar[sa.Connection | None] = ContextVar(
             f"motivekit_joined_{id(self)}", default=None
         )
-        self._check_schema(migrate)
+        try:
+            self._check_schema(migrate)
+        except BaseException:
+            self.engine.dispose()  # a store that failed to open holds no connection
+            raise
 
     def _check_schema(self, migrate: bool) -> None:
         head = _migrate.head_revision()

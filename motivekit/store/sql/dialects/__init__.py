@@ -1,7 +1,7 @@
 """One module per database, holding all that is specific to it (see ``_base.py``).
 
 :func:`dialect_for` is the one place a URL's backend name picks its module. A new backend
-(PostgreSQL) is a module next to ``sqlite.py`` and one entry in ``_DIALECTS``;
+(PostgreSQL, MariaDB) is a module next to ``sqlite.py`` and one entry in ``_DIALECTS``;
 its contract run is one more fixture in ``tests/test_store_contract.py``.
 """
 
@@ -24,6 +24,12 @@ def _sqlite() -> Dialect:
     return sqlite
 
 
+def _postgresql() -> Dialect:
+    from motivekit.store.sql.dialects import postgresql
+
+    return postgresql
+
+
 def _mysql() -> Dialect:
     from motivekit.store.sql.dialects import mysql
 
@@ -33,6 +39,7 @@ def _mysql() -> Dialect:
 # Loaded on first use: a backend's driver is imported only when a URL asks for it.
 _DIALECTS: dict[str, Callable[[], Dialect]] = {
     "sqlite": _sqlite,
+    "postgresql": _postgresql,
     "mysql": _mysql,
     "mariadb": _mysql,
 }
@@ -40,6 +47,7 @@ _DIALECTS: dict[str, Callable[[], Dialect]] = {
 # What the refusal of an unknown URL lists: one line per backend.
 _SUPPORTED = (
     "SQLite ('sqlite:///path/to/file.db')",
+    "PostgreSQL ('postgresql://user@host/database')",
     "MariaDB or MySQL ('mysql+pymysql://user:password@host/database')",
 )
 
