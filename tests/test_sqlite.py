@@ -244,3 +244,26 @@ def test_a_database_error_mid_append_is_a_store_error_and_writes_nothing(tmp_pat
         assert kit.journal.size() == 2
         assert kit.goals.get(goal.id).total == 1
         assert kit.record(Event("e1", "review.submitted", "ada")).duplicate  # still usable
+
+
+def test_a_write_lock_held_past_the_busy_wait_is_a_store_error(tmp_path: Path) -> None:
+    url = url_for(tmp_path)
+    with Kit.open(url) as kit:
+        kit.record(Event("e0", "review.submitted", "ada"))
+        store = kit.store
+        assert isinstance(store, SqlStore)
+        # Wait 0.1 s instead of 30 s for the lock another process holds.
+        driver = store._write_connection().connection.driver_connection
+        driver.execute("PRAGMA busy_timeout=100")  # type: ignore[union-attr]
+        other = sqlite3.connect(tmp_path / "shared.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(
+                StoreError, match=r"shared\.db: OperationalError: database is locked"
+            ):
+                kit.record(Event("e1", "review.submitted", "ada"))
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert not kit.record(Event("e1", "review.submitted", "ada")).duplicate
+        assert kit.journal.size() == 2

@@ -88,10 +88,16 @@ def create_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa.
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
         immediate = conn.get_execution_options().get(WRITE, False)
-        # Straight to the driver: a BEGIN needs no statement compilation.
-        conn.connection.driver_connection.execute(  # type: ignore[union-attr]
-            "BEGIN IMMEDIATE" if immediate else "BEGIN"
-        )
+        # Straight to the driver: a BEGIN needs no statement compilation. SQLAlchemy does
+        # not wrap errors raised here (the write lock still taken after the busy wait, a
+        # file that is not a database), so they are wrapped as its own: the store turns
+        # them into StoreError.
+        try:
+            conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+                "BEGIN IMMEDIATE" if immediate else "BEGIN"
+            )
+        except sqlite3.Error as exc:
+            raise sa.exc.DBAPIError.instance("BEGIN", None, exc, sqlite3.Error) from exc
 
     return engine
 
