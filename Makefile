@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/audit.py
 	$(BIN)/python benchmarks/replay.py
 	$(BIN)/python benchmarks/feed.py
+	eval "$$(scripts/test-databases.sh)" && $(BIN)/python benchmarks/servers.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist

@@ -131,8 +131,12 @@ def rules_for(scenario: Scenario) -> Rules | None:
     return None if design is None else load_rules("motivation.yaml", text=design)
 
 
-def open_kit(scenario: Scenario, url: str, synchronous: str = "FULL") -> Kit:
-    return Kit.open(url, rules=rules_for(scenario), synchronous=synchronous)
+def open_kit(
+    scenario: Scenario, url: str, synchronous: str = "FULL", tenant: str | None = None
+) -> Kit:
+    """A Kit for ``scenario`` on ``url`` (in ``tenant``, if given)."""
+    scoped: dict[str, Any] = {} if tenant is None else {"tenant": tenant}
+    return Kit.open(url, rules=rules_for(scenario), synchronous=synchronous, **scoped)
 
 
 def _fail(what: str, event: Event, outcome: Outcome) -> None:
@@ -151,13 +155,15 @@ class Workload:
     people, at depths 0 to ``IMPACT_DEPTH``.
     """
 
-    def __init__(self, scenario: Scenario, users: int) -> None:
+    def __init__(self, scenario: Scenario, users: int, first: int = 0) -> None:
         if users < 2 * (IMPACT_DEPTH + 1):
             raise ValueError(f"the impact scenarios need at least {2 * (IMPACT_DEPTH + 1)} users")
         self.scenario = scenario
         prefix = "visitor" if scenario == "plain" else "user"
         self.actors = [f"{prefix}-{i:03d}" for i in range(users)]
-        self._next = 0
+        self._next = first
+        """The number of the next event (writers sharing a database each take their own
+        range, so their event ids differ)."""
         self._answers = 0
 
     # -- setup -----------------------------------------------------------------------------

@@ -243,3 +243,30 @@ def test_feed_benchmark_pages_both_sizes_and_walks_without_duplicates_or_gaps() 
     assert walk["events_written_meanwhile"] > 0
     assert (walk["duplicates"], walk["gaps"], walk["unexpected"]) == (0, 0, 0)
     assert walk["entries_at_start"] >= 2000
+
+
+QUICK_SERVERS = ("--quick", "--json", "--scenario", "plain", "--tenancy", "one")
+
+
+def test_server_benchmark_reports_each_figure_beside_its_floor() -> None:
+    script = SCRIPT.parent / "servers.py"
+    run = subprocess.run(
+        [sys.executable, str(script), *QUICK_SERVERS],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    results = json.loads(run.stdout)["results"]
+    seen = {(r["server"], r["processes"], r["mode"]) for r in results}
+    assert seen == {
+        (server, processes, mode)
+        for server in ("postgresql", "mariadb")
+        for processes in (1, 2)
+        for mode in ("record", "record_many")
+    }
+    for r in results:
+        assert r["events"] == (40 if r["mode"] == "record_many" else 5) * r["processes"]
+        assert r["kit_eps"] > 0
+        assert r["floor_eps"] > 0
+        assert r["ratio"] == pytest.approx(r["floor_eps"] / r["kit_eps"])
