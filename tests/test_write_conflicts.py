@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,8 @@ from motivekit import Event, Kit, StoreError
 from motivekit.audit._log import ATTEMPTS
 from motivekit.store import MemoryStore, Session
 from motivekit.store._protocol import WriteConflict
+from motivekit.store.sql._session import SqlSession
+from tests._servers import SERVERS
 
 
 class Contended(MemoryStore):
@@ -71,3 +74,34 @@ def test_every_write_the_services_make_is_retried(call: object) -> None:
         call(kit)  # type: ignore[operator]
         assert store.begun == 3
         assert kit.journal.size() >= 1
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param in SERVERS:
+        with SERVERS[request.param].database() as url:
+            yield url
+        return
+    yield f"sqlite:///{tmp_path / 'kit.db'}"
+
+
+def test_an_event_id_another_writer_recorded_meanwhile_is_a_duplicate(
+    sql_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Kit.open(sql_url) as kit:
+        goal = kit.goals.create("ada", "Review", {"event": "review.submitted", "count": 3})
+        first = kit.record(Event("e1", "review.submitted", "ada"))
+        # A stale read of the known ids, as a writer that read them before another
+        # committed the same id would have: the journal's unique index refuses the row.
+        known = SqlSession.known_events
+        stale = iter([True])
+        monkeypatch.setattr(
+            SqlSession,
+            "known_events",
+            lambda self, ids: {} if next(stale, False) else known(self, ids),
+        )
+        again = kit.record(Event("e1", "review.submitted", "ada"))
+        assert again.duplicate
+        assert again.seq == first.seq
+        assert kit.journal.size() == 2
+        assert kit.goals.get(goal.id).total == 1

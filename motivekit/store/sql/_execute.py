@@ -126,6 +126,15 @@ def prepared(statement: sa.Executable, dialect: sa.Dialect) -> Prepared:
     return Prepared(statement, dialect)
 
 
+def _event_recorded_meanwhile(error: BaseException) -> bool:
+    """Whether ``error`` refused a journal row because its event id is there already: a
+    writer that read the known ids before another committed the same id (never among
+    motivekit's own writers, which take the log lock first; a host's transaction might).
+    Run again, the event is a duplicate, never an error for the host."""
+    text = str(error)  # the constraint's name (PostgreSQL, MariaDB) or column (SQLite)
+    return "journal_event_id_key" in text or "motivekit_journal.event_id" in text
+
+
 class Unreachable(Exception):
     """The connection broke under a statement; the store names its URL and raises
     ``StoreUnavailable``."""
@@ -229,6 +238,7 @@ class SessionBase:
             if conn.dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor):
                 conn.invalidate(exc)  # the pool will not hand it out again
                 raise Unreachable(exc) from exc
-            if self._q.dialect.retryable(exc):
+            duplicate = isinstance(exc, conn.dialect.loaded_dbapi.IntegrityError)
+            if self._q.dialect.retryable(exc) or (duplicate and _event_recorded_meanwhile(exc)):
                 raise WriteConflict(f"{type(exc).__name__}: {exc}") from exc
             raise StoreError(f"{type(exc).__name__}: {exc}") from exc

@@ -156,8 +156,8 @@ class SqlStore:
             try:
                 with transaction:
                     yield SqlSession(conn, self._statements)
-            except sa.exc.IntegrityError:
-                raise  # a refused row: the transaction rolled back, the connection is fine
+            except (sa.exc.IntegrityError, WriteConflict):
+                raise  # a refused row or a lost race: rolled back, the connection is fine
             except (sa.exc.DBAPIError, StoreError):
                 # After a database error, start afresh next time; an in-memory database
                 # lives in its one connection, so it is kept.
