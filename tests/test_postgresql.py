@@ -253,6 +253,7 @@ def _pages_holding(url: str, needle: bytes) -> list[str]:
 def test_scrub_removes_erased_personal_data_from_every_page(postgres_url: str) -> None:
     secret = f"secret-{uuid.uuid4().hex}"
     with Kit.open(postgres_url) as kit:
+        _no_autovacuum(postgres_url)
         kit.goals.create("ada", "Reviews", REVIEWS)
         kit.record_many(
             Event(f"e{i}", "review.submitted", "ada", data={"note": secret}) for i in range(30)
@@ -274,6 +275,17 @@ def test_scrub_removes_erased_personal_data_from_every_page(postgres_url: str) -
         kit.privacy.forget("ada")  # forget scrubs too: the person's id goes from indexes
         assert _pages_holding(postgres_url, secret.encode()) == []
         assert _pages_holding(postgres_url, b'"ada"') == []
+
+
+def _no_autovacuum(url: str) -> None:
+    """Keep autovacuum's ANALYZE off these tables: while it runs, its snapshot keeps the
+    erased row versions alive, and VACUUM (FULL) must copy them (a real limit of scrub,
+    documented in docs/storage.md; here it would make the check depend on timing)."""
+    with psycopg.connect(libpq(url), autocommit=True) as conn:
+        for (table,) in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE tablename LIKE 'motivekit_%'"
+        ).fetchall():
+            conn.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
 
 
 def test_scrub_by_a_role_that_cannot_vacuum_is_a_store_error(postgres_url: str) -> None:
