@@ -23,7 +23,7 @@ from motivekit.rules import Rules
 from motivekit.store import MemoryStore, SqlStore, Store
 from motivekit.store.sql import _execute, _migrate
 from motivekit.store.sql._schema import PREFIX, VERSION_TABLE, metadata
-from motivekit.store.sql.dialects import KEYS, dialect_for, mysql
+from motivekit.store.sql.dialects import KEYS, TENANT, dialect_for, mysql
 
 from .test_sql_record_path import COMMUNITY, DriverCalls, batch, community
 
