@@ -394,7 +394,7 @@ def test_every_batched_lookup_searches_an_index(kit: Kit) -> None:
         assert driver is not None
         for name, statement in lookups.items():
             p = _execute.prepared(statement, conn.dialect)
-            params = p.params({KEYS: '["a", "b"]', "kinds": '["k"]'} | _dates())
+            params = p.params({KEYS: '["a", "b"]', "kinds": '["k"]', TENANT: ""} | _dates())
             cursor = driver.cursor()
             cursor.execute(f"EXPLAIN {p.sql}", params)
             plan = cursor.fetchall()
