@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
+from click.testing import CliRunner
 
 from motivekit import (
     AuditError,
@@ -18,12 +23,17 @@ from motivekit import (
     Ed25519Signer,
     Event,
     Kit,
+    StoreError,
     UnknownGoal,
     load_rules,
     verify_bundle,
 )
+from motivekit.cli import main
 from motivekit.rules import Rules
 from motivekit.store import MemoryStore, SqlStore
+from motivekit.store.sql import _migrate
+from motivekit.store.sql._schema import metadata
+from motivekit.store.sql.dialects import WRITE
 
 from ._servers import SERVERS
 from .conftest import FakeClock
@@ -306,7 +316,7 @@ def test_each_tenant_verifies_its_own_log_and_not_the_others(
     assert [c.checkpoint.size for c in acme.audit.checkpoints()] == [5]
     assert [c.checkpoint.size for c in globex.audit.checkpoints()] == [3]
     assert acme.audit.verify(KEYS).size == 5
-    assert globex.audit.verify(KEYS).size == globex.journal.size() == 4
+    assert globex.audit.verify(KEYS).size == 3
     # globex's checkpoint, pinned against acme's log, does not verify: same key, other log
     pin = tmp_path / "globex.pin"
     pin.write_text(g.note)
@@ -370,3 +380,182 @@ def test_rules_versions_and_replay_state_are_per_tenant(pair: tuple[Kit, Kit]) -
     globex.replay()
     assert acme.mastery.state("ada", "code-review").evidence == 4
     assert globex.mastery.state("ada", "code-review").evidence == 3
+
+
+# -- the schema ------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with _database(request.param, tmp_path) as url:
+        yield url
+
+
+def test_every_key_and_lookup_index_starts_with_the_tenant(sql_url: str) -> None:
+    store = SqlStore(sql_url)
+    try:
+        with store.engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            for table in metadata.sorted_tables:
+                primary = inspector.get_pk_constraint(table.name)["constrained_columns"]
+                assert primary[0] == "tenant", (table.name, primary)
+                assert len(primary) > 1, table.name
+                for unique in inspector.get_unique_constraints(table.name):
+                    assert unique["column_names"][0] == "tenant", (table.name, unique)
+                for index in inspector.get_indexes(table.name):
+                    assert index["column_names"][0] == "tenant", (table.name, index)
+    finally:
+        store.close()
+
+
+def test_existing_data_becomes_the_default_tenants_and_going_down_keeps_it(sql_url: str) -> None:
+    with Kit.open(sql_url, signers=[SIGNER]) as kit:  # written, then taken back to 0004
+        goal = kit.goals.create("ada", "Review", {"event": "review.submitted", "count": 3})
+        kit.record_many([review("e1"), review("e2")])
+        kit.audit.checkpoint()
+    store = SqlStore(sql_url)
+    with store.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+        command.downgrade(_migrate._config(conn), "0004")
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("motivekit_journal")}
+        assert "tenant" not in columns
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM motivekit_journal").scalar() == 3
+    store.close()
+    with Kit.open(sql_url) as default, Kit.open(sql_url, tenant="acme") as acme:  # up again
+        assert default.goals.get(goal.id).progress.count == 2
+        assert default.audit.verify(KEYS).size == 3
+        assert acme.journal.size() == 0
+        assert acme.goals.list("ada") == []
+        acme.record(review("e1"))
+    store = SqlStore(sql_url)
+    try:
+        refused = pytest.raises(StoreError, match="holds rows of tenant 'acme'")
+        conn = store.engine.connect().execution_options(**{WRITE: True})
+        with conn, conn.begin(), refused:
+            command.downgrade(_migrate._config(conn), "0004")
+    finally:
+        store.close()
+    with Kit.open(sql_url, tenant="acme") as acme:
+        assert acme.journal.size() == 1  # refused before anything changed
+
+
+def _open_tenant(url: str, tenant: str) -> None:
+    SqlStore(url, tenant=tenant).close()
+
+
+@pytest.mark.parametrize("server", ["postgresql", "mariadb"])
+def test_processes_opening_a_new_tenant_at_once_make_one_head(server: str) -> None:
+    with SERVERS[server].database() as url:
+        SqlStore(url).close()  # the schema exists; the tenant does not yet
+        spawn = multiprocessing.get_context("spawn")
+        procs = [spawn.Process(target=_open_tenant, args=(url, "newco")) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+        with Kit.open(url, tenant="newco") as kit:
+            assert kit.record(review("e1")).seq == 1
+            store = kit.store
+            assert isinstance(store, SqlStore)
+            with store.engine.connect() as conn:
+                heads = conn.exec_driver_sql(
+                    "SELECT COUNT(*) FROM motivekit_log_head WHERE tenant = 'newco'"
+                )
+                assert heads.scalar() == 1
+
+
+@pytest.mark.parametrize("server", ["postgresql", "mariadb"])
+def test_writers_of_two_tenants_do_not_wait_for_each_other(server: str) -> None:
+    with SERVERS[server].database() as url:
+        acme = Kit.open(url, tenant="acme")
+        acme_too = Kit.open(url, tenant="acme")
+        globex = Kit.open(url, tenant="globex")
+        done: dict[str, int] = {}
+
+        def record(kit: Kit, name: str) -> None:
+            done[name] = kit.record(review(f"{name}-1")).seq
+
+        try:
+            with acme.store.writing() as held:  # acme's writer holds its head row lock
+                held.head()
+                other = threading.Thread(target=record, args=(globex, "globex"))
+                same = threading.Thread(target=record, args=(acme_too, "acme"))
+                other.start()
+                same.start()
+                other.join(10)
+                assert done == {"globex": 1}  # globex wrote while acme held its lock ...
+                same.join(1)
+                assert same.is_alive()  # ... and acme's second writer waits for it
+            same.join(30)
+            assert done == {"globex": 1, "acme": 1}
+        finally:
+            for kit in (acme, acme_too, globex):
+                kit.close()
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_every_command_that_opens_a_kit_takes_tenant(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    key = tmp_path / "k.key"
+    design = tmp_path / "motivation.yaml"
+    design.write_text(DESIGN.format(version=1))
+    with Kit.open(url, tenant="acme", rules=rules()) as acme, Kit.open(url, rules=rules()) as d:
+        goal = acme.goals.create("ada", "Acme reviews", {"event": "review.submitted", "count": 3})
+        acme.record_many([review("e1"), review("e2")])
+        d.goals.create("ada", "Default reviews", {"event": "review.submitted", "count": 3})
+    assert run("db", "upgrade", "--url", url)[0] == 0  # one schema for every tenant
+    code, out = run("goals", "list", "--url", url, "--tenant", "acme", "--owner", "ada")
+    assert (code, "Acme reviews" in out, "Default reviews" in out) == (0, True, False)
+    code, out = run("goals", "list", "--url", url, "--owner", "ada")
+    assert (code, "Acme reviews" in out, "Default reviews" in out) == (0, False, True)
+    env = {"MOTIVEKIT_TENANT": "globex"}
+    assert run("goals", "list", "--url", url, "--owner", "ada", env=env) == (
+        0,
+        "ada has no goals\n",
+    )
+    code, out = run("journal", "tail", "--url", url, "--tenant", "acme", "-n", "5")
+    assert out.count("\n") == 3
+    assert '"e2"' in out
+    code, out = run("journal", "tail", "--url", url, "--tenant", "globex")
+    assert (code, out) == (0, "")
+    code, out = run("privacy", "export", "--url", url, "--tenant", "acme", "--user", "ada")
+    assert [g["title"] for g in json.loads(out)["goals"]] == ["Acme reviews"]
+    code, out = run("privacy", "export", "--url", url, "--tenant", "globex", "--user", "ada")
+    assert json.loads(out)["goals"] == []
+    code, verifier = run("audit", "keygen", "t", "--out", str(key))
+    assert code == 0
+    code, note = run(
+        "audit", "checkpoint", "--url", url, "--tenant", "acme", "--key-file", str(key)
+    )
+    assert (code, note.splitlines()[:2]) == (0, ["motivekit/acme", "3"])
+    keys = ["--key", verifier.strip()]
+    code, out = run("audit", "verify", "--url", url, "--tenant", "acme", *keys)
+    assert (code, out) == (0, "ok: 3 entries, 1 checkpoint verified, latest signed size 3\n")
+    code, out = run("audit", "verify", "--url", url, *keys)  # the default tenant's own log
+    assert code == 0
+    assert out.startswith("ok: 1 entries, 0 checkpoints")
+    assert run("audit", "export-checkpoint", "--url", url, "--tenant", "acme") == (0, note)
+    assert run("audit", "export-checkpoint", "--url", url, "--tenant", "globex")[0] == 1
+    code, bundle = run("audit", "prove", "--url", url, "--tenant", "acme", "2")
+    assert json.loads(bundle)["seq"] == 2
+    code, out = run("replay", "--url", url, "--tenant", "acme", "--rules", str(design), "--json")
+    assert code == 0
+    code, out = run(
+        "explain", "--url", url, "--tenant", "acme", "--rules", str(design), "ada", goal.id
+    )
+    assert code == 0
+    assert "#3" in out
+    assert "review.submitted" in out
+    code, out = run("explain", "--url", url, "--tenant", "globex", "ada", goal.id)
+    assert code == 1
+    assert "UnknownGoal" in out
+    code, out = run("goals", "list", "--url", url, "--tenant", "Not Valid", "--owner", "ada")
+    assert code == 1
+    assert "ConfigError: tenant must be" in out
