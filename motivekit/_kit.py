@@ -113,7 +113,8 @@ class Kit:
             raise ConfigError(f"max_event_bytes must be an integer >= 256, got {max_event_bytes!r}")
         if clock is not None and not callable(clock):
             raise ConfigError("clock must be a callable returning an aware datetime")
-        tenant = check_tenant(getattr(store, "tenant", None))
+        # a store from before tenants (no ``tenant``) holds the default tenant's data
+        tenant = check_tenant(getattr(store, "tenant", DEFAULT_TENANT))
         origin = tenant_origin(origin, DEFAULT_ORIGIN, tenant)
         self.store = store
         self._clock: Clock = clock or system_clock
@@ -265,7 +266,7 @@ class Kit:
     @property
     def tenant(self) -> str:
         """The tenant whose data this Kit works on (``""``: the default tenant)."""
-        return self.store.tenant
+        return str(getattr(self.store, "tenant", DEFAULT_TENANT))
 
     @property
     def rules(self) -> Rules | None:

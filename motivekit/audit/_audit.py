@@ -226,7 +226,8 @@ class Audit:
             raise ConfigError("verify needs at least one trusted verifier key")
         path = None if state is None else Path(state)
         pinned = None if path is None else _read_pin(path)
-        if origin is None and self._store.tenant:
+        tenant: str = getattr(self._store, "tenant", "")
+        if origin is None and tenant:
             origin = self.origin  # a named tenant's log: only its own checkpoints verify
         report = verify_log(self._store, keys, pinned, progress, origin=origin, strict=strict)
         latest = report.latest
