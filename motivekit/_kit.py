@@ -20,6 +20,7 @@ from motivekit._record import Recorder
 from motivekit._replay import Progress as ReplayProgress
 from motivekit._replay import Replayer, ReplayReport
 from motivekit._runtime import Core, Runtime
+from motivekit._tenants import DEFAULT_TENANT, check_tenant, tenant_origin
 from motivekit._time import Clock, system_clock
 from motivekit.audit._audit import Audit, Privacy
 from motivekit.audit._checkpoint import GuardedSigner
@@ -97,7 +98,7 @@ class Kit:
         clock: Clock | None = None,
         consent_defaults: Mapping[str, bool] | None = None,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
-        origin: str = DEFAULT_ORIGIN,
+        origin: str | None = None,
         signers: Iterable[Signer | GuardedSigner] = (),
         checkpoint_every: int | None = 1000,
         checkpoint_interval: float | None = None,
@@ -112,6 +113,9 @@ class Kit:
             raise ConfigError(f"max_event_bytes must be an integer >= 256, got {max_event_bytes!r}")
         if clock is not None and not callable(clock):
             raise ConfigError("clock must be a callable returning an aware datetime")
+        # a store from before tenants (no ``tenant``) holds the default tenant's data
+        tenant = check_tenant(getattr(store, "tenant", DEFAULT_TENANT))
+        origin = tenant_origin(origin, DEFAULT_ORIGIN, tenant)
         self.store = store
         self._clock: Clock = clock or system_clock
         self._consent_defaults = checked_defaults(consent_defaults)
@@ -176,13 +180,14 @@ class Kit:
         cls,
         url: str | None = None,
         *,
+        tenant: str = DEFAULT_TENANT,
         templates: Iterable[GoalTemplate] = (),
         clock: Clock | None = None,
         consent_defaults: Mapping[str, bool] | None = None,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         synchronous: str = "FULL",
         migrate: bool = True,
-        origin: str = DEFAULT_ORIGIN,
+        origin: str | None = None,
         signers: Iterable[Signer | GuardedSigner] = (),
         checkpoint_every: int | None = 1000,
         checkpoint_interval: float | None = None,
@@ -200,8 +205,16 @@ class Kit:
         schema raises :class:`SchemaOutOfDate`. ``synchronous`` is SQLite's durability
         setting (``FULL``: a committed event survives power loss).
 
+        ``tenant`` names whose data the Kit works on (``docs/tenants.md``): 1-64 characters
+        of ``a-z``, ``0-9``, ``.``, ``_``, ``-``; ``""`` (the default) is the default
+        tenant, which holds every database's data from before tenants. Everything the Kit
+        reads, writes, replays and verifies is that tenant's; another tenant of the same
+        database is another Kit.
+
         Audit log: ``origin`` names the log in its checkpoints (one log per tenant, e.g.
-        ``"example.com/motivekit/acme"``); with ``signers``, a checkpoint is signed after
+        ``"example.com/motivekit/acme"``; a named tenant's must end in ``/<tenant>``, and
+        left out it is ``"motivekit/<tenant>"``, or ``"motivekit"`` for the default
+        tenant); with ``signers``, a checkpoint is signed after
         every ``checkpoint_every`` entries and/or ``checkpoint_interval`` seconds (checked
         after each write), and on demand with ``kit.audit.checkpoint()``.
 
@@ -215,6 +228,7 @@ class Kit:
             url = os.environ.get("MOTIVEKIT_URL") or DEFAULT_URL
         store = open_store(
             url,
+            tenant=tenant,
             synchronous=synchronous,
             migrate=migrate,
         )
@@ -248,6 +262,11 @@ class Kit:
     def record_many(self, events: Sequence[Event] | Iterable[Event]) -> list[Outcome]:
         """Record a batch of events in one transaction: all of them or, on error, none."""
         return self._recorder.record(list(events))
+
+    @property
+    def tenant(self) -> str:
+        """The tenant whose data this Kit works on (``""``: the default tenant)."""
+        return str(getattr(self.store, "tenant", DEFAULT_TENANT))
 
     @property
     def rules(self) -> Rules | None:

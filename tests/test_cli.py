@@ -26,8 +26,8 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_db_upgrade_creates_then_reports_the_schema(url: str) -> None:
-    assert run("db", "upgrade", "--url", url) == (0, f"{url}: schema upgraded from empty to 0004\n")
-    assert run("db", "upgrade", "--url", url) == (0, f"{url}: schema already at revision 0004\n")
+    assert run("db", "upgrade", "--url", url) == (0, f"{url}: schema upgraded from empty to 0005\n")
+    assert run("db", "upgrade", "--url", url) == (0, f"{url}: schema already at revision 0005\n")
 
 
 def test_commands_on_a_missing_database_point_to_db_upgrade(url: str, tmp_path: Path) -> None:

@@ -115,9 +115,9 @@ IMPACT_TABLES = {
 }
 
 
-def test_revisions_form_one_line_up_to_impact() -> None:
-    assert _migrate.known_revisions() == {"0001", "0002", "0003", "0004"}
-    assert _migrate.head_revision() == "0004"
+def test_revisions_form_one_line_up_to_tenants() -> None:
+    assert _migrate.known_revisions() == {"0001", "0002", "0003", "0004", "0005"}
+    assert _migrate.head_revision() == "0005"
     assert IMPACT_TABLES.issubset(t.name for t in metadata.sorted_tables)
 
 
@@ -134,8 +134,8 @@ def test_impact_revision_upgrades_and_downgrades_keeping_mastery(tmp_path: Path)
             assert not IMPACT_TABLES & set(sa.inspect(conn).get_table_names())
             conn.exec_driver_sql(skill_row)
         with engine.begin() as conn:
-            _migrate.upgrade(conn)
-            assert _migrate.current_revision(conn) == _migrate.head_revision() == "0004"
+            _migrate.upgrade(conn, "0004")
+            assert _migrate.current_revision(conn) == "0004"
             inspector = sa.inspect(conn)
             assert IMPACT_TABLES.issubset(inspector.get_table_names())
             items = {

@@ -23,7 +23,7 @@ from motivekit.rules import Rules
 from motivekit.store import MemoryStore, SqlStore, Store
 from motivekit.store.sql import _execute, _migrate
 from motivekit.store.sql._schema import PREFIX, VERSION_TABLE, metadata
-from motivekit.store.sql.dialects import KEYS, dialect_for, mysql
+from motivekit.store.sql.dialects import KEYS, TENANT, dialect_for, mysql
 
 from .test_sql_record_path import COMMUNITY, DriverCalls, batch, community
 
@@ -394,7 +394,7 @@ def test_every_batched_lookup_searches_an_index(kit: Kit) -> None:
         assert driver is not None
         for name, statement in lookups.items():
             p = _execute.prepared(statement, conn.dialect)
-            params = p.params({KEYS: '["a", "b"]', "kinds": '["k"]'} | _dates())
+            params = p.params({KEYS: '["a", "b"]', "kinds": '["k"]', TENANT: ""} | _dates())
             cursor = driver.cursor()
             cursor.execute(f"EXPLAIN {p.sql}", params)
             plan = cursor.fetchall()

@@ -144,7 +144,7 @@ def test_a_write_locks_the_log_head_when_it_begins_and_a_read_does_not(
 def test_a_writer_waiting_too_long_gets_a_store_error(
     store: SqlStore, postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(postgresql, "_LOCK_HEAD", postgresql._LOCK_HEAD.replace("'30s'", "'200ms'"))
+    monkeypatch.setattr(postgresql, "LOCK_TIMEOUT", "200ms")
     with psycopg.connect(libpq(postgres_url)) as other:
         other.execute("SELECT 1 FROM motivekit_log_head WHERE id = 1 FOR UPDATE")
         waiting = pytest.raises(
@@ -160,7 +160,7 @@ def test_a_writer_waiting_too_long_gets_a_store_error(
 def test_lost_races_are_retryable_and_other_errors_are_not(
     store: SqlStore, postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(postgresql, "_LOCK_HEAD", postgresql._LOCK_HEAD.replace("'30s'", "'100ms'"))
+    monkeypatch.setattr(postgresql, "LOCK_TIMEOUT", "100ms")
     with psycopg.connect(libpq(postgres_url)) as other:
         other.execute("SELECT 1 FROM motivekit_log_head WHERE id = 1 FOR UPDATE")
         with pytest.raises(StoreError) as timed_out, store.writing():
@@ -180,7 +180,7 @@ def test_join_takes_the_writers_lock_on_a_host_connection(
     host = sa.create_engine(postgres_url)
     try:
         with host.connect() as conn, conn.begin():
-            postgresql.join(conn)
+            postgresql.join(conn, "")
             other = psycopg.connect(libpq(postgres_url), autocommit=True)
             with other, pytest.raises(psycopg.errors.LockNotAvailable):
                 other.execute("SELECT 1 FROM motivekit_log_head WHERE id = 1 FOR UPDATE NOWAIT")

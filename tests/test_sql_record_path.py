@@ -21,7 +21,7 @@ from motivekit.rules import Rules
 from motivekit.store import SqlStore
 from motivekit.store.sql import _execute
 from motivekit.store.sql._statements import Statements
-from motivekit.store.sql.dialects import KEYS, WRITE
+from motivekit.store.sql.dialects import KEYS, TENANT, WRITE
 
 from ._servers import SERVERS
 from .conftest import FakeClock
@@ -194,7 +194,7 @@ def test_every_batched_lookup_searches_an_index(kit: Kit) -> None:
     with engine.connect() as conn:
         for name, statement in _lookups(kit).items():
             p = _execute.prepared(statement, conn.dialect)
-            params = p.params({KEYS: "[]", "kinds": "[]", "start": None, "end": None})
+            params = p.params({KEYS: "[]", "kinds": "[]", "start": None, "end": None, TENANT: ""})
             driver = conn.connection.driver_connection
             assert driver is not None
             plan = [row[3] for row in driver.execute(f"EXPLAIN QUERY PLAN {p.sql}", params)]
@@ -212,13 +212,13 @@ def _scans(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 _FILL = [
-    "INSERT INTO motivekit_consents SELECT 'p' || g, 'goals', true, 0",
-    "INSERT INTO motivekit_forgotten SELECT sha256(convert_to(g::text, 'UTF8'))",
-    "INSERT INTO motivekit_identity_groups SELECT 'p' || g, 'g' || g",
-    "INSERT INTO motivekit_impact_prefs SELECT 'p' || g, 'named', NULL, 0, NULL",
-    "INSERT INTO motivekit_impact_referrals SELECT 'p' || g, 'r' || g",
-    "INSERT INTO motivekit_skill_bands SELECT 'p' || g, 'answering', 0.7, 0.85, 0.75, 0",
-    "INSERT INTO motivekit_skill_items SELECT 'answering', 'i' || g, 0.0, 1",
+    "INSERT INTO motivekit_consents SELECT '', 'p' || g, 'goals', true, 0",
+    "INSERT INTO motivekit_forgotten SELECT '', sha256(convert_to(g::text, 'UTF8'))",
+    "INSERT INTO motivekit_identity_groups SELECT '', 'p' || g, 'g' || g",
+    "INSERT INTO motivekit_impact_prefs SELECT '', 'p' || g, 'named', NULL, 0, NULL",
+    "INSERT INTO motivekit_impact_referrals SELECT '', 'p' || g, 'r' || g",
+    "INSERT INTO motivekit_skill_bands SELECT '', 'p' || g, 'answering', 0.7, 0.85, 0.75, 0",
+    "INSERT INTO motivekit_skill_items SELECT '', 'answering', 'i' || g, 0.0, 1",
 ]
 
 
@@ -230,7 +230,13 @@ def _postgres_lookups_search_an_index(kit: Kit) -> None:
     engine = _engine(kit)
     kit.record_many(batch(0, 400))
     # Any well-formed array will do: the plan is what is checked, nothing is run.
-    keys = {KEYS: '["00"]', "kinds": '["00"]', "start": date(2026, 1, 1), "end": date(2027, 1, 1)}
+    keys = {
+        KEYS: '["00"]',
+        "kinds": '["00"]',
+        "start": date(2026, 1, 1),
+        "end": date(2027, 1, 1),
+        TENANT: "",
+    }
     with engine.connect().execution_options(**{WRITE: True}) as conn:  # may change stats
         for fill in _FILL:  # what the community batches leave empty, rolled back below
             conn.exec_driver_sql(f"{fill} FROM generate_series(1, 1000) g")

@@ -163,7 +163,7 @@ def test_without_migrate_nothing_is_created_and_the_message_says_how(tmp_path: P
     sa.create_engine(url).connect().close()  # an empty SQLite file, e.g. made by the host app
     with pytest.raises(
         SchemaOutOfDate,
-        match=r"the database has no motivekit schema, motivekit needs revision '0004'; "
+        match=r"the database has no motivekit schema, motivekit needs revision '0005'; "
         r"run `motivekit db upgrade --url",
     ):
         Kit.open(url, migrate=False)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from motivekit.store import MemoryStore, SqlStore, Store
-from motivekit.testing import Capability, StoreContract, StoreOpener
+from motivekit.testing import Capability, StoreContract, StoreOpener, TenantContract, TenantOpener
 
 
 class TestMemoryStore(StoreContract):
@@ -70,6 +70,34 @@ class TestMariaDbStore(StoreContract):
         store = store_opener()
         yield store
         store.close()
+
+
+class TestMemoryTenants(TenantContract):
+    """Every ``MemoryStore()`` is a database of its own: the tenants checked are those of
+    one database, opened with ``tenant_store``."""
+
+    @pytest.fixture
+    def tenant_opener(self) -> TenantOpener:
+        return MemoryStore().tenant_store
+
+
+class TestSqliteTenants(TenantContract):
+    @pytest.fixture
+    def tenant_opener(self, tmp_path: Path) -> TenantOpener:
+        url = f"sqlite:///{tmp_path / 'tenants.db'}"
+        return lambda tenant: SqlStore(url, tenant=tenant)
+
+
+class TestPostgresTenants(TenantContract):
+    @pytest.fixture
+    def tenant_opener(self, postgres_url: str) -> TenantOpener:
+        return lambda tenant: SqlStore(postgres_url, tenant=tenant)
+
+
+class TestMariaDbTenants(TenantContract):
+    @pytest.fixture
+    def tenant_opener(self, mariadb_url: str) -> TenantOpener:
+        return lambda tenant: SqlStore(mariadb_url, tenant=tenant)
 
 
 BUILT_IN = [

@@ -213,7 +213,9 @@ class Audit:
         """Verify the whole log (see :func:`motivekit.audit.verify_log`).
 
         ``verifiers`` default to this Kit's own signers' keys; an auditor passes the keys
-        they trust. ``origin``, when given, is the log every checkpoint must name;
+        they trust. ``origin``, when given, is the log every checkpoint must name (for a
+        named tenant it defaults to the Kit's origin, so another tenant's checkpoint, pinned
+        or stored, never verifies);
         ``strict`` also checks every entry's canonical form. With
         ``state``, the file's pinned checkpoint must be extended by the log (truncation and
         restored backups are caught); on success the pin moves forward to the newest
@@ -224,6 +226,9 @@ class Audit:
             raise ConfigError("verify needs at least one trusted verifier key")
         path = None if state is None else Path(state)
         pinned = None if path is None else _read_pin(path)
+        tenant: str = getattr(self._store, "tenant", "")
+        if origin is None and tenant:
+            origin = self.origin  # a named tenant's log: only its own checkpoints verify
         report = verify_log(self._store, keys, pinned, progress, origin=origin, strict=strict)
         latest = report.latest
         newer = latest is not None and (

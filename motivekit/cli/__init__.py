@@ -9,7 +9,7 @@ import sys
 import click
 
 from motivekit.cli._audit import audit
-from motivekit.cli._options import opened, reported, url_option
+from motivekit.cli._options import opened, reported, tenant_option, url_option
 from motivekit.cli._replay import explain, replay
 from motivekit.cli._rules import rules
 from motivekit.store import SqlStore
@@ -38,7 +38,8 @@ def db() -> None:
 @db.command("upgrade")
 @url_option
 def db_upgrade(url: str) -> None:
-    """Create or upgrade motivekit's tables to the newest schema."""
+    """Create or upgrade motivekit's tables to the newest schema (one schema, shared by
+    every tenant of the database: there is nothing to upgrade per tenant)."""
     if url == "memory://":
         raise click.ClickException("memory:// keeps nothing on disk; there is no schema to upgrade")
     with reported():
@@ -58,11 +59,12 @@ def goals() -> None:
 
 @goals.command("list")
 @url_option
+@tenant_option
 @click.option("--owner", required=True, help="The person whose goals to list.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-def goals_list(url: str, owner: str, as_json: bool) -> None:
+def goals_list(url: str, tenant: str, owner: str, as_json: bool) -> None:
     """List a person's goals with their progress this period."""
-    with opened(url) as kit, reported():
+    with opened(url, tenant=tenant) as kit, reported():
         found = kit.goals.list(owner)
     if not found:
         click.echo(f"{owner} has no goals", err=as_json)
@@ -100,10 +102,11 @@ def journal() -> None:
 
 @journal.command("tail")
 @url_option
+@tenant_option
 @click.option("-n", "count", default=10, show_default=True, type=click.IntRange(1, 10_000))
-def journal_tail(url: str, count: int) -> None:
+def journal_tail(url: str, tenant: str, count: int) -> None:
     """Print the newest journal entries as their exact canonical bytes."""
-    with opened(url) as kit, reported():
+    with opened(url, tenant=tenant) as kit, reported():
         entries = kit.journal.tail(count)
     out = sys.stdout.buffer
     for entry in entries:
@@ -118,12 +121,13 @@ def privacy() -> None:
 
 @privacy.command("export")
 @url_option
+@tenant_option
 @click.option("--user", required=True, help="The person whose data to export.")
-def privacy_export(url: str, user: str) -> None:
+def privacy_export(url: str, tenant: str, user: str) -> None:
     """Print everything motivekit holds about a person as JSON (kit.privacy.export).
 
     A person motivekit holds nothing about gets an export with empty lists, not an error.
     """
-    with opened(url) as kit, reported():
+    with opened(url, tenant=tenant) as kit, reported():
         export = kit.privacy.export(user)
     click.echo(export.to_json())

@@ -30,7 +30,7 @@ from motivekit.audit import (
     ProofBundle,
     verify_bundle,
 )
-from motivekit.cli._options import url_option
+from motivekit.cli._options import tenant_option, url_option
 
 __all__ = ["audit"]
 
@@ -151,6 +151,7 @@ def keygen(name: str, out: Path) -> None:
 
 @audit.command()
 @url_option
+@tenant_option
 @click.option(
     "--key-file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -164,21 +165,24 @@ def keygen(name: str, out: Path) -> None:
 @click.option(
     "--origin",
     envvar="MOTIVEKIT_ORIGIN",
-    default=DEFAULT_ORIGIN,
-    show_default=True,
-    help="The log's name in its checkpoints.",
+    default=None,
+    help=f"The log's name in its checkpoints [default: {DEFAULT_ORIGIN}, or "
+    f"{DEFAULT_ORIGIN}/TENANT for a named tenant].",
 )
-def checkpoint(url: str, key_file: Path | None, signer_state: Path | None, origin: str) -> None:
+def checkpoint(
+    url: str, tenant: str, key_file: Path | None, signer_state: Path | None, origin: str | None
+) -> None:
     """Sign a checkpoint of the log now and print it."""
     with _reported():
         signer = _signer(key_file, signer_state)
-        with Kit.open(url, migrate=False, origin=origin, signers=[signer]) as kit:
+        with Kit.open(url, tenant=tenant, migrate=False, origin=origin, signers=[signer]) as kit:
             signed = kit.audit.checkpoint()
     click.echo(signed.note, nl=False)
 
 
 @audit.command()
 @url_option
+@tenant_option
 @_with_keys
 @click.option(
     "--state",
@@ -189,6 +193,7 @@ def checkpoint(url: str, key_file: Path | None, signer_state: Path | None, origi
 @click.option("--strict", is_flag=True, help="Also check every entry's canonical form.")
 def verify(
     url: str,
+    tenant: str,
     keys: tuple[str, ...],
     keys_file: Path | None,
     state: Path | None,
@@ -198,7 +203,7 @@ def verify(
     """Rehash every entry and check every checkpoint and signature."""
     with _reported():
         verifiers = _verifiers(keys, keys_file)
-        with Kit.open(url, migrate=False) as kit:
+        with Kit.open(url, tenant=tenant, migrate=False) as kit:
             report = kit.audit.verify(
                 verifiers,
                 state=state,
@@ -226,11 +231,12 @@ def _progress() -> Callable[[int, int], None]:
 
 @audit.command()
 @url_option
+@tenant_option
 @click.argument("seq", type=click.IntRange(min=1))
 @click.option("--disclose", is_flag=True, help="Include the entry's salt and personal part.")
-def prove(url: str, seq: int, disclose: bool) -> None:
+def prove(url: str, tenant: str, seq: int, disclose: bool) -> None:
     """Print an offline proof bundle for entry SEQ."""
-    with _reported(), Kit.open(url, migrate=False) as kit:
+    with _reported(), Kit.open(url, tenant=tenant, migrate=False) as kit:
         bundle = kit.audit.prove(seq, disclose=disclose)
     click.echo(bundle.to_json())
 
@@ -253,9 +259,10 @@ def verify_bundle_command(
 
 @audit.command("export-checkpoint")
 @url_option
-def export_checkpoint(url: str) -> None:
+@tenant_option
+def export_checkpoint(url: str, tenant: str) -> None:
     """Print the newest signed checkpoint."""
-    with _reported(), Kit.open(url, migrate=False) as kit:
+    with _reported(), Kit.open(url, tenant=tenant, migrate=False) as kit:
         latest = kit.audit.latest()
     if latest is None:
         raise click.ClickException(

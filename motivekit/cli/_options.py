@@ -10,8 +10,9 @@ import click
 
 from motivekit._errors import MotivekitError
 from motivekit._kit import DEFAULT_URL, Kit
+from motivekit._tenants import DEFAULT_TENANT
 
-__all__ = ["opened", "reported", "url_option"]
+__all__ = ["opened", "reported", "tenant_option", "url_option"]
 
 
 @contextmanager
@@ -24,10 +25,13 @@ def reported() -> Iterator[None]:
 
 
 @contextmanager
-def opened(url: str, rules: str | os.PathLike[str] | None = None) -> Iterator[Kit]:
-    """A Kit on ``url`` that never creates or upgrades the schema (a mistyped ``--url``
-    leaves no empty file behind); errors are reported as by :func:`reported`."""
-    with reported(), Kit.open(url, migrate=False, rules=rules) as kit:
+def opened(
+    url: str, rules: str | os.PathLike[str] | None = None, *, tenant: str = DEFAULT_TENANT
+) -> Iterator[Kit]:
+    """A Kit on ``tenant``'s data at ``url`` that never creates or upgrades the schema (a
+    mistyped ``--url`` leaves no empty file behind); errors are reported as by
+    :func:`reported`."""
+    with reported(), Kit.open(url, tenant=tenant, migrate=False, rules=rules) as kit:
         yield kit
 
 
@@ -37,4 +41,12 @@ url_option = click.option(
     default=DEFAULT_URL,
     show_default=True,
     help="Database URL (or set MOTIVEKIT_URL).",
+)
+
+tenant_option = click.option(
+    "--tenant",
+    envvar="MOTIVEKIT_TENANT",
+    default=DEFAULT_TENANT,
+    help="Whose data: a tenant name such as 'acme' (or set MOTIVEKIT_TENANT) "
+    "[default: the default tenant].",
 )

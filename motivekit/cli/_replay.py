@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from motivekit import Explanation, ImpactExplanation, ReplayReport, SkillExplanation
-from motivekit.cli._options import opened, url_option
+from motivekit.cli._options import opened, tenant_option, url_option
 
 __all__ = ["explain", "replay"]
 
@@ -24,6 +24,7 @@ rules_option = click.option(
 
 @click.command()
 @url_option
+@tenant_option
 @click.option(
     "--rules",
     "rules_file",
@@ -34,7 +35,9 @@ rules_option = click.option(
 @click.option("--dry-run", is_flag=True, help="Change nothing; show what would change for whom.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--batch", default=200, show_default=True, type=click.IntRange(1, 100_000))
-def replay(url: str, rules_file: Path, dry_run: bool, as_json: bool, batch: int) -> None:
+def replay(
+    url: str, tenant: str, rules_file: Path, dry_run: bool, as_json: bool, batch: int
+) -> None:
     """Rebuild everyone's goals and progress from the journal under a design file.
 
     The journal and the audit log are only read. An interrupted replay resumes where it
@@ -49,7 +52,7 @@ def replay(url: str, rules_file: Path, dry_run: bool, as_json: bool, batch: int)
             bar.__enter__()
         bar.update(done - bar.pos)
 
-    with opened(url, rules_file) as kit:
+    with opened(url, rules_file, tenant=tenant) as kit:
         try:
             report = kit.replay(dry_run=dry_run, progress=progress, batch=batch)
         finally:
@@ -64,6 +67,7 @@ def replay(url: str, rules_file: Path, dry_run: bool, as_json: bool, batch: int)
 
 @click.command()
 @url_option
+@tenant_option
 @rules_option
 @click.argument("user")
 @click.argument("goal", required=False)
@@ -74,6 +78,7 @@ def replay(url: str, rules_file: Path, dry_run: bool, as_json: bool, batch: int)
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
 def explain(
     url: str,
+    tenant: str,
     rules_file: Path | None,
     user: str,
     goal: str | None,
@@ -85,7 +90,7 @@ def explain(
     skill on a track (--track), or behind an entry of their impact feed (--feed-entry)."""
     if sum(x is not None for x in (goal, track, entry)) != 1:
         raise click.UsageError("name one of a GOAL id, a --track or a --feed-entry")
-    with opened(url, rules_file) as kit:
+    with opened(url, rules_file, tenant=tenant) as kit:
         why: Explanation | SkillExplanation | ImpactExplanation
         if goal is not None:
             why = kit.explain(user, goal)

@@ -8,6 +8,7 @@ every store passes.
 from __future__ import annotations
 
 from motivekit._errors import ConfigError
+from motivekit._tenants import DEFAULT_TENANT, check_tenant
 from motivekit.store._memory import MemoryStore
 from motivekit.store._protocol import (
     ConsentSession,
@@ -44,8 +45,12 @@ __all__ = [
 ]
 
 
-def open_store(url: str, *, synchronous: str = "FULL", migrate: bool = True) -> Store:
-    """The store for ``url``: ``memory://`` or a SQLAlchemy URL such as ``sqlite:///x.db``."""
+def open_store(
+    url: str, *, tenant: str = DEFAULT_TENANT, synchronous: str = "FULL", migrate: bool = True
+) -> Store:
+    """The store of ``tenant`` for ``url``: ``memory://`` (a new in-memory database) or a
+    SQLAlchemy URL such as ``sqlite:///x.db``."""
+    check_tenant(tenant)
     if not isinstance(url, str) or not url:
         raise ConfigError(f"url must be a non-empty string such as 'sqlite:///app.db', got {url!r}")
     if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
@@ -53,6 +58,6 @@ def open_store(url: str, *, synchronous: str = "FULL", migrate: bool = True) -> 
             f"synchronous must be 'OFF', 'NORMAL', 'FULL' or 'EXTRA', got {synchronous!r}"
         )
     if url == "memory://":
-        return MemoryStore()
+        return MemoryStore(tenant)
     mode: Synchronous = synchronous  # type: ignore[assignment]
-    return SqlStore(url, synchronous=mode, migrate=migrate)
+    return SqlStore(url, tenant=tenant, synchronous=mode, migrate=migrate)

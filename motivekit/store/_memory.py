@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 
 import attrs
 
+from motivekit._tenants import DEFAULT_TENANT, check_tenant
 from motivekit.goals._model import GoalState, GoalStatus
 from motivekit.store._memory_impact import MemoryImpact
 from motivekit.store._memory_tables import MemoryBase, Tables
@@ -307,14 +308,35 @@ class _MemorySession(_MemoryJournal, _MemoryGoals, _MemoryConsent, _MemorySkills
     """One unit of work on the in-memory tables: every slice of the session protocol."""
 
 
+class _Database:
+    """What the stores of one in-memory database share: one writers' lock (like one SQLite
+    file) and each tenant's tables."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.tenants: dict[str, Tables] = {}
+
+
 class MemoryStore:
-    """Keeps everything in this process's memory; gone when the process ends."""
+    """Keeps one tenant's data in this process's memory; gone when the process ends.
+
+    Each ``MemoryStore()`` is a database of its own, so two of them never see each other's
+    data whatever their tenants. :meth:`tenant_store` opens another tenant of the same
+    database: its tables are its own, as on a SQL database shared by tenants.
+    """
 
     url = "memory://"
 
-    def __init__(self) -> None:
-        self._tables = Tables()
-        self._lock = threading.RLock()
+    def __init__(self, tenant: str = DEFAULT_TENANT, *, _database: _Database | None = None) -> None:
+        self.tenant = check_tenant(tenant)
+        """The tenant this store reads and writes."""
+        self._database = _Database() if _database is None else _database
+        self._tables = self._database.tenants.setdefault(self.tenant, Tables())
+        self._lock = self._database.lock
+
+    def tenant_store(self, tenant: str) -> MemoryStore:
+        """The store of ``tenant`` in the same in-memory database."""
+        return MemoryStore(tenant, _database=self._database)
 
     @contextmanager
     def writing(self) -> Iterator[_MemorySession]:

@@ -406,9 +406,12 @@ class WriteConflict(StoreError):
 
 
 class Store(Protocol):
-    """A storage backend."""
+    """A storage backend, holding one tenant's data (``""``: the default tenant)."""
 
     url: str
+    tenant: str
+    """Whose data every unit of work reads and writes: a store never reaches another
+    tenant's rows."""
 
     def writing(self) -> AbstractContextManager[Session]:
         """A serialised unit of work: committed when the block ends, rolled back on error."""

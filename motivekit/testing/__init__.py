@@ -25,6 +25,14 @@ of the protocol (:mod:`motivekit.store`) at a time, with the class of that slice
 (which also appends entries and sets consent), :class:`SkillsContract` (which also saves
 replay progress) and :class:`ImpactContract`. :class:`StoreContract` is all five.
 
+Tenants
+-------
+:class:`TenantContract` checks that two tenants of one database see and change none of
+each other's data through any method of the protocol, the same keys in both being two
+rows. Subclass it with a ``tenant_opener`` fixture: a callable that opens the store of a
+named tenant of one shared, empty database (``functools.partial(SqlStore, url, tenant=...)``
+as ``lambda tenant: SqlStore(url, tenant=tenant)``).
+
 Capabilities
 ------------
 Some behaviour is not promised by every store. A contract class declares what its store
@@ -71,6 +79,7 @@ pytest.register_assert_rewrite(
             "_missions",
             "_person",
             "_skills",
+            "_tenants",
             "_values",
         )
     )
@@ -82,6 +91,7 @@ from motivekit.testing._goals import GoalsContract  # noqa: E402
 from motivekit.testing._impact import ImpactContract  # noqa: E402
 from motivekit.testing._journal import JournalContract  # noqa: E402
 from motivekit.testing._skills import SkillsContract  # noqa: E402
+from motivekit.testing._tenants import TenantContract, TenantOpener  # noqa: E402
 
 __all__ = [
     "Capability",
@@ -92,6 +102,8 @@ __all__ = [
     "SkillsContract",
     "StoreContract",
     "StoreOpener",
+    "TenantContract",
+    "TenantOpener",
 ]
 
 

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from motivekit._errors import StoreError
 from motivekit.store._protocol import WriteConflict
 from motivekit.store.sql._statements import Statements
-from motivekit.store.sql.dialects import KEYS
+from motivekit.store.sql.dialects import KEYS, TENANT
 
 __all__ = ["Prepared", "SessionBase", "date_param", "json_array"]
 
@@ -145,11 +145,30 @@ class Unreachable(Exception):
 
 
 class SessionBase:
-    """The connection, the statements and the ways of running them."""
+    """The connection, the statements and the ways of running them, for one tenant.
 
-    def __init__(self, conn: sa.Connection, statements: Statements) -> None:
+    Every statement takes the tenant as the parameter :data:`TENANT` (``tenant = :tid``
+    in its conditions, ``:tid`` in the rows it writes): it is added to the parameters of
+    every execution and to every row of an ``executemany`` here, so the SQL is compiled
+    once per dialect whatever the tenant, and no statement can run without it.
+    """
+
+    def __init__(self, conn: sa.Connection, statements: Statements, tenant: str) -> None:
         self._conn = conn
         self._q = statements
+        self._tenant = tenant
+
+    def _execute(
+        self,
+        statement: sa.Executable,
+        params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+    ) -> Any:
+        """Run ``statement`` through SQLAlchemy Core with the tenant bound (``params``:
+        one row, or several for an ``executemany``)."""
+        tenant = self._tenant
+        if params is None or isinstance(params, Mapping):
+            return self._conn.execute(statement, {**(params or {}), TENANT: tenant})
+        return self._conn.execute(statement, [{**row, TENANT: tenant} for row in params])
 
     def _prepared(self, statement: sa.Executable) -> Prepared:
         return prepared(statement, self._conn.dialect)
@@ -163,7 +182,7 @@ class SessionBase:
         p = self._prepared(statement)
         cursor = self._cursor()
         with self._driver_errors(cursor):
-            cursor.execute(p.sql, p.params(params))
+            cursor.execute(p.sql, p.params({**params, TENANT: self._tenant}))
         return cursor
 
     def _query(
@@ -174,7 +193,7 @@ class SessionBase:
         cursor = self._cursor()
         try:
             with self._driver_errors(cursor):
-                cursor.execute(p.sql, p.params(params))
+                cursor.execute(p.sql, p.params({**params, TENANT: self._tenant}))
                 return p, cursor.fetchall()
         finally:
             cursor.close()
@@ -210,17 +229,17 @@ class SessionBase:
         self, statement: sa.Executable, columns: Sequence[str], rows: list[tuple[Any, ...]]
     ) -> None:
         """``executemany`` on the driver's cursor; ``rows`` hold values in ``columns``
-        order, already in the driver's types."""
+        order, already in the driver's types (the tenant is added to each)."""
         p = self._prepared(statement)
         order = p.order
+        tenant = self._tenant
         params: list[Any]
         if order is None:  # a driver with named parameters
-            params = [dict(zip(columns, row, strict=True)) for row in rows]
-        elif order == tuple(columns):
-            params = rows
+            params = [{**dict(zip(columns, row, strict=True)), TENANT: tenant} for row in rows]
         else:
-            index = [columns.index(name) for name in order]
-            params = [tuple(row[i] for i in index) for row in rows]
+            named = (*columns, TENANT)
+            index = [named.index(name) for name in order]
+            params = [tuple((*row, tenant)[i] for i in index) for row in rows]
         cursor = self._cursor()
         try:
             with self._driver_errors(cursor):

@@ -1,8 +1,9 @@
 """Table definitions used by the SQL store's queries.
 
-The schema itself is created and upgraded by the Alembic migrations shipped in
-``motivekit/store/sql/migrations``; ``tests/test_migrations.py`` checks that these
-definitions and the migrated database agree.
+Every table starts with ``tenant`` (see :func:`_tenant`). The schema is created and
+upgraded by the Alembic migrations shipped in ``motivekit/store/sql/migrations``;
+``tests/test_migrations.py`` checks that these definitions and the migrated database
+agree.
 """
 
 from __future__ import annotations
@@ -38,11 +39,24 @@ __all__ = [
 PREFIX = "motivekit_"
 VERSION_TABLE = PREFIX + "alembic_version"
 
+TENANT_LENGTH = 64
+"""The longest tenant name."""
+
 metadata = sa.MetaData()
+
+
+def _tenant() -> sa.Column[str]:
+    """The first column of every table and of its primary key: whose row it is. Rows from
+    before tenants (revision 0005) belong to the default tenant, ``''``. Every primary key,
+    unique constraint and lookup index starts with it, so a table can be distributed by
+    tenant (Citus) without change (see docs/tenants.md)."""
+    return sa.Column("tenant", sa.String(TENANT_LENGTH), primary_key=True, server_default="")
+
 
 journal = sa.Table(
     PREFIX + "journal",
     metadata,
+    _tenant(),
     sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("type", sa.String(16), nullable=False),
     sa.Column("name", sa.String(128), nullable=False),
@@ -52,14 +66,15 @@ journal = sa.Table(
     sa.Column("leaf_hash", HASH, nullable=False),
     sa.Column("subject", sa.String(200), nullable=True),
     sa.Column("personal", BLOB, nullable=True),
-    sa.UniqueConstraint("event_id", name=PREFIX + "journal_event_id_key"),
-    sa.Index(PREFIX + "journal_subject", "subject"),
+    sa.UniqueConstraint("tenant", "event_id", name=PREFIX + "journal_event_id_key"),
+    sa.Index(PREFIX + "journal_subject", "tenant", "subject"),
     **MYSQL_TABLE,
 )
 
 log_head = sa.Table(
     PREFIX + "log_head",
     metadata,
+    _tenant(),
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("size", sa.BigInteger, nullable=False),
     sa.Column("frontier", BLOB, nullable=False),
@@ -69,6 +84,7 @@ log_head = sa.Table(
 tree_tiles = sa.Table(
     PREFIX + "tree_tiles",
     metadata,
+    _tenant(),
     sa.Column("level", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("idx", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("hash", HASH, nullable=False),
@@ -78,6 +94,7 @@ tree_tiles = sa.Table(
 checkpoints = sa.Table(
     PREFIX + "checkpoints",
     metadata,
+    _tenant(),
     sa.Column("size", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("note", TEXT, nullable=False),
     sa.Column("created_at", sa.BigInteger, nullable=False),
@@ -87,6 +104,7 @@ checkpoints = sa.Table(
 goals = sa.Table(
     PREFIX + "goals",
     metadata,
+    _tenant(),
     sa.Column("id", sa.String(64), primary_key=True),
     sa.Column("owner", sa.String(200), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
@@ -102,13 +120,14 @@ goals = sa.Table(
     sa.Column("updated_at", sa.BigInteger, nullable=False),
     sa.Column("total", sa.BigInteger, nullable=False),
     sa.Column("created_seq", sa.BigInteger, nullable=False),
-    sa.Index(PREFIX + "goals_watch", "owner", "status", "event_kind"),
+    sa.Index(PREFIX + "goals_watch", "tenant", "owner", "status", "event_kind"),
     **MYSQL_TABLE,
 )
 
 goal_days = sa.Table(
     PREFIX + "goal_days",
     metadata,
+    _tenant(),
     sa.Column("goal_id", sa.String(64), primary_key=True),
     sa.Column("day", sa.Date, primary_key=True),
     sa.Column("count", sa.BigInteger, nullable=False),
@@ -118,6 +137,7 @@ goal_days = sa.Table(
 consents = sa.Table(
     PREFIX + "consents",
     metadata,
+    _tenant(),
     sa.Column("user_id", sa.String(200), primary_key=True),
     sa.Column("mechanic", sa.String(32), primary_key=True),
     sa.Column("enabled", sa.Boolean, nullable=False),
@@ -128,6 +148,7 @@ consents = sa.Table(
 replays = sa.Table(
     PREFIX + "replays",
     metadata,
+    _tenant(),
     sa.Column("version", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("cursor", sa.String(200), nullable=True),
     sa.Column("people_done", sa.BigInteger, nullable=False),
@@ -142,6 +163,7 @@ replays = sa.Table(
 skills = sa.Table(
     PREFIX + "skills",
     metadata,
+    _tenant(),
     sa.Column("user_id", sa.String(200), primary_key=True),
     sa.Column("track", sa.String(200), primary_key=True),
     sa.Column("evidence", sa.BigInteger, nullable=False),
@@ -159,6 +181,7 @@ skills = sa.Table(
 skill_items = sa.Table(
     PREFIX + "skill_items",
     metadata,
+    _tenant(),
     sa.Column("track", sa.String(200), primary_key=True),
     sa.Column("item", sa.String(200), primary_key=True),
     sa.Column("d", sa.Double, nullable=False),
@@ -169,6 +192,7 @@ skill_items = sa.Table(
 skill_bands = sa.Table(
     PREFIX + "skill_bands",
     metadata,
+    _tenant(),
     sa.Column("user_id", sa.String(200), primary_key=True),
     sa.Column("track", sa.String(200), primary_key=True),
     sa.Column("low", sa.Double, nullable=False),
@@ -183,6 +207,7 @@ skill_bands = sa.Table(
 impact_contributions = sa.Table(
     PREFIX + "impact_contributions",
     metadata,
+    _tenant(),
     sa.Column("id", sa.String(200), primary_key=True),
     sa.Column("owner", sa.String(200), nullable=True),
     sa.Column("kind", sa.String(128), nullable=False),
@@ -190,22 +215,24 @@ impact_contributions = sa.Table(
     sa.Column("parents", TEXT, nullable=False),
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("at", sa.BigInteger, nullable=False),
-    sa.Index(PREFIX + "impact_contributions_owner", "owner"),
+    sa.Index(PREFIX + "impact_contributions_owner", "tenant", "owner"),
     **MYSQL_TABLE,
 )
 
 impact_referrals = sa.Table(
     PREFIX + "impact_referrals",
     metadata,
+    _tenant(),
     sa.Column("user_id", sa.String(200), primary_key=True),
     sa.Column("referrer", sa.String(200), nullable=False),
-    sa.Index(PREFIX + "impact_referrals_referrer", "referrer"),
+    sa.Index(PREFIX + "impact_referrals_referrer", "tenant", "referrer"),
     **MYSQL_TABLE,
 )
 
 forgotten = sa.Table(
     PREFIX + "forgotten",
     metadata,
+    _tenant(),
     sa.Column("digest", HASH, primary_key=True),
     **MYSQL_TABLE,
 )
@@ -213,9 +240,10 @@ forgotten = sa.Table(
 identity_groups = sa.Table(
     PREFIX + "identity_groups",
     metadata,
+    _tenant(),
     sa.Column("user_id", sa.String(200), primary_key=True),
     sa.Column("group_id", sa.String(200), nullable=False),
-    sa.Index(PREFIX + "identity_groups_group", "group_id", "user_id"),
+    sa.Index(PREFIX + "identity_groups_group", "tenant", "group_id", "user_id"),
     **MYSQL_TABLE,
 )
 
@@ -223,6 +251,7 @@ identity_groups = sa.Table(
 impact_feed = sa.Table(
     PREFIX + "impact_feed",
     metadata,
+    _tenant(),
     sa.Column("recipient", sa.String(200), primary_key=True),
     sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("group_key", sa.String(300), nullable=False),
@@ -238,13 +267,14 @@ impact_feed = sa.Table(
     sa.Column("last_at", sa.BigInteger, nullable=False),
     sa.Column("last_seq", sa.BigInteger, nullable=False),
     sa.Column("depth", sa.Integer, nullable=False),
-    sa.UniqueConstraint("recipient", "group_key", name=PREFIX + "impact_feed_key"),
+    sa.UniqueConstraint("tenant", "recipient", "group_key", name=PREFIX + "impact_feed_key"),
     **MYSQL_TABLE,
 )
 
 impact_items = sa.Table(
     PREFIX + "impact_items",
     metadata,
+    _tenant(),
     sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("n", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("recipient", sa.String(200), nullable=False),
@@ -255,15 +285,16 @@ impact_items = sa.Table(
     sa.Column("depth", sa.Integer, nullable=False),
     sa.Column("share", sa.Double, nullable=False),
     sa.Column("at", sa.BigInteger, nullable=False),
-    sa.Index(PREFIX + "impact_items_group", "recipient", "position", "beneficiary"),
-    sa.Index(PREFIX + "impact_items_recipient", "recipient", "seq", "n"),
-    sa.Index(PREFIX + "impact_items_beneficiary", "beneficiary"),
+    sa.Index(PREFIX + "impact_items_group", "tenant", "recipient", "position", "beneficiary"),
+    sa.Index(PREFIX + "impact_items_recipient", "tenant", "recipient", "seq", "n"),
+    sa.Index(PREFIX + "impact_items_beneficiary", "tenant", "beneficiary"),
     **MYSQL_TABLE,
 )
 
 impact_prefs = sa.Table(
     PREFIX + "impact_prefs",
     metadata,
+    _tenant(),
     sa.Column("user_id", sa.String(200), primary_key=True),
     sa.Column("visibility", sa.String(16), nullable=False),
     sa.Column("digest", sa.String(16), nullable=True),
@@ -275,6 +306,7 @@ impact_prefs = sa.Table(
 missions = sa.Table(
     PREFIX + "missions",
     metadata,
+    _tenant(),
     sa.Column("id", sa.String(200), primary_key=True),
     sa.Column("total", sa.BigInteger, nullable=False),
     sa.Column("announced", TEXT, nullable=False),
@@ -284,9 +316,10 @@ missions = sa.Table(
 mission_parts = sa.Table(
     PREFIX + "mission_parts",
     metadata,
+    _tenant(),
     sa.Column("mission", sa.String(200), primary_key=True),
     sa.Column("user_id", sa.String(200), primary_key=True),
     sa.Column("count", sa.BigInteger, nullable=False),
-    sa.Index(PREFIX + "mission_parts_user", "user_id"),
+    sa.Index(PREFIX + "mission_parts_user", "tenant", "user_id"),
     **MYSQL_TABLE,
 )

@@ -67,6 +67,14 @@ class _JournalSession(SessionBase):
     def known_events(self, event_ids: Collection[str]) -> dict[str, int]:
         return dict(self._keyed(self._q.known_events, event_ids))
 
+    def has_head(self) -> bool:
+        """Whether this tenant has its log head row (made by :meth:`create_head`)."""
+        return bool(self._fetch(self._q.head_size))
+
+    def create_head(self) -> None:
+        """Create this tenant's empty log head row unless it exists."""
+        self._run(self._q.create_head, id=1, size=0, frontier=b"")
+
     def head(self) -> tuple[int, bytes]:
         ((size, frontier),) = self._fetch(self._q.head)
         return int(size), bytes(frontier)
@@ -104,26 +112,24 @@ class _JournalSession(SessionBase):
 
     def node_hashes(self, level: int, start: int, end: int) -> list[bytes]:
         if level == 0:  # leaf i is the entry with seq i + 1
-            rows = self._conn.execute(self._q.leaf_hashes, {"start": start, "end": end})
+            rows = self._execute(self._q.leaf_hashes, {"start": start, "end": end})
         else:
-            rows = self._conn.execute(
-                self._q.tile_hashes, {"level": level, "start": start, "end": end}
-            )
+            rows = self._execute(self._q.tile_hashes, {"level": level, "start": start, "end": end})
         return [bytes(r[0]) for r in rows]
 
     def erase_personal(self, subject: str) -> int:
-        erased = self._conn.execute(self._q.erase_personal, {"b_subject": subject})
+        erased = self._execute(self._q.erase_personal, {"b_subject": subject})
         return int(erased.rowcount)
 
     def subjects(self, after: str | None, limit: int) -> list[str]:
         if after is None:
-            rows = self._conn.execute(self._q.subjects_first, {"limit": limit})
+            rows = self._execute(self._q.subjects_first, {"limit": limit})
         else:
-            rows = self._conn.execute(self._q.subjects_after, {"after": after, "limit": limit})
+            rows = self._execute(self._q.subjects_after, {"after": after, "limit": limit})
         return [row[0] for row in rows]
 
     def subject_entries(self, subject: str) -> list[StoredEntry]:
-        rows = self._conn.execute(self._q.subject_entries, {"subject": subject})
+        rows = self._execute(self._q.subject_entries, {"subject": subject})
         return [entry_from_row(r._mapping) for r in rows]
 
     def replay_state(self) -> ReplayState | None:
@@ -150,25 +156,25 @@ class _JournalSession(SessionBase):
             "finished_at": None if state.finished_at is None else to_micros(state.finished_at),
             "mastery_seq": state.mastery_seq,
         }
-        updated = self._conn.execute(self._q.update_replay, {"b_version": state.version, **row})
+        updated = self._execute(self._q.update_replay, {"b_version": state.version, **row})
         if updated.rowcount == 0:
-            self._conn.execute(self._q.insert_replay, {"version": state.version, **row})
+            self._execute(self._q.insert_replay, {"version": state.version, **row})
 
     def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
-        self._conn.execute(self._q.delete_checkpoint, {"size": checkpoint.size})
+        self._execute(self._q.delete_checkpoint, {"size": checkpoint.size})
         row = {
             "size": checkpoint.size,
             "note": checkpoint.note,
             "created_at": to_micros(checkpoint.created_at),
         }
-        self._conn.execute(self._q.insert_checkpoint, row)
+        self._execute(self._q.insert_checkpoint, row)
 
     def checkpoints(self) -> list[StoredCheckpoint]:
-        rows = self._conn.execute(self._q.checkpoints)
+        rows = self._execute(self._q.checkpoints)
         return [StoredCheckpoint(r.size, r.note, from_micros(r.created_at)) for r in rows]
 
     def entries(self, after: int, limit: int) -> list[StoredEntry]:
-        rows = self._conn.execute(self._q.entries_after, {"after": after, "limit": limit})
+        rows = self._execute(self._q.entries_after, {"after": after, "limit": limit})
         return [entry_from_row(r._mapping) for r in rows]
 
     def scan(self, after: int, limit: int) -> list[tuple[int, bytes, bytes, bytes | None]]:
@@ -182,31 +188,31 @@ class _JournalSession(SessionBase):
             cursor.close()
 
     def last_entries(self, limit: int) -> list[StoredEntry]:
-        rows = self._conn.execute(self._q.last_entries, {"limit": limit})
+        rows = self._execute(self._q.last_entries, {"limit": limit})
         return [entry_from_row(r._mapping) for r in rows][::-1]
 
     def journal_size(self) -> int:
-        return int(self._conn.execute(self._q.head_size).scalar_one())
+        return int(self._execute(self._q.head_size).scalar_one())
 
 
 class _GoalsSession(SessionBase):
     """:class:`~motivekit.store.GoalsSession` on SQL."""
 
     def goal(self, goal_id: str) -> GoalState | None:
-        row = self._conn.execute(self._q.goal, {"goal": goal_id}).first()
+        row = self._execute(self._q.goal, {"goal": goal_id}).first()
         return None if row is None else goal_from_row(row._mapping)
 
     def goals(self, owner: str | None = None, status: str | None = None) -> list[GoalState]:
         if owner is not None and status is None:
-            rows = self._conn.execute(self._q.owner_goals, {"owner": owner})
+            rows = self._execute(self._q.owner_goals, {"owner": owner})
             return [goal_from_row(r._mapping) for r in rows]
         if owner is None and status is None:
-            rows = self._conn.execute(self._q.all_goals)
+            rows = self._execute(self._q.all_goals)
         elif owner is None:
-            rows = self._conn.execute(self._q.goals_by_status, {"status": status})
+            rows = self._execute(self._q.goals_by_status, {"status": status})
         else:
             params = {"owner": owner, "status": status}
-            rows = self._conn.execute(self._q.owner_goals_by_status, params)
+            rows = self._execute(self._q.owner_goals_by_status, params)
         return [goal_from_row(r._mapping) for r in rows]
 
     def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
@@ -217,16 +223,16 @@ class _GoalsSession(SessionBase):
 
     def save_goal(self, goal: GoalState) -> None:
         row = goal_row(goal)
-        if self._conn.execute(self._q.update_goal, {"b_id": goal.id, **row}).rowcount == 0:
-            self._conn.execute(self._q.insert_goal, row)
+        if self._execute(self._q.update_goal, {"b_id": goal.id, **row}).rowcount == 0:
+            self._execute(self._q.insert_goal, row)
 
     def insert_goals(self, new: Sequence[GoalState]) -> None:
         if new:
-            self._conn.execute(self._q.insert_goal, [goal_row(g) for g in new])
+            self._execute(self._q.insert_goal, [goal_row(g) for g in new])
 
     def delete_goals(self, owner: str) -> int:
-        self._conn.execute(self._q.delete_goal_days, {"owner": owner})
-        return int(self._conn.execute(self._q.delete_goals, {"owner": owner}).rowcount)
+        self._execute(self._q.delete_goal_days, {"owner": owner})
+        return int(self._execute(self._q.delete_goals, {"owner": owner}).rowcount)
 
     def add_goal_counts(
         self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
@@ -264,12 +270,12 @@ class _ConsentSession(SessionBase):
         return found
 
     def delete_consents(self, user: str) -> None:
-        self._conn.execute(self._q.delete_consents, {"user": user})
+        self._execute(self._q.delete_consents, {"user": user})
 
     def set_consent(self, user: str, mechanic: str, enabled: bool, at: datetime) -> None:
-        self._conn.execute(self._q.delete_consent, {"user": user, "mechanic": mechanic})
+        self._execute(self._q.delete_consent, {"user": user, "mechanic": mechanic})
         row = {"user_id": user, "mechanic": mechanic, "enabled": enabled}
-        self._conn.execute(self._q.insert_consent, {**row, "updated_at": to_micros(at)})
+        self._execute(self._q.insert_consent, {**row, "updated_at": to_micros(at)})
 
 
 class _SkillsSession(SessionBase):
@@ -280,15 +286,15 @@ class _SkillsSession(SessionBase):
         return {(s.user, s.track): s for s in found}
 
     def user_skills(self, user: str) -> list[StoredSkill]:
-        rows = self._conn.execute(self._q.user_skills, {"user": user})
+        rows = self._execute(self._q.user_skills, {"user": user})
         return [skill_from_row(r._mapping) for r in rows]
 
     def all_skills(self, after: tuple[str, str] | None, limit: int) -> list[StoredSkill]:
         if after is None:
-            rows = self._conn.execute(self._q.skills_first, {"limit": limit})
+            rows = self._execute(self._q.skills_first, {"limit": limit})
         else:
             params = {"user": after[0], "track": after[1], "limit": limit}
-            rows = self._conn.execute(self._q.skills_after, params)
+            rows = self._execute(self._q.skills_after, params)
         return [skill_from_row(r._mapping) for r in rows]
 
     def save_skills(self, skills: Sequence[StoredSkill]) -> None:
@@ -314,25 +320,25 @@ class _SkillsSession(SessionBase):
         }
 
     def set_skill_band(self, user: str, track: str, band: SkillBand | None, at: datetime) -> None:
-        self._conn.execute(self._q.delete_skill_band, {"user": user, "track": track})
+        self._execute(self._q.delete_skill_band, {"user": user, "track": track})
         if band is not None:
             row = {"low": band.low, "high": band.high, "target": band.target}
-            self._conn.execute(
+            self._execute(
                 self._q.insert_skill_band,
                 {"user_id": user, "track": track, **row, "updated_at": to_micros(at)},
             )
 
     def user_bands(self, user: str) -> dict[str, SkillBand]:
-        rows = self._conn.execute(self._q.user_bands, {"user": user})
+        rows = self._execute(self._q.user_bands, {"user": user})
         return {track: SkillBand(low, high, target) for track, low, high, target in rows}
 
     def delete_skills(self, user: str) -> int:
-        self._conn.execute(self._q.delete_user_bands, {"user": user})
-        return int(self._conn.execute(self._q.delete_user_skills, {"user": user}).rowcount)
+        self._execute(self._q.delete_user_bands, {"user": user})
+        return int(self._execute(self._q.delete_user_skills, {"user": user}).rowcount)
 
     def clear_mastery(self) -> None:
         for statement in self._q.clear_mastery:
-            self._conn.execute(statement)
+            self._execute(statement)
 
 
 class _ImpactSession(SessionBase):
@@ -348,7 +354,7 @@ class _ImpactSession(SessionBase):
             self._driver_many(self._q.add_contributions, CONTRIBUTION_COLUMNS, rows)
 
     def owned_contributions(self, owner: str) -> list[StoredContribution]:
-        rows = self._conn.execute(self._q.owned_contributions, {"user": owner})
+        rows = self._execute(self._q.owned_contributions, {"user": owner})
         return [contribution_from_row(r._mapping) for r in rows]
 
     def referrers(self, people: Collection[str]) -> dict[str, str]:
@@ -362,7 +368,7 @@ class _ImpactSession(SessionBase):
         return dict(self._keyed(self._q.identity_groups, set(people)))
 
     def identity_members(self, group: str) -> list[str]:
-        return [r[0] for r in self._conn.execute(self._q.identity_members, {"group": group})]
+        return [r[0] for r in self._execute(self._q.identity_members, {"group": group})]
 
     def set_identity_groups(self, groups: Mapping[str, str]) -> None:
         if groups:
@@ -380,10 +386,10 @@ class _ImpactSession(SessionBase):
 
     def feed_page(self, recipient: str, before: int | None, limit: int) -> list[FeedGroup]:
         if before is None:
-            rows = self._conn.execute(self._q.feed_first, {"recipient": recipient, "limit": limit})
+            rows = self._execute(self._q.feed_first, {"recipient": recipient, "limit": limit})
         else:
             params = {"recipient": recipient, "before": before, "limit": limit}
-            rows = self._conn.execute(self._q.feed_before, params)
+            rows = self._execute(self._q.feed_before, params)
         return [feed_from_row(r._mapping) for r in rows]
 
     def add_impact_items(self, items: Sequence[ImpactItem]) -> None:
@@ -398,20 +404,20 @@ class _ImpactSession(SessionBase):
 
     def group_items(self, recipient: str, position: int, limit: int) -> list[ImpactItem]:
         params = {"recipient": recipient, "position": position, "limit": limit}
-        rows = self._conn.execute(self._q.group_items, params)
+        rows = self._execute(self._q.group_items, params)
         return [impact_item_from_row(r._mapping) for r in rows]
 
     def event_items(self, seq: int) -> list[ImpactItem]:
-        rows = self._conn.execute(self._q.event_items, {"seq": seq})
+        rows = self._execute(self._q.event_items, {"seq": seq})
         return [impact_item_from_row(r._mapping) for r in rows]
 
     def recipient_items(self, recipient: str, after_seq: int, limit: int) -> list[ImpactItem]:
         params = {"recipient": recipient, "after": after_seq, "limit": limit}
-        rows = self._conn.execute(self._q.recipient_items, params)
+        rows = self._execute(self._q.recipient_items, params)
         return [impact_item_from_row(r._mapping) for r in rows]
 
     def beneficiary_items(self, beneficiary: str) -> list[ImpactItem]:
-        rows = self._conn.execute(self._q.beneficiary_items, {"user": beneficiary})
+        rows = self._execute(self._q.beneficiary_items, {"user": beneficiary})
         return [impact_item_from_row(r._mapping) for r in rows]
 
     def impact_prefs(self, users: Collection[str]) -> dict[str, ImpactPrefs]:
@@ -426,13 +432,13 @@ class _ImpactSession(SessionBase):
             "digest_seq": prefs.digest_seq,
             "digest_at": micros_or_none(prefs.digest_at),
         }
-        self._conn.execute(self._q.save_impact_prefs, row)
+        self._execute(self._q.save_impact_prefs, row)
 
     def digest_people(self, after: str | None, limit: int) -> list[ImpactPrefs]:
         if after is None:
-            rows = self._conn.execute(self._q.digest_first, {"limit": limit})
+            rows = self._execute(self._q.digest_first, {"limit": limit})
         else:
-            rows = self._conn.execute(self._q.digest_after, {"after": after, "limit": limit})
+            rows = self._execute(self._q.digest_after, {"after": after, "limit": limit})
         return [prefs_from_row(r._mapping) for r in rows]
 
     def missions(self, ids: Collection[str]) -> dict[str, StoredMission]:
@@ -459,40 +465,38 @@ class _ImpactSession(SessionBase):
         self, mission: str, after: str | None, limit: int
     ) -> list[tuple[str, int]]:
         if after is None:
-            rows = self._conn.execute(
-                self._q.contributors_first, {"mission": mission, "limit": limit}
-            )
+            rows = self._execute(self._q.contributors_first, {"mission": mission, "limit": limit})
         else:
             params = {"mission": mission, "after": after, "limit": limit}
-            rows = self._conn.execute(self._q.contributors_after, params)
+            rows = self._execute(self._q.contributors_after, params)
         return [(r[0], int(r[1])) for r in rows]
 
     def user_mission_parts(self, user: str) -> dict[str, int]:
-        rows = self._conn.execute(self._q.user_mission_parts, {"user": user})
+        rows = self._execute(self._q.user_mission_parts, {"user": user})
         return {mission: int(count) for mission, count in rows}
 
     def impact_counts(self) -> dict[str, int]:
-        return {r[0]: int(r[1]) for r in self._conn.execute(self._q.impact_counts)}
+        return {r[0]: int(r[1]) for r in self._execute(self._q.impact_counts)}
 
     def forget_impact(self, user: str) -> int:
         by_user = {"user": user}
-        deleted = int(self._conn.execute(self._q.delete_user_items, by_user).rowcount)
-        self._conn.execute(self._q.delete_user_feed, by_user)
+        deleted = int(self._execute(self._q.delete_user_items, by_user).rowcount)
+        self._execute(self._q.delete_user_feed, by_user)
         # Others' feed entries that name them: read them, put None in their place, write.
         renamed = []
-        for recipient, position, text in self._conn.execute(self._q.named_in_feed, by_user):
+        for recipient, position, text in self._execute(self._q.named_in_feed, by_user):
             names = json.loads(text)
             if user in names:
                 forgotten = [None if n == user else n for n in names]
                 row = {"b_recipient": recipient, "b_position": position}
                 renamed.append({**row, "names": json_list(forgotten)})
         if renamed:
-            self._conn.execute(self._q.set_feed_names, renamed)
-        self._conn.execute(self._q.forget_beneficiary, by_user)
-        self._conn.execute(self._q.forget_owner, by_user)
+            self._execute(self._q.set_feed_names, renamed)
+        self._execute(self._q.forget_beneficiary, by_user)
+        self._execute(self._q.forget_owner, by_user)
         for statement in self._q.forget_person:
-            self._conn.execute(statement, by_user)
-        self._conn.execute(self._q.add_forgotten, {"digest": forgotten_digest(user)})
+            self._execute(statement, by_user)
+        self._execute(self._q.add_forgotten, {"digest": forgotten_digest(user)})
         return deleted
 
     def forgotten(self, people: Collection[str]) -> set[str]:
@@ -502,7 +506,7 @@ class _ImpactSession(SessionBase):
 
     def clear_impact(self) -> None:
         for statement in self._q.clear_impact:
-            self._conn.execute(statement)
+            self._execute(statement)
 
 
 class SqlSession(_JournalSession, _GoalsSession, _ConsentSession, _SkillsSession, _ImpactSession):

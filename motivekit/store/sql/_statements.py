@@ -53,9 +53,12 @@ from motivekit.store.sql._schema import (
     skills,
     tree_tiles,
 )
-from motivekit.store.sql.dialects import KEYS, Dialect, KeyType
+from motivekit.store.sql.dialects import KEYS, TENANT, Dialect, KeyType
 
-__all__ = ["Statements", "statements"]
+__all__ = ["TENANT", "Statements", "statements"]
+
+TID: sa.BindParameter[str] = sa.bindparam(TENANT, type_=sa.String)
+"""The tenant every statement takes (the session binds it on every execution)."""
 
 _BUILT: dict[str, Statements] = {}
 
@@ -67,6 +70,38 @@ def statements(dialect: Dialect) -> Statements:
     if built is None:
         built = _BUILT[dialect.name] = Statements(dialect)
     return built
+
+
+def _data(table: sa.Table) -> list[sa.Column[Any]]:
+    """The columns a query reads: all but the tenant, which the query is scoped to."""
+    return [c for c in table.columns if c.name != "tenant"]
+
+
+def _mine(table: sa.Table) -> sa.ColumnElement[bool]:
+    """``table.tenant = :tid``: every statement reads and changes one tenant's rows."""
+    return table.c.tenant == TID
+
+
+def _insert(table: sa.Table) -> sa.Insert:
+    """``INSERT`` of one row of ``table``, every column bound by its name, for the
+    session's tenant."""
+    return (
+        table.insert()
+        .values({c.name: sa.bindparam(c.name) for c in _data(table)})
+        .values(tenant=TID)
+    )
+
+
+def _upsert(d: Dialect, table: sa.Table, key: Sequence[sa.Column[Any]], **kw: Any) -> sa.Insert:
+    """The dialect's upsert on ``(tenant, *key)``, writing the session's tenant."""
+    return d.upsert(table, [table.c.tenant, *key], **kw).values(tenant=TID)
+
+
+def _insert_ignore(
+    d: Dialect, table: sa.Table, key: Sequence[sa.Column[Any]], columns: Sequence[str]
+) -> sa.Insert:
+    """The dialect's insert-or-ignore on ``(tenant, *key)``, writing the session's tenant."""
+    return d.insert_ignore(table, [table.c.tenant, *key], columns=columns).values(tenant=TID)
 
 
 def _in_keys(
@@ -82,7 +117,7 @@ def _join_keys(
     """``query`` joined to the multi-column keys bound as the JSON array ``:ids``."""
     keys = d.json_rows([kind for _, kind in on])
     match = [column == keys.c[f"k{i}"] for i, (column, _) in enumerate(on, 1)]
-    return query.join(keys, sa.and_(*match))
+    return query.join(keys, sa.and_(*match)).where(on[0][0].table.c.tenant == TID)
 
 
 class Statements:
@@ -99,30 +134,48 @@ class Statements:
 
     def _journal(self, d: Dialect) -> None:
         self.known_events = sa.select(journal.c.event_id, journal.c.seq).where(
-            _in_keys(d, journal.c.event_id)
+            _mine(journal), _in_keys(d, journal.c.event_id)
         )
-        self.head = sa.select(log_head.c.size, log_head.c.frontier).where(log_head.c.id == 1)
-        self.head_size = sa.select(log_head.c.size).where(log_head.c.id == 1)
+        self.head = sa.select(log_head.c.size, log_head.c.frontier).where(
+            _mine(log_head), log_head.c.id == 1
+        )
+        self.head_size = sa.select(log_head.c.size).where(_mine(log_head), log_head.c.id == 1)
+        self.create_head = _insert_ignore(
+            d, log_head, [log_head.c.id], columns=("id", "size", "frontier")
+        )
         self.advance_head = (
             log_head.update()
-            .where(log_head.c.id == 1, log_head.c.size == sa.bindparam("old", type_=sa.BigInteger))
+            .where(
+                _mine(log_head),
+                log_head.c.id == 1,
+                log_head.c.size == sa.bindparam("old", type_=sa.BigInteger),
+            )
             .values(
                 size=sa.bindparam("new", type_=sa.BigInteger),
                 frontier=sa.bindparam("frontier", type_=sa.LargeBinary),
             )
         )
-        self.insert_entry = journal.insert().values({c: sa.bindparam(c) for c in ENTRY_COLUMNS})
-        self.insert_tile = tree_tiles.insert().values(
-            {c: sa.bindparam(c) for c in ("level", "idx", "hash")}
+        self.insert_entry = (
+            journal.insert().values({c: sa.bindparam(c) for c in ENTRY_COLUMNS}).values(tenant=TID)
+        )
+        self.insert_tile = (
+            tree_tiles.insert()
+            .values({c: sa.bindparam(c) for c in ("level", "idx", "hash")})
+            .values(tenant=TID)
         )
         self.leaf_hashes = (
             sa.select(journal.c.leaf_hash)
-            .where(journal.c.seq > sa.bindparam("start"), journal.c.seq <= sa.bindparam("end"))
+            .where(
+                _mine(journal),
+                journal.c.seq > sa.bindparam("start"),
+                journal.c.seq <= sa.bindparam("end"),
+            )
             .order_by(journal.c.seq)
         )
         self.tile_hashes = (
             sa.select(tree_tiles.c.hash)
             .where(
+                _mine(tree_tiles),
                 tree_tiles.c.level == sa.bindparam("level"),
                 tree_tiles.c.idx >= sa.bindparam("start"),
                 tree_tiles.c.idx < sa.bindparam("end"),
@@ -130,26 +183,33 @@ class Statements:
             .order_by(tree_tiles.c.idx)
         )
         self.entries_after = (
-            sa.select(journal)
-            .where(journal.c.seq > sa.bindparam("after"))
+            sa.select(*_data(journal))
+            .where(_mine(journal), journal.c.seq > sa.bindparam("after"))
             .order_by(journal.c.seq)
             .limit(sa.bindparam("limit"))
         )
         self.scan = (
             sa.select(journal.c.seq, journal.c.entry, journal.c.leaf_hash, journal.c.personal)
-            .where(journal.c.seq > sa.bindparam("after"))
+            .where(_mine(journal), journal.c.seq > sa.bindparam("after"))
             .order_by(journal.c.seq)
             .limit(sa.bindparam("limit"))
         )
         self.last_entries = (
-            sa.select(journal).order_by(journal.c.seq.desc()).limit(sa.bindparam("limit"))
+            sa.select(*_data(journal))
+            .where(_mine(journal))
+            .order_by(journal.c.seq.desc())
+            .limit(sa.bindparam("limit"))
         )
         self.erase_personal = (
             journal.update()
-            .where(journal.c.subject == sa.bindparam("b_subject"))
+            .where(_mine(journal), journal.c.subject == sa.bindparam("b_subject"))
             .values(subject=None, personal=None)
         )
-        subjects = sa.select(journal.c.subject).where(journal.c.subject.is_not(None)).distinct()
+        subjects = (
+            sa.select(journal.c.subject)
+            .where(_mine(journal), journal.c.subject.is_not(None))
+            .distinct()
+        )
         self.subjects_first = subjects.order_by(journal.c.subject).limit(sa.bindparam("limit"))
         self.subjects_after = (
             subjects.where(journal.c.subject > sa.bindparam("after"))
@@ -157,84 +217,106 @@ class Statements:
             .limit(sa.bindparam("limit"))
         )
         self.subject_entries = (
-            sa.select(journal)
-            .where(journal.c.subject == sa.bindparam("subject"))
+            sa.select(*_data(journal))
+            .where(_mine(journal), journal.c.subject == sa.bindparam("subject"))
             .order_by(journal.c.seq)
         )
-        self.last_replay = sa.select(replays).order_by(replays.c.version.desc()).limit(1)
-        self.update_replay = replays.update().where(replays.c.version == sa.bindparam("b_version"))
-        self.insert_replay = replays.insert()
-        self.delete_checkpoint = checkpoints.delete().where(
-            checkpoints.c.size == sa.bindparam("size")
+        self.last_replay = (
+            sa.select(*_data(replays))
+            .where(_mine(replays))
+            .order_by(replays.c.version.desc())
+            .limit(1)
         )
-        self.insert_checkpoint = checkpoints.insert()
-        self.checkpoints = sa.select(checkpoints).order_by(checkpoints.c.size)
+        self.update_replay = replays.update().where(
+            _mine(replays), replays.c.version == sa.bindparam("b_version")
+        )
+        self.insert_replay = _insert(replays)
+        self.delete_checkpoint = checkpoints.delete().where(
+            _mine(checkpoints), checkpoints.c.size == sa.bindparam("size")
+        )
+        self.insert_checkpoint = _insert(checkpoints)
+        self.checkpoints = (
+            sa.select(*_data(checkpoints)).where(_mine(checkpoints)).order_by(checkpoints.c.size)
+        )
 
     def _goals(self, d: Dialect) -> None:
-        self.goal = sa.select(goals).where(goals.c.id == sa.bindparam("goal"))
-        self.active_goals = sa.select(goals).where(
+        self.goal = sa.select(*_data(goals)).where(_mine(goals), goals.c.id == sa.bindparam("goal"))
+        self.active_goals = sa.select(*_data(goals)).where(
+            _mine(goals),
             _in_keys(d, goals.c.owner),
             goals.c.status == GoalStatus.ACTIVE.value,
             _in_keys(d, goals.c.event_kind, name="kinds"),
         )
         self.add_total = (
             goals.update()
-            .where(goals.c.id == sa.bindparam("goal"))
+            .where(_mine(goals), goals.c.id == sa.bindparam("goal"))
             .values(total=goals.c.total + sa.bindparam("n", type_=sa.BigInteger))
         )
-        self.add_day = d.upsert(
+        self.add_day = _upsert(
+            d,
             goal_days,
             [goal_days.c.goal_id, goal_days.c.day],
             columns=("goal_id", "day", "count"),
             add=("count",),
         )
         self.day_counts = sa.select(goal_days.c.goal_id, goal_days.c.day, goal_days.c.count).where(
+            _mine(goal_days),
             _in_keys(d, goal_days.c.goal_id),
             goal_days.c.day >= sa.bindparam("start", type_=sa.Date),
             goal_days.c.day < sa.bindparam("end", type_=sa.Date),
         )
         self.goal_days = sa.select(goal_days.c.goal_id, goal_days.c.day, goal_days.c.count).where(
-            _in_keys(d, goal_days.c.goal_id), goal_days.c.count != 0
+            _mine(goal_days), _in_keys(d, goal_days.c.goal_id), goal_days.c.count != 0
         )
-        by_creation = sa.select(goals).order_by(goals.c.created_seq)
+        by_creation = sa.select(*_data(goals)).where(_mine(goals)).order_by(goals.c.created_seq)
         self.all_goals = by_creation
         self.owner_goals = by_creation.where(goals.c.owner == sa.bindparam("owner"))
         self.goals_by_status = by_creation.where(goals.c.status == sa.bindparam("status"))
         self.owner_goals_by_status = self.owner_goals.where(
             goals.c.status == sa.bindparam("status")
         )
-        self.update_goal = goals.update().where(goals.c.id == sa.bindparam("b_id"))
-        self.insert_goal = goals.insert()
+        self.update_goal = goals.update().where(_mine(goals), goals.c.id == sa.bindparam("b_id"))
+        self.insert_goal = _insert(goals)
         self.delete_goal_days = goal_days.delete().where(
+            _mine(goal_days),
             goal_days.c.goal_id.in_(
                 sa.select(goals.c.id)
-                .where(goals.c.owner == sa.bindparam("owner"))
+                .where(_mine(goals), goals.c.owner == sa.bindparam("owner"))
                 .scalar_subquery()
-            )
+            ),
         )
-        self.delete_goals = goals.delete().where(goals.c.owner == sa.bindparam("owner"))
+        self.delete_goals = goals.delete().where(
+            _mine(goals), goals.c.owner == sa.bindparam("owner")
+        )
 
     def _consent(self, d: Dialect) -> None:
         choices = sa.select(consents.c.user_id, consents.c.mechanic, consents.c.enabled)
-        self.consents = choices.where(_in_keys(d, consents.c.user_id))
-        self.delete_consents = consents.delete().where(consents.c.user_id == sa.bindparam("user"))
+        self.consents = choices.where(_mine(consents), _in_keys(d, consents.c.user_id))
+        self.delete_consents = consents.delete().where(
+            _mine(consents), consents.c.user_id == sa.bindparam("user")
+        )
         self.delete_consent = consents.delete().where(
+            _mine(consents),
             consents.c.user_id == sa.bindparam("user"),
             consents.c.mechanic == sa.bindparam("mechanic"),
         )
-        self.insert_consent = consents.insert()
+        self.insert_consent = _insert(consents)
 
     def _skills(self, d: Dialect) -> None:
         # (user, track) and (track, item) keys go in as arrays of the JSON array
         self.skills = _join_keys(
-            d, sa.select(skills), [(skills.c.user_id, "text"), (skills.c.track, "text")]
+            d, sa.select(*_data(skills)), [(skills.c.user_id, "text"), (skills.c.track, "text")]
         )
         self.user_skills = (
-            sa.select(skills)
-            .where(skills.c.user_id == sa.bindparam("user"))
+            sa.select(*_data(skills))
+            .where(_mine(skills), skills.c.user_id == sa.bindparam("user"))
             .order_by(skills.c.track)
         )
-        page = sa.select(skills).order_by(skills.c.user_id, skills.c.track)
+        page = (
+            sa.select(*_data(skills))
+            .where(_mine(skills))
+            .order_by(skills.c.user_id, skills.c.track)
+        )
         self.skills_first = page.limit(sa.bindparam("limit"))
         after_user: sa.BindParameter[Any] = sa.bindparam("user")
         self.skills_after = page.where(
@@ -243,16 +325,20 @@ class Statements:
                 sa.and_(skills.c.user_id == after_user, skills.c.track > sa.bindparam("track")),
             )
         ).limit(sa.bindparam("limit"))
-        self.save_skills = d.upsert(
+        self.save_skills = _upsert(
+            d,
             skills,
             [skills.c.user_id, skills.c.track],
             columns=SKILL_COLUMNS,
             replace=SKILL_COLUMNS[2:],
         )
         self.skill_items = _join_keys(
-            d, sa.select(skill_items), [(skill_items.c.track, "text"), (skill_items.c.item, "text")]
+            d,
+            sa.select(*_data(skill_items)),
+            [(skill_items.c.track, "text"), (skill_items.c.item, "text")],
         )
-        self.save_skill_items = d.upsert(
+        self.save_skill_items = _upsert(
+            d,
             skill_items,
             [skill_items.c.track, skill_items.c.item],
             columns=ITEM_COLUMNS,
@@ -260,60 +346,69 @@ class Statements:
         )
         self.skill_bands = _join_keys(
             d,
-            sa.select(skill_bands),
+            sa.select(*_data(skill_bands)),
             [(skill_bands.c.user_id, "text"), (skill_bands.c.track, "text")],
         )
         self.delete_skill_band = skill_bands.delete().where(
+            _mine(skill_bands),
             skill_bands.c.user_id == sa.bindparam("user"),
             skill_bands.c.track == sa.bindparam("track"),
         )
-        self.insert_skill_band = skill_bands.insert()
+        self.insert_skill_band = _insert(skill_bands)
         self.user_bands = (
             sa.select(
                 skill_bands.c.track, skill_bands.c.low, skill_bands.c.high, skill_bands.c.target
             )
-            .where(skill_bands.c.user_id == sa.bindparam("user"))
+            .where(_mine(skill_bands), skill_bands.c.user_id == sa.bindparam("user"))
             .order_by(skill_bands.c.track)
         )
         self.delete_user_bands = skill_bands.delete().where(
-            skill_bands.c.user_id == sa.bindparam("user")
+            _mine(skill_bands), skill_bands.c.user_id == sa.bindparam("user")
         )
-        self.delete_user_skills = skills.delete().where(skills.c.user_id == sa.bindparam("user"))
-        self.clear_mastery = (skills.delete(), skill_items.delete())
+        self.delete_user_skills = skills.delete().where(
+            _mine(skills), skills.c.user_id == sa.bindparam("user")
+        )
+        self.clear_mastery = (
+            skills.delete().where(_mine(skills)),
+            skill_items.delete().where(_mine(skill_items)),
+        )
 
     def _impact(self, d: Dialect) -> None:
         # (recipient, key), (recipient, position, beneficiary) and (mission, user) keys are
         # are joined to the JSON array of keys
         user: sa.BindParameter[Any] = sa.bindparam("user")
         contributions = impact_contributions
-        self.contributions = sa.select(contributions).where(_in_keys(d, contributions.c.id))
-        self.add_contributions = d.insert_ignore(
-            contributions, [contributions.c.id], columns=CONTRIBUTION_COLUMNS
+        self.contributions = sa.select(*_data(contributions)).where(
+            _mine(contributions), _in_keys(d, contributions.c.id)
+        )
+        self.add_contributions = _insert_ignore(
+            d, contributions, [contributions.c.id], CONTRIBUTION_COLUMNS
         )
         self.owned_contributions = (
-            sa.select(contributions)
-            .where(contributions.c.owner == user)
+            sa.select(*_data(contributions))
+            .where(_mine(contributions), contributions.c.owner == user)
             .order_by(contributions.c.seq, contributions.c.id)
         )
         self.referrers = sa.select(impact_referrals.c.user_id, impact_referrals.c.referrer).where(
-            _in_keys(d, impact_referrals.c.user_id)
+            _mine(impact_referrals), _in_keys(d, impact_referrals.c.user_id)
         )
-        self.add_referrals = d.insert_ignore(
-            impact_referrals, [impact_referrals.c.user_id], columns=REFERRAL_COLUMNS
+        self.add_referrals = _insert_ignore(
+            d, impact_referrals, [impact_referrals.c.user_id], REFERRAL_COLUMNS
         )
         self.forgotten = sa.select(forgotten.c.digest).where(
-            _in_keys(d, forgotten.c.digest, "binary")
+            _mine(forgotten), _in_keys(d, forgotten.c.digest, "binary")
         )
-        self.add_forgotten = d.insert_ignore(forgotten, [forgotten.c.digest], columns=("digest",))
+        self.add_forgotten = _insert_ignore(d, forgotten, [forgotten.c.digest], ("digest",))
         self.identity_groups = sa.select(
             identity_groups.c.user_id, identity_groups.c.group_id
-        ).where(_in_keys(d, identity_groups.c.user_id))
+        ).where(_mine(identity_groups), _in_keys(d, identity_groups.c.user_id))
         self.identity_members = (
             sa.select(identity_groups.c.user_id)
-            .where(identity_groups.c.group_id == sa.bindparam("group"))
+            .where(_mine(identity_groups), identity_groups.c.group_id == sa.bindparam("group"))
             .order_by(identity_groups.c.user_id)
         )
-        self.set_identity_groups = d.upsert(
+        self.set_identity_groups = _upsert(
+            d,
             identity_groups,
             [identity_groups.c.user_id],
             columns=IDENTITY_COLUMNS,
@@ -321,9 +416,10 @@ class Statements:
         )
         feed = impact_feed
         self.feed_groups = _join_keys(
-            d, sa.select(feed), [(feed.c.recipient, "text"), (feed.c.group_key, "text")]
+            d, sa.select(*_data(feed)), [(feed.c.recipient, "text"), (feed.c.group_key, "text")]
         )
-        self.save_feed_groups = d.upsert(
+        self.save_feed_groups = _upsert(
+            d,
             feed,
             [feed.c.recipient, feed.c.position],
             columns=FEED_COLUMNS,
@@ -332,16 +428,18 @@ class Statements:
         # One range scan of the primary key, newest first: the cost of a page does not
         # depend on how long the feed is.
         feed_page = (
-            sa.select(feed)
-            .where(feed.c.recipient == sa.bindparam("recipient"))
+            sa.select(*_data(feed))
+            .where(_mine(feed), feed.c.recipient == sa.bindparam("recipient"))
             .order_by(feed.c.position.desc())
             .limit(sa.bindparam("limit"))
         )
         self.feed_first = feed_page
         self.feed_before = feed_page.where(feed.c.position < sa.bindparam("before"))
         items = impact_items
-        self.add_impact_items = items.insert().values(
-            {c: sa.bindparam(c) for c in IMPACT_ITEM_COLUMNS}
+        self.add_impact_items = (
+            items.insert()
+            .values({c: sa.bindparam(c) for c in IMPACT_ITEM_COLUMNS})
+            .values(tenant=TID)
         )
         self.seen_beneficiaries = _join_keys(
             d,
@@ -353,8 +451,9 @@ class Statements:
             ],
         )
         self.group_items = (
-            sa.select(items)
+            sa.select(*_data(items))
             .where(
+                _mine(items),
                 items.c.recipient == sa.bindparam("recipient"),
                 items.c.position == sa.bindparam("position"),
             )
@@ -362,11 +461,14 @@ class Statements:
             .limit(sa.bindparam("limit"))
         )
         self.event_items = (
-            sa.select(items).where(items.c.seq == sa.bindparam("seq")).order_by(items.c.n)
+            sa.select(*_data(items))
+            .where(_mine(items), items.c.seq == sa.bindparam("seq"))
+            .order_by(items.c.n)
         )
         self.recipient_items = (
-            sa.select(items)
+            sa.select(*_data(items))
             .where(
+                _mine(items),
                 items.c.recipient == sa.bindparam("recipient"),
                 items.c.seq > sa.bindparam("after"),
             )
@@ -374,36 +476,44 @@ class Statements:
             .limit(sa.bindparam("limit"))
         )
         self.beneficiary_items = (
-            sa.select(items).where(items.c.beneficiary == user).order_by(items.c.seq, items.c.n)
+            sa.select(*_data(items))
+            .where(_mine(items), items.c.beneficiary == user)
+            .order_by(items.c.seq, items.c.n)
         )
-        self.impact_prefs = sa.select(impact_prefs).where(_in_keys(d, impact_prefs.c.user_id))
-        self.save_impact_prefs = d.upsert(
+        self.impact_prefs = sa.select(*_data(impact_prefs)).where(
+            _mine(impact_prefs), _in_keys(d, impact_prefs.c.user_id)
+        )
+        self.save_impact_prefs = _upsert(
+            d,
             impact_prefs,
             [impact_prefs.c.user_id],
+            columns=("user_id", "visibility", "digest", "digest_seq", "digest_at"),
             replace=("visibility", "digest", "digest_seq", "digest_at"),
         )
         digest_page = (
-            sa.select(impact_prefs)
-            .where(impact_prefs.c.digest.is_not(None))
+            sa.select(*_data(impact_prefs))
+            .where(_mine(impact_prefs), impact_prefs.c.digest.is_not(None))
             .order_by(impact_prefs.c.user_id)
             .limit(sa.bindparam("limit"))
         )
         self.digest_first = digest_page
         self.digest_after = digest_page.where(impact_prefs.c.user_id > sa.bindparam("after"))
-        self.missions = sa.select(missions).where(_in_keys(d, missions.c.id))
-        self.save_missions = d.upsert(
-            missions, [missions.c.id], columns=MISSION_COLUMNS, replace=("total", "announced")
+        self.missions = sa.select(*_data(missions)).where(
+            _mine(missions), _in_keys(d, missions.c.id)
+        )
+        self.save_missions = _upsert(
+            d, missions, [missions.c.id], columns=MISSION_COLUMNS, replace=("total", "announced")
         )
         parts = mission_parts
         self.mission_parts = _join_keys(
-            d, sa.select(parts), [(parts.c.mission, "text"), (parts.c.user_id, "text")]
+            d, sa.select(*_data(parts)), [(parts.c.mission, "text"), (parts.c.user_id, "text")]
         )
-        self.add_mission_parts = d.upsert(
-            parts, [parts.c.mission, parts.c.user_id], columns=PART_COLUMNS, add=("count",)
+        self.add_mission_parts = _upsert(
+            d, parts, [parts.c.mission, parts.c.user_id], columns=PART_COLUMNS, add=("count",)
         )
         contributors = (
             sa.select(parts.c.user_id, parts.c.count)
-            .where(parts.c.mission == sa.bindparam("mission"))
+            .where(_mine(parts), parts.c.mission == sa.bindparam("mission"))
             .order_by(parts.c.user_id)
             .limit(sa.bindparam("limit"))
         )
@@ -411,46 +521,55 @@ class Statements:
         self.contributors_after = contributors.where(parts.c.user_id > sa.bindparam("after"))
         self.user_mission_parts = (
             sa.select(parts.c.mission, parts.c.count)
-            .where(parts.c.user_id == user)
+            .where(_mine(parts), parts.c.user_id == user)
             .order_by(parts.c.mission)
         )
-        self.impact_counts = sa.select(items.c.recipient, sa.func.count()).group_by(
-            items.c.recipient
+        self.impact_counts = (
+            sa.select(items.c.recipient, sa.func.count())
+            .where(_mine(items))
+            .group_by(items.c.recipient)
         )
         # forgetting a person
-        self.delete_user_items = items.delete().where(items.c.recipient == user)
-        self.delete_user_feed = feed.delete().where(feed.c.recipient == user)
+        self.delete_user_items = items.delete().where(_mine(items), items.c.recipient == user)
+        self.delete_user_feed = feed.delete().where(_mine(feed), feed.c.recipient == user)
         self.named_in_feed = sa.select(feed.c.recipient, feed.c.position, feed.c.names).where(
+            _mine(feed),
             sa.tuple_(feed.c.recipient, feed.c.position).in_(
                 sa.select(items.c.recipient, items.c.position)
-                .where(items.c.beneficiary == user)
+                .where(_mine(items), items.c.beneficiary == user)
                 .distinct()
-            )
+            ),
         )
         self.set_feed_names = (
             feed.update()
             .where(
+                _mine(feed),
                 feed.c.recipient == sa.bindparam("b_recipient"),
                 feed.c.position == sa.bindparam("b_position"),
             )
             .values(names=sa.bindparam("names"))
         )
         self.forget_beneficiary = (
-            items.update().where(items.c.beneficiary == user).values(beneficiary=None)
+            items.update().where(_mine(items), items.c.beneficiary == user).values(beneficiary=None)
         )
         self.forget_owner = (
-            contributions.update().where(contributions.c.owner == user).values(owner=None)
+            contributions.update()
+            .where(_mine(contributions), contributions.c.owner == user)
+            .values(owner=None)
         )
         self.forget_person = (
             impact_referrals.delete().where(
-                sa.or_(impact_referrals.c.user_id == user, impact_referrals.c.referrer == user)
+                _mine(impact_referrals),
+                sa.or_(impact_referrals.c.user_id == user, impact_referrals.c.referrer == user),
             ),
-            identity_groups.delete().where(identity_groups.c.user_id == user),
-            impact_prefs.delete().where(impact_prefs.c.user_id == user),
-            mission_parts.delete().where(mission_parts.c.user_id == user),
+            identity_groups.delete().where(
+                _mine(identity_groups), identity_groups.c.user_id == user
+            ),
+            impact_prefs.delete().where(_mine(impact_prefs), impact_prefs.c.user_id == user),
+            mission_parts.delete().where(_mine(mission_parts), mission_parts.c.user_id == user),
         )
         # what a replay rebuilds
         self.clear_impact = tuple(
-            table.delete()
+            table.delete().where(_mine(table))
             for table in (contributions, impact_referrals, feed, items, missions, mission_parts)
         )

@@ -21,22 +21,35 @@ import sqlalchemy.orm
 from sqlalchemy.pool import StaticPool
 
 from motivekit._errors import ConfigError, SchemaOutOfDate, StoreError, StoreUnavailable
+from motivekit._tenants import DEFAULT_TENANT, check_tenant
 from motivekit.store._protocol import WriteConflict
 from motivekit.store.sql import _migrate
 from motivekit.store.sql._execute import Unreachable
 from motivekit.store.sql._session import SqlSession
 from motivekit.store.sql._statements import statements
-from motivekit.store.sql.dialects import WRITE, Synchronous, dialect_for
+from motivekit.store.sql.dialects import TENANT_OPTION, WRITE, Synchronous, dialect_for
 
 __all__ = ["SqlStore", "Synchronous"]
 
 
 class SqlStore:
-    """Stores everything in a SQL database through SQLAlchemy 2."""
+    """Stores one tenant's data in a SQL database through SQLAlchemy 2.
+
+    ``tenant`` (default ``""``, the default tenant) names whose rows every statement reads
+    and writes; the schema is shared by every tenant of the database. Opening a tenant for
+    the first time creates its log head row.
+    """
 
     def __init__(
-        self, url: str, *, synchronous: Synchronous = "FULL", migrate: bool = True
+        self,
+        url: str,
+        *,
+        tenant: str = DEFAULT_TENANT,
+        synchronous: Synchronous = "FULL",
+        migrate: bool = True,
     ) -> None:
+        self.tenant = check_tenant(tenant)
+        """The tenant this store reads and writes."""
         parsed, self._dialect = dialect_for(url)
         if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
             raise ConfigError(
@@ -53,6 +66,7 @@ class SqlStore:
         )
         try:
             self._check_schema(migrate)
+            self._create_head()
         except BaseException:
             self.engine.dispose()  # a store that failed to open holds no connection
             raise
@@ -78,8 +92,18 @@ class SqlStore:
             )
         self.upgrade()
 
+    def _create_head(self) -> None:
+        """Create this tenant's log head row if it has none yet: an insert-or-ignore, so
+        processes opening a new tenant at once create one row between them."""
+        with self._wrapped(), self._connect() as conn, conn.begin():
+            if SqlSession(conn, self._statements, self.tenant).has_head():
+                return
+        with self.writing() as session:
+            session.create_head()
+
     def upgrade(self) -> str:
-        """Bring the schema to the newest revision; return that revision."""
+        """Bring the schema, shared by every tenant of the database, to the newest
+        revision; return that revision."""
         with self._wrapped(), self._connect() as conn:
             conn.execution_options(**{WRITE: True})
             with conn.begin():
@@ -121,7 +145,7 @@ class SqlStore:
         conn: sa.Connection | None = getattr(self._writers, "conn", None)
         if conn is None or conn.closed or conn.invalidated:
             conn = self._connect()
-            conn.execution_options(**{WRITE: True})
+            conn.execution_options(**{WRITE: True, TENANT_OPTION: self.tenant})
             self._writers.conn = conn
             with self._held_lock:
                 self._held.append(conn)
@@ -148,14 +172,14 @@ class SqlStore:
         joined = self._joined.get()
         if joined is not None:
             with self._wrapped(), joined.begin_nested():
-                self._dialect.join(joined)
-                yield SqlSession(joined, self._statements)
+                self._dialect.join(joined, self.tenant)
+                yield SqlSession(joined, self._statements, self.tenant)
             return
         with self._wrapped():
             conn, transaction = self._begin()
             try:
                 with transaction:
-                    yield SqlSession(conn, self._statements)
+                    yield SqlSession(conn, self._statements, self.tenant)
             except (sa.exc.IntegrityError, WriteConflict):
                 raise  # a refused row or a lost race: rolled back, the connection is fine
             except (sa.exc.DBAPIError, StoreError):
@@ -170,10 +194,10 @@ class SqlStore:
         joined = self._joined.get()
         if joined is not None:  # the host's transaction sees what it has not committed yet
             with self._wrapped():
-                yield SqlSession(joined, self._statements)
+                yield SqlSession(joined, self._statements, self.tenant)
             return
         with self._wrapped(), self._connect() as conn, conn.begin():
-            yield SqlSession(conn, self._statements)
+            yield SqlSession(conn, self._statements, self.tenant)
 
     @property
     def joined(self) -> bool:

@@ -13,9 +13,26 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from motivekit._errors import ConfigError
-from motivekit.store.sql.dialects._base import KEYS, WRITE, Dialect, KeyType, Synchronous
+from motivekit.store.sql.dialects._base import (
+    KEYS,
+    TENANT,
+    TENANT_OPTION,
+    WRITE,
+    Dialect,
+    KeyType,
+    Synchronous,
+)
 
-__all__ = ["KEYS", "WRITE", "Dialect", "KeyType", "Synchronous", "dialect_for"]
+__all__ = [
+    "KEYS",
+    "TENANT",
+    "TENANT_OPTION",
+    "WRITE",
+    "Dialect",
+    "KeyType",
+    "Synchronous",
+    "dialect_for",
+]
 
 
 def _sqlite() -> Dialect:

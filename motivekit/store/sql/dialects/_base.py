@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 
 import sqlalchemy as sa
 
-__all__ = ["KEYS", "WRITE", "Dialect", "KeyType", "Synchronous"]
+__all__ = ["KEYS", "TENANT", "TENANT_OPTION", "WRITE", "Dialect", "KeyType", "Synchronous"]
 
 Synchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
 """How hard a commit waits for the disk (SQLite's ``PRAGMA synchronous`` values)."""
@@ -28,6 +28,14 @@ WRITE = "motivekit_write"
 engine begins their transactions as writes, taking the writers' lock at once (SQLite:
 ``BEGIN IMMEDIATE``), so a unit of work that reads before it writes cannot deadlock or fail
 halfway with "database is locked"."""
+
+TENANT = "tid"
+"""The name of the parameter every statement takes its tenant in (``tenant = :tid``)."""
+
+TENANT_OPTION = "motivekit_tenant"
+"""The execution option naming the tenant a write connection writes for: a dialect whose
+write transactions begin by locking the log head row locks that tenant's row, so writers of
+different tenants do not wait for each other."""
 
 KEYS = "ids"
 """The name of the parameter batched lookups bind their keys to (one JSON array)."""
@@ -84,10 +92,10 @@ class Dialect(Protocol):
         through the index, whatever the table's size."""
         ...
 
-    def join(self, conn: sa.Connection) -> None:
+    def join(self, conn: sa.Connection, tenant: str) -> None:
         """Ready a host's connection (``SqlStore.join``), inside the savepoint a motivekit
-        write runs in, as :data:`WRITE` readies the store's own: take the writers' lock
-        the way this dialect's write transactions begin with it."""
+        write runs in, as :data:`WRITE` readies the store's own: take ``tenant``'s
+        writers' lock the way this dialect's write transactions begin with it."""
         ...
 
     def retryable(self, error: BaseException) -> bool:

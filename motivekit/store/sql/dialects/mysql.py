@@ -8,8 +8,9 @@
   well below the session's ``wait_timeout`` (set to 8 hours). Each session runs at READ
   COMMITTED, in strict ``TRADITIONAL`` SQL mode (bad data is refused, not truncated), in
   UTC, and waits 30 s for a lock (like SQLite's busy timeout).
-* A write transaction begins by locking the log head row (``SELECT ... FOR UPDATE``), the
-  equivalent of SQLite's ``BEGIN IMMEDIATE``: writers in every process take their turn,
+* A write transaction begins by locking its tenant's log head row (``SELECT ... FOR
+  UPDATE``), the equivalent of SQLite's ``BEGIN IMMEDIATE``: writers of one tenant in every
+  process take their turn (other tenants' writers lock their own rows),
   and at READ COMMITTED each statement of a writer sees everything earlier writers
   committed, so no projection update is lost and sequence numbers stay gapless. A held
   write connection the server dropped while idle is reconnected before that lock, when
@@ -42,7 +43,7 @@ from sqlalchemy.dialects.mysql import Insert
 from sqlalchemy.dialects.mysql import insert as _mysql_insert
 
 from motivekit._errors import ConfigError, StoreError
-from motivekit.store.sql.dialects._base import KEYS, WRITE, KeyType, Synchronous
+from motivekit.store.sql.dialects._base import KEYS, TENANT_OPTION, WRITE, KeyType, Synchronous
 
 __all__ = [
     "create_engine",
@@ -77,8 +78,9 @@ _GONE = frozenset({2006, 2013, 2014, 2045, 2055})  # server gone / lost / out of
 _UNREACHABLE = _GONE | {2003}  # ... or refusing connections (down, restarting)
 _RETRYABLE = frozenset({1213, 1205})  # deadlock; lock wait timeout
 _NO_TABLE = 1146
+_NO_COLUMN = 1054  # a schema from before tenants: the migration is about to run
 
-_HEAD_LOCK = "SELECT size FROM motivekit_log_head WHERE id = 1 FOR UPDATE"
+_HEAD_LOCK = "SELECT size FROM motivekit_log_head WHERE tenant = %s AND id = 1 FOR UPDATE"
 
 
 def _driver_url(url: sa.URL) -> sa.URL:
@@ -112,20 +114,26 @@ def _configure(dbapi_connection: Any) -> None:
         cursor.close()
 
 
-def _lock_head(dbapi: Any, dbapi_connection: Any) -> None:
-    """Take the writers' lock: the log head row. Before the schema exists (the first
-    migration) there is no row to lock; migrations hold :func:`migration_lock`."""
+def _lock_head(dbapi: Any, dbapi_connection: Any, tenant: str) -> None:
+    """Take ``tenant``'s writers' lock: its log head row (writers of other tenants lock
+    theirs). Before the schema exists (the first migration) there is no row to lock;
+    migrations hold :func:`migration_lock`. A tenant's first open creates its row with an
+    insert-or-ignore, which InnoDB serialises on the key."""
     for attempt in (1, 2):
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(_HEAD_LOCK)
+            cursor.execute(_HEAD_LOCK, (tenant,))
             cursor.fetchall()
             return
-        except dbapi.ProgrammingError as exc:
-            if exc.args[0] != _NO_TABLE:
+        except (dbapi.ProgrammingError, dbapi.OperationalError) as exc:
+            if exc.args and exc.args[0] in (_NO_TABLE, _NO_COLUMN):
+                # A migration is about to run under its own lock: end the transaction the
+                # failed read began, so it holds no lock on the table the migration
+                # rebuilds while it waits for the migration lock.
+                dbapi_connection.rollback()
+                return
+            if not isinstance(exc, dbapi.OperationalError):
                 raise
-            return
-        except dbapi.OperationalError as exc:
             # A held write connection the server closed while it sat idle: nothing has
             # run in this transaction yet, so connecting again is safe.
             if attempt == 2 or exc.args[0] not in _GONE:
@@ -177,8 +185,9 @@ def create_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa.
         dbapi = engine.dialect.loaded_dbapi
         driver = conn.connection.driver_connection
         try:
-            if conn.get_execution_options().get(WRITE, False):
-                _lock_head(dbapi, driver)
+            options = conn.get_execution_options()
+            if options.get(WRITE, False):
+                _lock_head(dbapi, driver, options.get(TENANT_OPTION, ""))
             else:
                 _snapshot(driver)
         except dbapi.Error as exc:
@@ -304,11 +313,11 @@ SCRUBBED = (
 """The tables erasure deletes from or overwrites: ``scrub`` rebuilds them."""
 
 
-def join(conn: sa.Connection) -> None:
-    """Ready a host's connection for a motivekit write: take the writers' lock (the log
-    head row) inside the host's transaction, as the store's own writes begin with it.
-    Never reconnects: a lost connection lost the host's transaction with it."""
-    conn.exec_driver_sql(_HEAD_LOCK).fetchall()
+def join(conn: sa.Connection, tenant: str) -> None:
+    """Ready a host's connection for a motivekit write: take ``tenant``'s writers' lock
+    (its log head row) inside the host's transaction, as the store's own writes begin
+    with it. Never reconnects: a lost connection lost the host's transaction with it."""
+    conn.exec_driver_sql(_HEAD_LOCK, (tenant,)).fetchall()
 
 
 def retryable(error: BaseException) -> bool:

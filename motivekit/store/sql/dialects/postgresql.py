@@ -12,9 +12,10 @@
   server (``prepare_threshold=None``). Everything else motivekit sets lives in one
   transaction (``SET LOCAL``, transaction-level locks), so nothing else has to change.
 * Write transactions (connections with :data:`~motivekit.store.sql.dialects.WRITE` set)
-  run at READ COMMITTED and begin by locking the log head row
-  (``SELECT ... FROM motivekit_log_head WHERE id = 1 FOR UPDATE``), the counterpart of
-  SQLite's ``BEGIN IMMEDIATE``: writers take turns, whichever process they run in, and
+  run at READ COMMITTED and begin by locking their tenant's log head row
+  (``SELECT ... FROM motivekit_log_head WHERE tenant = '...' AND id = 1 FOR UPDATE``), the
+  counterpart of SQLite's ``BEGIN IMMEDIATE``: writers of one tenant take turns, whichever
+  process they run in (writers of different tenants do not wait for each other), and
   since each statement at READ COMMITTED reads what was committed before it started,
   everything a writer reads after the lock (known event ids, goals, counts, the head)
   is what the writers before it left. No lost updates, no unique violations halfway
@@ -42,6 +43,8 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -52,7 +55,7 @@ from sqlalchemy.dialects.postgresql import insert as _pg_insert
 
 from motivekit._errors import ConfigError, StoreError
 from motivekit.store.sql._schema import PREFIX, log_head
-from motivekit.store.sql.dialects._base import KEYS, WRITE, KeyType, Synchronous
+from motivekit.store.sql.dialects._base import KEYS, TENANT_OPTION, WRITE, KeyType, Synchronous
 
 __all__ = [
     "create_engine",
@@ -76,10 +79,23 @@ LOCK_TIMEOUT = "30s"
 
 _ADVISORY_KEY = 0x6D6F_7469_7665  # "motive": only while the schema does not exist yet
 
-_LOCK_HEAD = (
-    f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; "
-    f"SELECT 1 FROM {log_head.name} WHERE id = 1 FOR UPDATE"
-)
+_TENANT_NAME = re.compile(r"[a-z0-9._-]{0,64}")
+
+
+@functools.lru_cache(maxsize=256)
+def _head_row(tenant: str) -> str:
+    """``SELECT ... FOR UPDATE`` of ``tenant``'s log head row. The tenant is written into
+    the text (quoted; tenant names are checked to hold only ``[a-z0-9._-]``) so the lock
+    stays one round trip with ``SET LOCAL`` before it."""
+    if _TENANT_NAME.fullmatch(tenant) is None:  # checked by the store already
+        raise ConfigError(f"not a tenant name: {tenant!r}")
+    return f"SELECT 1 FROM {log_head.name} WHERE tenant = '{tenant}' AND id = 1 FOR UPDATE"
+
+
+def _lock_head(tenant: str) -> str:
+    return f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; {_head_row(tenant)}"
+
+
 _LOCK_NO_SCHEMA = (
     f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; SELECT pg_advisory_xact_lock({_ADVISORY_KEY})"
 )
@@ -161,28 +177,31 @@ def create_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa.
     def _begin(conn: sa.Connection) -> None:
         driver = conn.connection.driver_connection
         assert driver is not None
-        write = bool(conn.get_execution_options().get(WRITE, False))
+        options = conn.get_execution_options()
+        write = bool(options.get(WRITE, False))
         # psycopg begins the transaction with these (no round trip of their own).
         driver.isolation_level = read_committed if write else snapshot
         driver.read_only = not write
         if write:
-            _lock(driver, psycopg)
+            _lock(driver, psycopg, options.get(TENANT_OPTION, ""))
 
     return engine
 
 
-def _lock(driver: Any, psycopg: Any) -> None:
-    """Take the writers' lock as the write transaction's first statement."""
+def _lock(driver: Any, psycopg: Any, tenant: str) -> None:
+    """Take ``tenant``'s writers' lock as the write transaction's first statement."""
     try:
         try:
-            cursor = driver.execute(_LOCK_HEAD)
+            cursor = driver.execute(_lock_head(tenant))
             cursor.nextset()
             if cursor.fetchall():
                 return
-            # The head row is missing: nothing to lock, so lock what is always there.
+            # The head row is missing (a tenant's first open creates it): nothing to
+            # lock, so lock what is always there.
             driver.execute(_LOCK_NO_SCHEMA)
-        except psycopg.errors.UndefinedTable:
-            driver.rollback()  # no schema yet: the first migration is about to run
+        except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn):
+            # No schema yet, or one from before tenants: a migration is about to run.
+            driver.rollback()
             driver.execute(_LOCK_NO_SCHEMA)
     except psycopg.Error as exc:
         with contextlib.suppress(psycopg.Error):  # a broken connection: the store replaces it
@@ -195,12 +214,12 @@ def _lock(driver: Any, psycopg: Any) -> None:
         ) from exc
 
 
-def join(conn: sa.Connection) -> None:
+def join(conn: sa.Connection, tenant: str) -> None:
     """Ready a host's connection for a motivekit write inside the host's transaction
-    (``SqlStore.join``): take the writers' lock as a write
+    (``SqlStore.join``): take ``tenant``'s writers' lock as a write
     transaction of the store's own begins with it. The host's lock timeout and isolation
     level are the host's: nothing is ``SET`` on its transaction."""
-    conn.exec_driver_sql(f"SELECT 1 FROM {log_head.name} WHERE id = 1 FOR UPDATE")
+    conn.exec_driver_sql(_head_row(tenant))
 
 
 def retryable(error: BaseException) -> bool:

@@ -168,10 +168,12 @@ def json_rows(types: Sequence[KeyType], *, name: str = KEYS) -> sa.Subquery:
     return text.columns(*columns).subquery(f"k_{name}")
 
 
-def join(conn: sa.Connection) -> None:
+def join(conn: sa.Connection, tenant: str) -> None:
     """Ready a host's SQLite connection: it gets ``unhex`` where the library lacks it, and
-    the write lock is taken by the first write, as SQLite does inside a transaction (a
-    host who has written already holds it)."""
+    the write lock (the whole file's, whatever the ``tenant``) is taken by the first
+    write, as SQLite does inside a transaction (a host who has written already holds
+    it)."""
+    del tenant
     if sqlite3.sqlite_version_info < (3, 41):
         driver = conn.connection.driver_connection
         driver.create_function("unhex", 1, _unhex, deterministic=True)  # type: ignore[union-attr]
