@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import pytest
 import sqlalchemy as sa
 
+from motivekit.store import SqlStore
+
 __all__ = ["SERVERS", "Server"]
 
 _RUN = uuid.uuid4().hex[:8]  # several test runs may share one server
@@ -33,6 +35,7 @@ class Server:
     default: str
     _engine: sa.Engine | None = field(default=None, repr=False)
     _count: itertools.count[int] = field(default_factory=itertools.count, repr=False)
+    _template_name: str | None = field(default=None, repr=False)
 
     @property
     def admin_url(self) -> sa.URL:
@@ -63,12 +66,20 @@ class Server:
         return self._engine
 
     @contextmanager
-    def database(self) -> Iterator[str]:
-        """A new empty database; its URL (with the password) while the block runs."""
+    def database(self, *, migrated: bool = False) -> Iterator[str]:
+        """A new empty database; its URL (with the password) while the block runs.
+
+        ``migrated``: one that already holds motivekit's newest schema, as a first
+        ``Kit.open`` would leave it. On PostgreSQL it is a copy of a template migrated once
+        per run (a file copy: 0.04 s here, where running the migrations takes 0.6 s);
+        elsewhere the migrations run when the test opens it."""
         name = f"mk_{_RUN}_{os.getpid()}_{next(self._count)}"
         admin = self._admin()
+        template = ""
+        if migrated and self.kind == "PostgreSQL":
+            template = f" TEMPLATE {self._template()} STRATEGY FILE_COPY"
         with admin.connect() as conn:
-            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+            conn.execute(sa.text(f"CREATE DATABASE {name}{template}"))
         try:
             yield self.admin_url.set(database=name).render_as_string(hide_password=False)
         finally:
@@ -76,8 +87,22 @@ class Server:
             with admin.connect() as conn:
                 conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}{force}"))
 
+    def _template(self) -> str:
+        if self._template_name is None:
+            name = f"mk_{_RUN}_{os.getpid()}_template"
+            with self._admin().connect() as conn:
+                conn.execute(sa.text(f"CREATE DATABASE {name}"))
+            url = self.admin_url.set(database=name).render_as_string(hide_password=False)
+            SqlStore(url).close()  # migrates; no connection may stay open on a template
+            self._template_name = name
+        return self._template_name
+
     def close(self) -> None:
         if self._engine is not None:
+            if self._template_name is not None:
+                with self._engine.connect() as conn:
+                    conn.execute(sa.text(f"DROP DATABASE IF EXISTS {self._template_name}"))
+                self._template_name = None
             self._engine.dispose()
 
 

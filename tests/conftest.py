@@ -33,8 +33,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture(params=["memory", "sqlite", "postgresql", "mariadb"])
 def kit_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param in SERVERS:  # a new empty database on that server
-        with SERVERS[request.param].database() as url:
+    if request.param in SERVERS:  # a new database on that server, with the schema
+        with SERVERS[request.param].database(migrated=True) as url:
             yield url
         return
     yield "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'kit.db'}"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from motivekit import Event, Kit, StoreError
+from motivekit import Ed25519Signer, Event, Kit, StoreError
+from motivekit._record import Recorder
 from motivekit.audit._log import ATTEMPTS
 from motivekit.store import MemoryStore, Session
 from motivekit.store._protocol import WriteConflict
@@ -105,3 +106,30 @@ def test_an_event_id_another_writer_recorded_meanwhile_is_a_duplicate(
         assert again.seq == first.seq
         assert kit.journal.size() == 2
         assert kit.goals.get(goal.id).total == 1
+
+
+def test_a_head_built_by_a_rolled_back_transaction_is_not_built_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found by the server-restart test: a writer remembered the head its failed batch
+    # built; another writer then appended as many entries, so the sizes matched, and the
+    # first one grew the tree on the frontier of entries that were never committed.
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    key = Ed25519Signer.generate("example.com/log")
+    with Kit.open(url, origin="example.com/log", signers=[key]) as a, Kit.open(url) as b:
+        a.record_many([Event(f"a{i}", "k", "ada") for i in range(5)])
+        fold = Recorder._fold
+        failing = iter([True])
+
+        def fold_then_fail(self: Recorder, *args: object, **kwargs: object) -> object:
+            if next(failing, False):
+                raise RuntimeError("the batch failed after it was appended")
+            return fold(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Recorder, "_fold", fold_then_fail)
+        with pytest.raises(RuntimeError, match="after it was appended"):
+            a.record_many([Event(f"x{i}", "k", "ada") for i in range(3)])
+        b.record_many([Event(f"b{i}", "k", "bo") for i in range(3)])  # the same size again
+        a.record_many([Event(f"c{i}", "k", "ada") for i in range(300)])  # completes tiles
+        a.audit.checkpoint()
+        assert a.audit.verify([key.verifier()]).size == 308

@@ -80,6 +80,9 @@ class LogWriter:
         self._store = store
         self._lock = threading.Lock()
         self._head: tuple[int, list[bytes]] | None = None
+        """The head as a transaction of this writer left it *and committed*."""
+        self._pending = threading.local()
+        """Per thread: (session, head) of the transaction appending now, not committed."""
         self.after_commit: Callable[[], None] = lambda: None
         """Called after every committed :meth:`transaction` (automatic checkpoints)."""
 
@@ -87,10 +90,23 @@ class LogWriter:
     def transaction(self) -> Iterator[Session]:
         """A write transaction of the store; :attr:`after_commit` runs once it commits
         (not in a host's transaction, which commits later: the next one of our own does)."""
-        with self._store.writing() as session:
-            yield session
-        if not getattr(self._store, "joined", False):
-            self.after_commit()
+        try:
+            with self._store.writing() as session:
+                yield session
+        except BaseException:
+            # Rolled back, or its commit failed (then it may have committed or not): the
+            # head it built is no one's to build on.
+            self._pending.__dict__.pop("head", None)
+            with self._lock:
+                self._head = None
+            raise
+        pending = self._pending.__dict__.pop("head", None)
+        if getattr(self._store, "joined", False):
+            return  # the host's transaction may still roll back: nothing is remembered
+        if pending is not None and pending[0] is session:
+            with self._lock:
+                self._head = pending[1]
+        self.after_commit()
 
     def run(self, work: Callable[[Session], T]) -> T:
         """``work`` in a write transaction, run again when the transaction lost a race with
@@ -111,8 +127,12 @@ class LogWriter:
         """Append ``drafts`` in order in ``session``'s transaction; return them as stored."""
         if not drafts:
             return []
-        with self._lock:
-            remembered = self._head
+        pending = getattr(self._pending, "head", None)
+        if pending is not None and pending[0] is session:
+            remembered: tuple[int, list[bytes]] | None = pending[1]  # this transaction's
+        else:
+            with self._lock:
+                remembered = self._head
         built = None
         if remembered is not None:
             size, frontier = remembered
@@ -126,10 +146,11 @@ class LogWriter:
                 raise StoreError("the log head moved while this writer held the lock")
         session.append(built.entries)
         session.add_tiles(built.tiles)
-        with self._lock:
-            # If the transaction rolls back, the next append finds the head elsewhere
-            # and rebuilds: remembering too much is safe.
-            self._head = (size + len(drafts), built.frontier)
+        # Remembered for the writer's next append only once this transaction commits
+        # (:meth:`transaction`). The head check compares sizes: a head remembered from a
+        # transaction that rolled back could match the size another writer reached since,
+        # with another frontier, and the tree would be built on the wrong one.
+        self._pending.head = (session, (size + len(drafts), built.frontier))
         return built.entries
 
     @property
