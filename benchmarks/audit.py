@@ -3,13 +3,13 @@
 What is measured
 ----------------
 1. **Append**: what the audit log adds to writing a journal entry. Inside one write
-   transaction of a ``SqlStore`` session (``store.writing()``), ``LogWriter.append(session,
-   drafts)``: sealing each draft (sequence number, random salt, commitment, canonical leaf
-   bytes), leaf hashes, the frontier update through the conditional head ``UPDATE``, the
-   journal insert and a tile row every 256 entries. Drafts are built beforehand with
-   ``event_draft`` from ready ``Event`` objects; everything from sealing to the commit is
-   timed. Two modes: one entry per transaction (a commit per entry) and 1,000 entries per
-   transaction (one executemany).
+   transaction of a ``SqlStore`` session (``LogWriter.transaction()``, as the services
+   write), ``LogWriter.append(session, drafts)``: sealing each draft (sequence number,
+   random salt, commitment, canonical leaf bytes), leaf hashes, the frontier update
+   through the conditional head ``UPDATE``, the journal insert and a tile row every 256
+   entries. Drafts are built beforehand with ``event_draft`` from ready ``Event``
+   objects; everything from sealing to the commit is timed. Two modes: one entry per
+   transaction (a commit per entry) and 1,000 entries per transaction (one executemany).
 2. **Verify**: ``kit.audit.verify()`` over a log of 100,000 entries (5,000 with ``--quick``)
    recorded with ``record_many`` in batches of 1,000 by a Kit with one Ed25519 signer and no
    automatic checkpoints; ``kit.audit.checkpoint()`` is called after each quarter of the log,
@@ -327,13 +327,14 @@ def _unit(mode: Mode) -> int:
 
 
 def append_runner(store: SqlStore, writer: LogWriter, mode: Mode) -> Runner:
-    """``LogWriter.append`` in ``store.writing()`` transactions: sealing to commit, all timed."""
+    """``LogWriter.append`` in ``writer.transaction()`` (the store's write transactions, as
+    every service writes): sealing to commit, all timed."""
 
     def run(drafts: Sequence[Draft]) -> float:
         units = _units(drafts, _unit(mode))
 
         def work() -> int:
-            writing, append = store.writing, writer.append
+            writing, append = writer.transaction, writer.append
             last = 0
             for unit in units:
                 with writing() as session:
