@@ -44,6 +44,7 @@ from sqlalchemy.dialects.mysql import insert as _mysql_insert
 
 from motivekit._errors import ConfigError, StoreError
 from motivekit.store.sql.dialects._base import KEYS, TENANT_OPTION, WRITE, KeyType, Synchronous
+from motivekit.store.sql.dialects._on_conflict import bound
 
 __all__ = [
     "create_engine",
@@ -223,10 +224,6 @@ def insert(table: sa.Table) -> Insert:
     return _mysql_insert(table)
 
 
-def _bound(statement: Insert, columns: Sequence[str] | None) -> Insert:
-    return statement if columns is None else statement.values({c: sa.bindparam(c) for c in columns})
-
-
 def upsert(
     table: sa.Table,
     key: Sequence[sa.Column[Any]],
@@ -242,7 +239,7 @@ def upsert(
     agrees with the first for every row the store writes.
     """
     del key
-    statement = _bound(_mysql_insert(table), columns)
+    statement = bound(_mysql_insert(table), columns)
     new = statement.inserted
     changes: dict[str, Any] = {c: new[c] for c in replace}
     changes.update({c: table.c[c] + new[c] for c in add})
@@ -255,7 +252,7 @@ def insert_ignore(
     """``INSERT ... ON DUPLICATE KEY UPDATE k = k``: a duplicate key changes nothing, and
     any other error (a value too long, a NULL) is still an error."""
     first = key[0].name
-    return _bound(_mysql_insert(table), columns).on_duplicate_key_update({first: table.c[first]})
+    return bound(_mysql_insert(table), columns).on_duplicate_key_update({first: table.c[first]})
 
 
 _TYPES: dict[KeyType, type[sa.types.TypeEngine[Any]]] = {

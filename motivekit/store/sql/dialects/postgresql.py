@@ -56,6 +56,7 @@ from sqlalchemy.dialects.postgresql import insert as _pg_insert
 from motivekit._errors import ConfigError, StoreError
 from motivekit.store.sql._schema import PREFIX, log_head
 from motivekit.store.sql.dialects._base import KEYS, TENANT_OPTION, WRITE, KeyType, Synchronous
+from motivekit.store.sql.dialects._on_conflict import ignore_on_conflict, upsert_on_conflict
 
 __all__ = [
     "create_engine",
@@ -247,10 +248,6 @@ def insert(table: sa.Table) -> Insert:
     return _pg_insert(table)
 
 
-def _bound(statement: Insert, columns: Sequence[str] | None) -> Insert:
-    return statement if columns is None else statement.values({c: sa.bindparam(c) for c in columns})
-
-
 def upsert(
     table: sa.Table,
     key: Sequence[sa.Column[Any]],
@@ -261,18 +258,16 @@ def upsert(
 ) -> Insert:
     """``INSERT ... ON CONFLICT (key) DO UPDATE SET``: ``excluded`` is the new row, and an
     added column is ``c = table.c + excluded.c``, computed on the locked row."""
-    statement = _bound(_pg_insert(table), columns)
-    new = statement.excluded
-    changes: dict[str, Any] = {c: new[c] for c in replace}
-    changes.update({c: table.c[c] + new[c] for c in add})
-    return statement.on_conflict_do_update(index_elements=key, set_=changes)
+    return upsert_on_conflict(
+        _pg_insert(table), table, key, columns=columns, replace=replace, add=add
+    )
 
 
 def insert_ignore(
     table: sa.Table, key: Sequence[sa.Column[Any]], *, columns: Sequence[str]
 ) -> Insert:
     """``INSERT ... ON CONFLICT (key) DO NOTHING``."""
-    return _bound(_pg_insert(table), columns).on_conflict_do_nothing(index_elements=key)
+    return ignore_on_conflict(_pg_insert(table), key, columns=columns)
 
 
 _TYPES: dict[KeyType, type[sa.types.TypeEngine[Any]]] = {

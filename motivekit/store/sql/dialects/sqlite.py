@@ -31,6 +31,7 @@ from sqlalchemy.pool import StaticPool
 
 from motivekit._errors import ConfigError, SchemaOutOfDate
 from motivekit.store.sql.dialects._base import KEYS, WRITE, KeyType, Synchronous
+from motivekit.store.sql.dialects._on_conflict import ignore_on_conflict, upsert_on_conflict
 
 __all__ = [
     "create_engine",
@@ -107,10 +108,6 @@ def insert(table: sa.Table) -> Insert:
     return _sqlite_insert(table)
 
 
-def _bound(statement: Insert, columns: Sequence[str] | None) -> Insert:
-    return statement if columns is None else statement.values({c: sa.bindparam(c) for c in columns})
-
-
 def upsert(
     table: sa.Table,
     key: Sequence[sa.Column[Any]],
@@ -120,18 +117,16 @@ def upsert(
     add: Sequence[str] = (),
 ) -> Insert:
     """``INSERT ... ON CONFLICT (key) DO UPDATE SET``: ``excluded`` is the new row."""
-    statement = _bound(_sqlite_insert(table), columns)
-    new = statement.excluded
-    changes: dict[str, Any] = {c: new[c] for c in replace}
-    changes.update({c: table.c[c] + new[c] for c in add})
-    return statement.on_conflict_do_update(index_elements=key, set_=changes)
+    return upsert_on_conflict(
+        _sqlite_insert(table), table, key, columns=columns, replace=replace, add=add
+    )
 
 
 def insert_ignore(
     table: sa.Table, key: Sequence[sa.Column[Any]], *, columns: Sequence[str]
 ) -> Insert:
     """``INSERT ... ON CONFLICT (key) DO NOTHING``."""
-    return _bound(_sqlite_insert(table), columns).on_conflict_do_nothing(index_elements=key)
+    return ignore_on_conflict(_sqlite_insert(table), key, columns=columns)
 
 
 def _unhex(text: str | None) -> bytes | None:
