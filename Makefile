@@ -2,9 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Playwright drives Debian's chromium (scripts/test-browser.sh), never a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo tour test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,6 +15,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	$(BIN)/python examples/goals_walkthrough.py
+
+# The terminal tour of goals, step by step.
+tour: $(STAMP)
 	$(BIN)/python examples/goals_walkthrough.py
 
 test: lint typecheck unit
@@ -24,10 +30,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# The SQL server stores are tested on every run: the script starts (or installs) PostgreSQL
-# and MariaDB on 127.0.0.1 and exports where the tests make their throwaway databases.
+# The SQL server stores and the pages in a real browser are tested on every run: the
+# scripts start (or install) PostgreSQL and MariaDB on 127.0.0.1 and Debian's Chromium, and
+# export where the tests find them.
 unit: $(STAMP)
-	eval "$$(scripts/test-databases.sh)" && $(BIN)/pytest
+	eval "$$(scripts/test-databases.sh)" && eval "$$(scripts/test-browser.sh)" && $(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
