@@ -204,7 +204,7 @@ def _measure(
         (port, method, path, "ada" if endpoint == "feed" else f"writer{i}", start, start + seconds)
         for i in range(connections)
     ]
-    clients = pool.map(_drive, jobs)
+    clients = pool.map(_drive, jobs, chunksize=1)
     errors = [e for c in clients for e in c["errors"]]
     if errors:
         raise RuntimeError(f"{endpoint}: {len(errors)} failed requests, e.g. {errors[0]}")
@@ -242,6 +242,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             spawn.Pool(args.connections) as pool,
         ):
             _check_feed(port, args.entries)
+            # every client process started (and idle) before any clock
+            pool.map(time.sleep, [0.5] * args.connections, chunksize=1)
             for name in ENDPOINTS:  # warm-up: imports, first connections, caches
                 _measure(pool, port, name, args.connections, args.warmup)
             for r in range(args.rounds):

@@ -270,3 +270,28 @@ def test_server_benchmark_reports_each_figure_beside_its_floor() -> None:
         assert r["kit_eps"] > 0
         assert r["floor_eps"] > 0
         assert r["ratio"] == pytest.approx(r["floor_eps"] / r["kit_eps"])
+
+
+def test_flask_api_benchmark_reports_feed_and_record_beside_the_bare_endpoint() -> None:
+    script = SCRIPT.parent / "flask_api.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--quick", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["environment"]["durability"] == "journal_mode=wal, synchronous=FULL"
+    assert report["environment"]["server"].startswith("gunicorn gthread")
+    results = {r["endpoint"]: r for r in report["results"]}
+    assert list(results) == ["bare", "feed", "record"]
+    assert results["feed"]["path"] == "/motivekit/api/impact/feed?limit=20"
+    assert results["bare"]["slowdown"] == pytest.approx(1.0)
+    for r in results.values():
+        assert r["requests_per_s"] > 0
+        assert 0 < r["p50_ms"] <= r["p95_ms"]
+        assert r["slowdown"] > 0
+        assert r["p95_ratio"] > 0
+        assert len(r["rounds"]) == report["settings"]["rounds"] == 1
+        assert all(run["requests"] > 0 for run in r["rounds"])

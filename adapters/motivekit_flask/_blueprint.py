@@ -104,7 +104,7 @@ def _view(route: Route) -> Any:
                 path_params=path_params,
                 query=request.args.to_dict(flat=True),
                 body=_body(core.max_body_bytes),
-                content_type=request.mimetype or None,
+                content_type=request.headers.get("Content-Type"),
             )
         )
         return _response(answer)
