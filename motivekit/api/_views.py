@@ -31,6 +31,7 @@ from motivekit import (
 
 __all__ = [
     "ConsentOut",
+    "FieldErrorOut",
     "FeedEntryOut",
     "FeedPageOut",
     "GoalExplanationOut",
@@ -41,6 +42,7 @@ __all__ = [
     "MenuOut",
     "MissionListOut",
     "MissionOut",
+    "ProblemOut",
     "SkillExplanationOut",
     "SkillListOut",
     "SkillOut",
@@ -545,6 +547,35 @@ class ConsentOut(View):
                 for m in Mechanic
             ]
         )
+
+
+class FieldErrorOut(View):
+    """One field that did not validate."""
+
+    detail: str
+    pointer: str | None = None
+    """A JSON Pointer (RFC 6901, URI fragment form) into the request body, e.g.
+    ``#/measure/count``."""
+    parameter: str | None = None
+    """The query parameter that was wrong."""
+
+
+class ProblemOut(View):
+    """An RFC 9457 problem: what went wrong and how to fix it."""
+
+    model_config = ConfigDict(extra="allow", use_attribute_docstrings=True)
+
+    type: str
+    """``about:blank``: the status says what kind of problem it is."""
+    title: str
+    """The HTTP status phrase."""
+    status: int
+    detail: str
+    """What was wrong and how to fix it."""
+    code: str | None = None
+    """The motivekit error class behind the problem, e.g. ``UnknownGoal``."""
+    errors: list[FieldErrorOut] | None = None
+    """For a body or query that did not validate: every field that was wrong."""
 
 
 class OpenApiOut(View):
