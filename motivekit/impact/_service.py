@@ -6,6 +6,7 @@ import re
 import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 
@@ -37,6 +38,7 @@ Names = Callable[[str], str]
 """Turns a user id into the name a story shows (default: the id itself)."""
 
 MAX_LIMIT = 200
+_UNSET: Any = object()
 _CURSOR = re.compile(r"f1\.(0|[1-9][0-9]{0,18})")
 _DIGEST_ITEMS = 1000
 _EVERY = {"day": timedelta(days=1), "week": timedelta(days=7)}
@@ -167,17 +169,37 @@ class Impact:
         (``anonymous``) when they were helped. Only the person themselves may choose."""
         if visibility not in ("named", "anonymous"):
             raise InvalidInput(f"visibility must be 'named' or 'anonymous', got {visibility!r}")
-        return self._choose(user, by, "impact.visibility", {"visibility": visibility})
+        return self.set_preferences(user, visibility=visibility, by=by)
 
     def set_digest(self, user: str, every: str | None, *, by: str) -> ImpactPreferences:
         """Ask for a digest of new impact every ``day`` or ``week`` (None: no digest).
         Digests are opt-in; only the person themselves may ask."""
-        if every is not None and every not in _EVERY:
-            raise InvalidInput(f"every must be 'day', 'week' or None, got {every!r}")
-        return self._choose(user, by, "impact.digest", {"every": every})
+        return self.set_preferences(user, digest=every, by=by)
+
+    def set_preferences(
+        self,
+        user: str,
+        *,
+        visibility: str | None = None,
+        digest: str | None = _UNSET,
+        by: str,
+    ) -> ImpactPreferences:
+        """Make both impact choices at once, in one transaction: ``visibility``
+        (``named``/``anonymous``; None leaves it) and ``digest`` (``day``/``week``, None:
+        no digest; left out: unchanged). Only the person themselves may choose."""
+        changes: list[tuple[str, dict[str, str | None]]] = []
+        if visibility is not None:
+            if visibility not in ("named", "anonymous"):
+                raise InvalidInput(f"visibility must be 'named' or 'anonymous', got {visibility!r}")
+            changes.append(("impact.visibility", {"visibility": visibility}))
+        if digest is not _UNSET:
+            if digest is not None and digest not in _EVERY:
+                raise InvalidInput(f"every must be 'day', 'week' or None, got {digest!r}")
+            changes.append(("impact.digest", {"every": digest}))
+        return self._choose(user, by, changes)
 
     def _choose(
-        self, user: str, by: str, command: str, change: dict[str, str | None]
+        self, user: str, by: str, changes: Sequence[tuple[str, dict[str, str | None]]]
     ) -> ImpactPreferences:
         _person(user, "user")
         _person(by, "by")
@@ -188,16 +210,22 @@ class Impact:
 
         def work(session: Session) -> ImpactPrefs:
             prefs = session.impact_prefs([user]).get(user) or ImpactPrefs(user)
-            visibility = change.get("visibility")
-            if visibility is not None:
-                new = attrs.evolve(prefs, visibility=visibility)
-            else:
-                new = attrs.evolve(prefs, digest=change["every"])
-            if new != prefs:
-                args: dict[str, JSONValue] = {"user": user, **change}
-                writer.append(session, [command_draft(command, by, args, at, runtime.version)])
-                session.save_impact_prefs(new)
-            return new
+            start, drafts = prefs, []
+            for command, change in changes:
+                visibility = change.get("visibility")
+                if visibility is not None:
+                    new = attrs.evolve(prefs, visibility=visibility)
+                else:
+                    new = attrs.evolve(prefs, digest=change["every"])
+                if new != prefs:
+                    args: dict[str, JSONValue] = {"user": user, **change}
+                    drafts.append(command_draft(command, by, args, at, runtime.version))
+                prefs = new
+            if drafts:
+                writer.append(session, drafts)
+            if prefs != start:
+                session.save_impact_prefs(prefs)
+            return prefs
 
         new = writer.run(work)
         return ImpactPreferences(user, new.visibility, new.digest)
