@@ -106,9 +106,9 @@ def test_setting_consent_changes_the_callers_own_and_never_bobs(
     problem(sneaky, 422)  # there is no field naming whose consent
     assert journal_size(app) == before
     with app.app_context():
-        assert not current_kit.consent.consent("ada").allows("impact")
-        assert current_kit.consent.consent("bob").allows("impact")
-        assert current_kit.consent.consent("bob").allows("goals")
+        assert not current_kit.consent.get("ada").allows("impact")
+        assert current_kit.consent.get("bob").allows("impact")
+        assert current_kit.consent.get("bob").allows("goals")
 
 
 def test_anonymous_requests_get_401_problems(client: FlaskClient) -> None:

@@ -1,7 +1,7 @@
 """The JSON API blueprint: ``app.register_blueprint(api, url_prefix="/motivekit/api")``.
 
 The blueprint only routes. Each rule is one :class:`motivekit.api.Route` of
-``Api.routes`` (``{name}`` becomes ``<name>``, its endpoint is the operation id, so
+``Api.routes`` (read from its table at import: the rules exist before any Kit) (``{name}`` becomes ``<name>``, its endpoint is the operation id, so
 ``url_for("motivekit_api.listGoals")`` works); a request becomes an
 :class:`motivekit.api.ApiRequest` (body, content type, query, path parameters, the user
 from the loader) and ``Api.handle`` answers it: parsing, checking, authorisation and the
@@ -33,7 +33,8 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 from werkzeug.routing import RequestRedirect
 
 from motivekit import StoreUnavailable
-from motivekit.api import Api, ApiProblem, ApiRequest, ApiResponse, Route
+from motivekit.api import ApiProblem, ApiRequest, ApiResponse, Route
+from motivekit.api._routes import ROUTES  # the same table Api.routes returns, without a Kit
 from motivekit_flask._extension import _state
 
 __all__ = ["api"]
@@ -113,7 +114,7 @@ def _view(route: Route) -> Any:
     return view
 
 
-for _route in Api.routes:
+for _route in ROUTES:
     api.add_url_rule(rule_of(_route), _route.operation_id, _view(_route), methods=[_route.method])
 
 
