@@ -1,8 +1,9 @@
 """The JSON API blueprint: ``app.register_blueprint(api, url_prefix="/motivekit/api")``.
 
 The blueprint only routes. Each rule is one :class:`motivekit.api.Route` of
-``Api.routes`` (read from its table at import: the rules exist before any Kit) (``{name}`` becomes ``<name>``, its endpoint is the operation id, so
-``url_for("motivekit_api.listGoals")`` works); a request becomes an
+``Api.routes``, read from its table at import, so the rules exist before any Kit
+(``{name}`` becomes ``<name>``; the endpoint is the operation id, so
+``url_for("motivekit_api.listGoals")`` works). A request becomes an
 :class:`motivekit.api.ApiRequest` (body, content type, query, path parameters, the user
 from the loader) and ``Api.handle`` answers it: parsing, checking, authorisation and the
 problem bodies are the core's, shared with every adapter.
