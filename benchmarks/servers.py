@@ -376,10 +376,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scenario", action="append", choices=("plain", "goals"))
     parser.add_argument("--tenancy", action="append", choices=("one", "four"))
     parser.add_argument("--repeat", type=int, help="runs per figure (median)")
+    parser.add_argument(
+        "--processes", type=int, action="append", help="writer processes (default: 1, 2 and 4)"
+    )
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
     if args.repeat:
         settings = attrs.evolve(settings, repeat=args.repeat)
+    if args.processes:
+        settings = attrs.evolve(settings, processes=tuple(args.processes))
     results = []
     for server in args.server or ("postgresql", "mariadb"):
         for scenario in args.scenario or ("plain", "goals"):

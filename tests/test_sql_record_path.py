@@ -204,8 +204,11 @@ def test_every_batched_lookup_searches_an_index(kit: Kit) -> None:
 
 
 def _scans(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every node of a PostgreSQL JSON plan that reads one of motivekit's tables."""
-    if str(plan.get("Relation Name", "")).startswith("motivekit_"):
+    """Every node of a PostgreSQL JSON plan that reads one of motivekit's tables (the
+    node that writes a table an ``UPDATE`` changes is not one: it reads the rows its
+    child plan found)."""
+    reads = plan.get("Node Type") != "ModifyTable"
+    if reads and str(plan.get("Relation Name", "")).startswith("motivekit_"):
         yield plan
     for child in plan.get("Plans", []):
         yield from _scans(child)

@@ -56,6 +56,7 @@ from motivekit.store.sql._rows import (
     skill_from_row,
     skill_row,
 )
+from motivekit.store.sql._schema import journal
 from motivekit.store.sql.dialects import KEYS
 
 __all__ = ["SqlSession"]
@@ -104,7 +105,8 @@ class _JournalSession(SessionBase):
             )
             for e in entries
         ]
-        self._driver_many(self._q.insert_entry, ENTRY_COLUMNS, rows)
+        if not self._driver_copy(journal, ENTRY_COLUMNS, rows):
+            self._driver_many(self._q.insert_entry, ENTRY_COLUMNS, rows)
 
     def add_tiles(self, nodes: Sequence[tuple[int, int, bytes]]) -> None:
         if nodes:
@@ -237,9 +239,10 @@ class _GoalsSession(SessionBase):
     def add_goal_counts(
         self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
     ) -> None:
-        # Every counted event passes here: one executemany each, on the driver.
+        # Every counted event passes here, on the driver: the totals in one statement
+        # (a goal is one row of the JSON array), the days in one executemany.
         if totals:
-            self._driver_many(self._q.add_total, ("goal", "n"), list(totals.items()))
+            self._run(self._q.add_totals, **{KEYS: json_array(list(totals.items()))})
         if days:
             day = date_param(self._conn.dialect)
             rows = [(g, day(d), n) for (g, d), n in days.items()]

@@ -247,10 +247,13 @@ class Statements:
             goals.c.status == GoalStatus.ACTIVE.value,
             _in_keys(d, goals.c.event_kind, name="kinds"),
         )
-        self.add_total = (
+        # Every goal a batch moved, in one statement: ``total = total + n`` computed on
+        # the locked row (UPDATE ... FROM the (goal, n) pairs bound as one JSON array).
+        added = d.json_rows(["text", "integer"])
+        self.add_totals = (
             goals.update()
-            .where(_mine(goals), goals.c.id == sa.bindparam("goal"))
-            .values(total=goals.c.total + sa.bindparam("n", type_=sa.BigInteger))
+            .where(_mine(goals), goals.c.id == added.c.k1)
+            .values(total=goals.c.total + added.c.k2)
         )
         self.add_day = _upsert(
             d,

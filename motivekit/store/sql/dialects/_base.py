@@ -13,12 +13,21 @@ their arguments.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, Protocol
 
 import sqlalchemy as sa
 
-__all__ = ["KEYS", "TENANT", "TENANT_OPTION", "WRITE", "Dialect", "KeyType", "Synchronous"]
+__all__ = [
+    "KEYS",
+    "TENANT",
+    "TENANT_OPTION",
+    "WRITE",
+    "CopyRows",
+    "Dialect",
+    "KeyType",
+    "Synchronous",
+]
 
 Synchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
 """How hard a commit waits for the disk (SQLite's ``PRAGMA synchronous`` values)."""
@@ -43,6 +52,10 @@ KEYS = "ids"
 KeyType = Literal["text", "integer", "binary"]
 """The type of one column of :meth:`Dialect.json_rows`; ``binary`` values travel as hex."""
 
+CopyRows = Callable[[Any, str, Sequence[str], Sequence[tuple[Any, ...]]], None]
+"""``copy_rows(cursor, table, columns, rows)``: load ``rows`` (values in ``columns`` order,
+in the driver's types) into ``table`` on the driver's ``cursor``, in its transaction."""
+
 
 class Dialect(Protocol):
     """What a dialect module provides."""
@@ -56,6 +69,15 @@ class Dialect(Protocol):
         set. ``create``: whether a database that does not exist yet may be created (if
         not, raise ``SchemaOutOfDate`` saying how to create it). Problems with the URL's
         target that can be seen before connecting raise ``ConfigError``."""
+        ...
+
+    @property
+    def copy_rows(self) -> CopyRows | None:
+        """How the journal's rows are loaded faster than by the driver's ``executemany``
+        of an ``INSERT`` (PostgreSQL: ``COPY ... FROM STDIN``); None where
+        ``executemany`` is the fastest way there is (SQLite runs in the process; PyMySQL
+        sends one multi-row ``INSERT``). A row refused (a duplicate key) fails the whole
+        load, as an insert would."""
         ...
 
     def insert(self, table: sa.Table) -> sa.Insert:

@@ -43,10 +43,18 @@ from sqlalchemy.dialects.mysql import Insert
 from sqlalchemy.dialects.mysql import insert as _mysql_insert
 
 from motivekit._errors import ConfigError, StoreError
-from motivekit.store.sql.dialects._base import KEYS, TENANT_OPTION, WRITE, KeyType, Synchronous
+from motivekit.store.sql.dialects._base import (
+    KEYS,
+    TENANT_OPTION,
+    WRITE,
+    CopyRows,
+    KeyType,
+    Synchronous,
+)
 from motivekit.store.sql.dialects._on_conflict import bound
 
 __all__ = [
+    "copy_rows",
     "create_engine",
     "insert",
     "insert_ignore",
@@ -60,6 +68,10 @@ __all__ = [
 ]
 
 name = "mysql"
+
+copy_rows: CopyRows | None = None
+"""The journal's rows go in by ``executemany``, which PyMySQL sends as one multi-row
+``INSERT`` (``LOAD DATA LOCAL`` needs ``local_infile`` on both ends)."""
 
 LOCK_WAIT_SECONDS = 30
 """How long a writer waits for the log head (or any row lock) before ``StoreError``."""

@@ -30,10 +30,11 @@ from sqlalchemy.dialects.sqlite import insert as _sqlite_insert
 from sqlalchemy.pool import StaticPool
 
 from motivekit._errors import ConfigError, SchemaOutOfDate
-from motivekit.store.sql.dialects._base import KEYS, WRITE, KeyType, Synchronous
+from motivekit.store.sql.dialects._base import KEYS, WRITE, CopyRows, KeyType, Synchronous
 from motivekit.store.sql.dialects._on_conflict import ignore_on_conflict, upsert_on_conflict
 
 __all__ = [
+    "copy_rows",
     "create_engine",
     "insert",
     "insert_ignore",
@@ -46,6 +47,10 @@ __all__ = [
 ]
 
 name = "sqlite"
+
+copy_rows: CopyRows | None = None
+"""The journal's rows go in by ``executemany``: SQLite runs in this process, so nothing is
+faster."""
 
 
 def create_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa.Engine:
