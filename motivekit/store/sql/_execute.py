@@ -260,7 +260,7 @@ class SessionBase:
         cursor = self._cursor()
         try:
             with self._driver_errors(cursor):
-                copy(cursor, table.name, ("tenant", *columns), [(tenant, *r) for r in rows])
+                copy(cursor, table, ("tenant", *columns), [(tenant, *r) for r in rows])
         finally:
             cursor.close()
         return True

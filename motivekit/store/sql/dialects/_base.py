@@ -52,7 +52,7 @@ KEYS = "ids"
 KeyType = Literal["text", "integer", "binary"]
 """The type of one column of :meth:`Dialect.json_rows`; ``binary`` values travel as hex."""
 
-CopyRows = Callable[[Any, str, Sequence[str], Sequence[tuple[Any, ...]]], None]
+CopyRows = Callable[[Any, sa.Table, Sequence[str], Sequence[tuple[Any, ...]]], None]
 """``copy_rows(cursor, table, columns, rows)``: load ``rows`` (values in ``columns`` order,
 in the driver's types) into ``table`` on the driver's ``cursor``, in its transaction."""
 
