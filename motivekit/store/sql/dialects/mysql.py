@@ -64,6 +64,7 @@ __all__ = [
     "name",
     "retryable",
     "scrub",
+    "set_wise_upserts",
     "upsert",
 ]
 
@@ -231,6 +232,12 @@ def migration_lock(conn: sa.Connection) -> Iterator[None]:
         conn.exec_driver_sql(f"SELECT RELEASE_LOCK({key})")
 
 
+set_wise_upserts = False
+"""Upserts of many rows go by ``executemany``, which PyMySQL sends as one multi-row
+``INSERT ... ON DUPLICATE KEY UPDATE`` (two to three times faster than one from
+``JSON_TABLE``)."""
+
+
 def insert(table: sa.Table) -> Insert:
     """MySQL's ``INSERT``, which has ``ON DUPLICATE KEY UPDATE``."""
     return _mysql_insert(table)
@@ -243,6 +250,7 @@ def upsert(
     columns: Sequence[str] | None = None,
     replace: Sequence[str] = (),
     add: Sequence[str] = (),
+    rows: sa.Select[Any] | None = None,
 ) -> Insert:
     """``INSERT ... ON DUPLICATE KEY UPDATE``: ``VALUES(c)`` is the new row.
 
@@ -251,7 +259,7 @@ def upsert(
     agrees with the first for every row the store writes.
     """
     del key
-    statement = bound(_mysql_insert(table), columns)
+    statement = bound(_mysql_insert(table), columns, rows)
     new = statement.inserted
     changes: dict[str, Any] = {c: new[c] for c in replace}
     changes.update({c: table.c[c] + new[c] for c in add})
@@ -271,6 +279,7 @@ _TYPES: dict[KeyType, type[sa.types.TypeEngine[Any]]] = {
     "text": sa.Text,
     "integer": sa.BigInteger,
     "binary": sa.LargeBinary,
+    "date": sa.Date,
 }
 
 # Keys compare with the store's utf8mb4_bin columns in their collation: an index lookup,
@@ -279,6 +288,7 @@ _COLUMN_TYPES: dict[KeyType, str] = {
     "text": "VARCHAR(400) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
     "integer": "BIGINT",
     "binary": "VARCHAR(200) CHARACTER SET ascii",
+    "date": "DATE",
 }
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "name",
     "retryable",
     "scrub",
+    "set_wise_upserts",
     "upsert",
 ]
 
@@ -108,6 +109,11 @@ def create_engine(url: sa.URL, synchronous: Synchronous, *, create: bool) -> sa.
     return engine
 
 
+set_wise_upserts = False
+"""Upserts of many rows go by ``executemany``: SQLite runs in this process, so a statement
+per row costs no round trip."""
+
+
 def insert(table: sa.Table) -> Insert:
     """SQLite's ``INSERT``, which has ``ON CONFLICT``."""
     return _sqlite_insert(table)
@@ -120,10 +126,11 @@ def upsert(
     columns: Sequence[str] | None = None,
     replace: Sequence[str] = (),
     add: Sequence[str] = (),
+    rows: sa.Select[Any] | None = None,
 ) -> Insert:
     """``INSERT ... ON CONFLICT (key) DO UPDATE SET``: ``excluded`` is the new row."""
     return upsert_on_conflict(
-        _sqlite_insert(table), table, key, columns=columns, replace=replace, add=add
+        _sqlite_insert(table), table, key, columns=columns, replace=replace, add=add, rows=rows
     )
 
 
@@ -143,6 +150,7 @@ _TYPES: dict[KeyType, type[sa.types.TypeEngine[Any]]] = {
     "text": sa.Text,
     "integer": sa.BigInteger,
     "binary": sa.LargeBinary,
+    "date": sa.Date,
 }
 
 
