@@ -2,10 +2,11 @@
 
 Every statement comes prebuilt from ``_statements.py`` (``self._q``). Everything the
 record path runs (the lookups of a batch's keys, bound as one JSON array; appending
-entries and moving the head; the projection writes, one ``executemany`` each) skips
-SQLAlchemy's per-call work and runs on the driver's own cursor, compiled once per dialect
-(``_execute.SessionBase``); driver errors there become ``StoreError`` like any other
-database error. The rest (queries for one person, replay, erasure) goes through Core.
+entries and moving the head; the projection writes, one ``executemany`` or one set-wise
+statement each) skips SQLAlchemy's per-call work and runs on the driver's own cursor,
+compiled once per dialect (``_execute.SessionBase``); driver errors there become
+``StoreError`` like any other database error. The rest (queries for one person,
+replay, erasure) goes through Core.
 """
 
 from __future__ import annotations
