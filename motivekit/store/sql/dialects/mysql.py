@@ -232,10 +232,10 @@ def migration_lock(conn: sa.Connection) -> Iterator[None]:
         conn.exec_driver_sql(f"SELECT RELEASE_LOCK({key})")
 
 
-set_wise_upserts = False
-"""Upserts of many rows go by ``executemany``, which PyMySQL sends as one multi-row
-``INSERT ... ON DUPLICATE KEY UPDATE`` (two to three times faster than one from
-``JSON_TABLE``)."""
+set_wise_upserts = True
+"""A batch's goal days go as one ``INSERT ... SELECT ... FROM JSON_TABLE`` (80 days: 0.70 ms
+against 0.89 ms for PyMySQL's multi-row ``INSERT`` of the same rows, which still wins for
+rows as large as the journal's: two to three times faster there)."""
 
 
 def insert(table: sa.Table) -> Insert:
