@@ -41,6 +41,8 @@ from motivekit.store._protocol import GoalsSession, StoredEntry
 
 __all__ = ["Folded", "GoalFold", "Step", "target"]
 
+GOALS = Mechanic.GOALS
+
 StepKind = Literal["created", "counted", "changed", "not counted"]
 
 
@@ -94,6 +96,8 @@ class GoalFold:
         period it falls in (each worked out once per event, in :meth:`watch`)."""
         self._periods: dict[tuple[str, Period], int] | None = None
         """Live: each touched (goal, period)'s count so far; None when folding."""
+        self._allowed: dict[str, bool] = {}
+        """Live: whether goals are on for each actor counted so far."""
 
     # -- live -------------------------------------------------------------------------------
 
@@ -137,14 +141,7 @@ class GoalFold:
     def count(self, event: EvidenceEvent) -> list[GoalChange]:
         """Count ``event`` towards the goals it counts for; live, how each goal moved."""
         if self._periods is not None:  # live: the goals it counts for were found by watch
-            hits = self._hits.pop(event.seq, ())
-            if not hits or not self.consent.allows(event.actor, Mechanic.GOALS):
-                return []
-            changes = []
-            for goal, day, period in hits:
-                self._add(goal, day)
-                changes.append(self._moved(goal, period))
-            return changes
+            return self._count_live(event)
         allowed: bool | None = None
         for goal in self.goals.values():
             if goal.measure.event != event.kind:
@@ -161,20 +158,38 @@ class GoalFold:
                 self._event_step(event, goal.id, "not counted", detail=why)
         return []
 
+    def _count_live(self, event: EvidenceEvent) -> list[GoalChange]:
+        """:meth:`count` live: add the event to the goals :meth:`watch` found it counts for
+        (every event of a batch passes here, so it is one loop with the counts at hand)."""
+        hits = self._hits.pop(event.seq, None)
+        if hits is None:
+            return []
+        allowed = self._allowed.get(event.actor)
+        if allowed is None:  # consent does not change within a batch of events
+            allowed = self._allowed[event.actor] = self.consent.allows(event.actor, GOALS)
+        if not allowed:
+            return []
+        totals, days, periods = self.totals, self.days, self._periods
+        assert periods is not None
+        changes = []
+        for goal, day, period in hits:
+            goal_id = goal.id
+            totals[goal_id] = total = totals.get(goal_id, 0) + 1
+            days[goal_id, day] = days.get((goal_id, day), 0) + 1
+            if period is None:
+                count, start, end = goal.total + total, None, None
+            else:
+                count = periods[goal_id, period] = periods.get((goal_id, period), 0) + 1
+                start, end = period
+            target = goal.measure.count
+            changes.append(
+                GoalChange(goal_id, goal.owner, start, end, count, target, count == target)
+            )
+        return changes
+
     def _add(self, goal: GoalState, day: date) -> None:
         self.totals[goal.id] = self.totals.get(goal.id, 0) + 1
         self.days[goal.id, day] = self.days.get((goal.id, day), 0) + 1
-
-    def _moved(self, goal: GoalState, period: Period | None) -> GoalChange:
-        assert self._periods is not None
-        if period is None:
-            count, start, end = goal.total + self.totals[goal.id], None, None
-        else:
-            key = (goal.id, period)
-            count = self._periods[key] = self._periods.get(key, 0) + 1
-            start, end = period
-        target = goal.measure.count
-        return GoalChange(goal.id, goal.owner, start, end, count, target, count == target)
 
     def command(self, command: Command) -> None:
         """Apply one of the person's goal commands (folding: adopted goals follow the

@@ -167,6 +167,8 @@ class Measure:
         """Whether an event of ``kind`` with ``data`` counts towards this measure."""
         if kind != self.event:
             return False
+        if not self.where:  # most measures: no generator to run for every event
+            return True
         return all(key in data and _same(data[key], wanted) for key, wanted in self.where.items())
 
     def to_json(self) -> dict[str, JSONValue]:

@@ -247,6 +247,24 @@ class SessionBase:
         finally:
             cursor.close()
 
+    def _driver_copy(
+        self, table: sa.Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+    ) -> bool:
+        """Load ``rows`` (values in ``columns`` order, in the driver's types) into ``table``
+        with the dialect's ``copy_rows``, the tenant first in each; False (nothing done)
+        where the dialect has none."""
+        copy = self._q.dialect.copy_rows
+        if copy is None:
+            return False
+        tenant = self._tenant
+        cursor = self._cursor()
+        try:
+            with self._driver_errors(cursor):
+                copy(cursor, table, ("tenant", *columns), [(tenant, *r) for r in rows])
+        finally:
+            cursor.close()
+        return True
+
     @contextmanager
     def _driver_errors(self, cursor: Any) -> Iterator[None]:
         conn = self._conn

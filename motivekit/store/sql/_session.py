@@ -2,10 +2,11 @@
 
 Every statement comes prebuilt from ``_statements.py`` (``self._q``). Everything the
 record path runs (the lookups of a batch's keys, bound as one JSON array; appending
-entries and moving the head; the projection writes, one ``executemany`` each) skips
-SQLAlchemy's per-call work and runs on the driver's own cursor, compiled once per dialect
-(``_execute.SessionBase``); driver errors there become ``StoreError`` like any other
-database error. The rest (queries for one person, replay, erasure) goes through Core.
+entries and moving the head; the projection writes, one ``executemany`` or one set-wise
+statement each) skips SQLAlchemy's per-call work and runs on the driver's own cursor,
+compiled once per dialect (``_execute.SessionBase``); driver errors there become
+``StoreError`` like any other database error. The rest (queries for one person,
+replay, erasure) goes through Core.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ from motivekit.store.sql._rows import (
     skill_from_row,
     skill_row,
 )
+from motivekit.store.sql._schema import journal
 from motivekit.store.sql.dialects import KEYS
 
 __all__ = ["SqlSession"]
@@ -104,7 +106,8 @@ class _JournalSession(SessionBase):
             )
             for e in entries
         ]
-        self._driver_many(self._q.insert_entry, ENTRY_COLUMNS, rows)
+        if not self._driver_copy(journal, ENTRY_COLUMNS, rows):
+            self._driver_many(self._q.insert_entry, ENTRY_COLUMNS, rows)
 
     def add_tiles(self, nodes: Sequence[tuple[int, int, bytes]]) -> None:
         if nodes:
@@ -237,10 +240,15 @@ class _GoalsSession(SessionBase):
     def add_goal_counts(
         self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
     ) -> None:
-        # Every counted event passes here: one executemany each, on the driver.
+        # Every counted event passes here, on the driver: the totals in one statement
+        # (a goal is one row of the JSON array), the days in one too where the dialect
+        # does that faster than an executemany.
         if totals:
-            self._driver_many(self._q.add_total, ("goal", "n"), list(totals.items()))
-        if days:
+            self._run(self._q.add_totals, **{KEYS: json_array(list(totals.items()))})
+        if days and self._q.dialect.set_wise_upserts:
+            counted = [(g, d.isoformat(), n) for (g, d), n in days.items()]
+            self._run(self._q.add_days, **{KEYS: json_array(counted)})
+        elif days:
             day = date_param(self._conn.dialect)
             rows = [(g, day(d), n) for (g, d), n in days.items()]
             self._driver_many(self._q.add_day, ("goal_id", "day", "count"), rows)

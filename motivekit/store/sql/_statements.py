@@ -247,10 +247,13 @@ class Statements:
             goals.c.status == GoalStatus.ACTIVE.value,
             _in_keys(d, goals.c.event_kind, name="kinds"),
         )
-        self.add_total = (
+        # Every goal a batch moved, in one statement: ``total = total + n`` computed on
+        # the locked row (UPDATE ... FROM the (goal, n) pairs bound as one JSON array).
+        added = d.json_rows(["text", "integer"])
+        self.add_totals = (
             goals.update()
-            .where(_mine(goals), goals.c.id == sa.bindparam("goal"))
-            .values(total=goals.c.total + sa.bindparam("n", type_=sa.BigInteger))
+            .where(_mine(goals), goals.c.id == added.c.k1)
+            .values(total=goals.c.total + added.c.k2)
         )
         self.add_day = _upsert(
             d,
@@ -258,6 +261,16 @@ class Statements:
             [goal_days.c.goal_id, goal_days.c.day],
             columns=("goal_id", "day", "count"),
             add=("count",),
+        )
+        # Where the dialect does it faster: every (goal, day, n) of a batch in one statement.
+        days = d.json_rows(["text", "date", "integer"])
+        self.add_days = d.upsert(
+            goal_days,
+            [goal_days.c.tenant, goal_days.c.goal_id, goal_days.c.day],
+            columns=("tenant", "goal_id", "day", "count"),
+            add=("count",),
+            # WHERE: SQLite reads ON after a FROM as a join's ON otherwise.
+            rows=sa.select(TID, days.c.k1, days.c.k2, days.c.k3).where(sa.true()),
         )
         self.day_counts = sa.select(goal_days.c.goal_id, goal_days.c.day, goal_days.c.count).where(
             _mine(goal_days),

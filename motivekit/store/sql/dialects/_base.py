@@ -13,12 +13,21 @@ their arguments.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, Protocol
 
 import sqlalchemy as sa
 
-__all__ = ["KEYS", "TENANT", "TENANT_OPTION", "WRITE", "Dialect", "KeyType", "Synchronous"]
+__all__ = [
+    "KEYS",
+    "TENANT",
+    "TENANT_OPTION",
+    "WRITE",
+    "CopyRows",
+    "Dialect",
+    "KeyType",
+    "Synchronous",
+]
 
 Synchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
 """How hard a commit waits for the disk (SQLite's ``PRAGMA synchronous`` values)."""
@@ -40,8 +49,13 @@ different tenants do not wait for each other."""
 KEYS = "ids"
 """The name of the parameter batched lookups bind their keys to (one JSON array)."""
 
-KeyType = Literal["text", "integer", "binary"]
-"""The type of one column of :meth:`Dialect.json_rows`; ``binary`` values travel as hex."""
+KeyType = Literal["text", "integer", "binary", "date"]
+"""The type of one column of :meth:`Dialect.json_rows`; ``binary`` values travel as hex,
+``date`` values as ISO text (``2026-11-21``)."""
+
+CopyRows = Callable[[Any, sa.Table, Sequence[str], Sequence[tuple[Any, ...]]], None]
+"""``copy_rows(cursor, table, columns, rows)``: load ``rows`` (values in ``columns`` order,
+in the driver's types) into ``table`` on the driver's ``cursor``, in its transaction."""
 
 
 class Dialect(Protocol):
@@ -58,6 +72,22 @@ class Dialect(Protocol):
         target that can be seen before connecting raise ``ConfigError``."""
         ...
 
+    @property
+    def copy_rows(self) -> CopyRows | None:
+        """How the journal's rows are loaded faster than by the driver's ``executemany``
+        of an ``INSERT`` (PostgreSQL: ``COPY ... FROM STDIN``); None where
+        ``executemany`` is the fastest way there is (SQLite runs in the process; PyMySQL
+        sends one multi-row ``INSERT``). A row refused (a duplicate key) fails the whole
+        load, as an insert would."""
+        ...
+
+    @property
+    def set_wise_upserts(self) -> bool:
+        """Whether the record path's upserts of many rows (a batch's goal days) go faster
+        as one ``INSERT ... SELECT`` from the rows bound as one JSON array (``rows`` of
+        :meth:`upsert`) than as the driver's ``executemany`` of a one-row upsert."""
+        ...
+
     def insert(self, table: sa.Table) -> sa.Insert:
         """The dialect's own ``INSERT`` construct (the one that can upsert)."""
         ...
@@ -70,11 +100,14 @@ class Dialect(Protocol):
         columns: Sequence[str] | None = None,
         replace: Sequence[str] = (),
         add: Sequence[str] = (),
+        rows: sa.Select[Any] | None = None,
     ) -> sa.Insert:
         """Insert a row, or, where one with the same ``key`` (a unique index) exists,
         set its ``replace`` columns to the new row's values and add the new row's values
         to its ``add`` columns. ``columns``: bound by name, in this order (None: those of
-        the parameters given at execution)."""
+        the parameters given at execution); with ``rows``, the columns of that query's
+        rows, each inserted or added to as one bound row would be (no two of its rows
+        may have the same key)."""
         ...
 
     def insert_ignore(

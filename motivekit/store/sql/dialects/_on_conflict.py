@@ -19,8 +19,13 @@ I = TypeVar("I", bound=sa.Insert)  # noqa: E741
 OnConflict = TypeVar("OnConflict", SqliteInsert, PostgresInsert)
 
 
-def bound(statement: I, columns: Sequence[str] | None) -> I:
-    """``statement`` with ``columns`` bound by name, in this order (None: as executed)."""
+def bound(statement: I, columns: Sequence[str] | None, rows: sa.Select[Any] | None = None) -> I:
+    """``statement`` with ``columns`` bound by name, in this order (None: as executed),
+    or, given ``rows``, inserting that query's rows into ``columns``."""
+    if rows is not None:
+        if columns is None:
+            raise ValueError("rows need the columns they go into")
+        return statement.from_select(list(columns), rows)
     return statement if columns is None else statement.values({c: sa.bindparam(c) for c in columns})
 
 
@@ -32,10 +37,11 @@ def upsert_on_conflict(
     columns: Sequence[str] | None,
     replace: Sequence[str],
     add: Sequence[str],
+    rows: sa.Select[Any] | None = None,
 ) -> OnConflict:
     """``INSERT ... ON CONFLICT (key) DO UPDATE SET``: ``excluded`` is the new row, and an
     added column is ``c = table.c + excluded.c``, computed on the conflicting row."""
-    statement = bound(statement, columns)
+    statement = bound(statement, columns, rows)
     new = statement.excluded
     changes: dict[str, Any] = {c: new[c] for c in replace}
     changes.update({c: table.c[c] + new[c] for c in add})

@@ -43,10 +43,18 @@ from sqlalchemy.dialects.mysql import Insert
 from sqlalchemy.dialects.mysql import insert as _mysql_insert
 
 from motivekit._errors import ConfigError, StoreError
-from motivekit.store.sql.dialects._base import KEYS, TENANT_OPTION, WRITE, KeyType, Synchronous
+from motivekit.store.sql.dialects._base import (
+    KEYS,
+    TENANT_OPTION,
+    WRITE,
+    CopyRows,
+    KeyType,
+    Synchronous,
+)
 from motivekit.store.sql.dialects._on_conflict import bound
 
 __all__ = [
+    "copy_rows",
     "create_engine",
     "insert",
     "insert_ignore",
@@ -56,10 +64,15 @@ __all__ = [
     "name",
     "retryable",
     "scrub",
+    "set_wise_upserts",
     "upsert",
 ]
 
 name = "mysql"
+
+copy_rows: CopyRows | None = None
+"""The journal's rows go in by ``executemany``, which PyMySQL sends as one multi-row
+``INSERT`` (``LOAD DATA LOCAL`` needs ``local_infile`` on both ends)."""
 
 LOCK_WAIT_SECONDS = 30
 """How long a writer waits for the log head (or any row lock) before ``StoreError``."""
@@ -219,6 +232,12 @@ def migration_lock(conn: sa.Connection) -> Iterator[None]:
         conn.exec_driver_sql(f"SELECT RELEASE_LOCK({key})")
 
 
+set_wise_upserts = True
+"""A batch's goal days go as one ``INSERT ... SELECT ... FROM JSON_TABLE`` (80 days: 0.70 ms
+against 0.89 ms for PyMySQL's multi-row ``INSERT`` of the same rows, which still wins for
+rows as large as the journal's: two to three times faster there)."""
+
+
 def insert(table: sa.Table) -> Insert:
     """MySQL's ``INSERT``, which has ``ON DUPLICATE KEY UPDATE``."""
     return _mysql_insert(table)
@@ -231,6 +250,7 @@ def upsert(
     columns: Sequence[str] | None = None,
     replace: Sequence[str] = (),
     add: Sequence[str] = (),
+    rows: sa.Select[Any] | None = None,
 ) -> Insert:
     """``INSERT ... ON DUPLICATE KEY UPDATE``: ``VALUES(c)`` is the new row.
 
@@ -239,7 +259,7 @@ def upsert(
     agrees with the first for every row the store writes.
     """
     del key
-    statement = bound(_mysql_insert(table), columns)
+    statement = bound(_mysql_insert(table), columns, rows)
     new = statement.inserted
     changes: dict[str, Any] = {c: new[c] for c in replace}
     changes.update({c: table.c[c] + new[c] for c in add})
@@ -259,6 +279,7 @@ _TYPES: dict[KeyType, type[sa.types.TypeEngine[Any]]] = {
     "text": sa.Text,
     "integer": sa.BigInteger,
     "binary": sa.LargeBinary,
+    "date": sa.Date,
 }
 
 # Keys compare with the store's utf8mb4_bin columns in their collation: an index lookup,
@@ -267,6 +288,7 @@ _COLUMN_TYPES: dict[KeyType, str] = {
     "text": "VARCHAR(400) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
     "integer": "BIGINT",
     "binary": "VARCHAR(200) CHARACTER SET ascii",
+    "date": "DATE",
 }
 
 
