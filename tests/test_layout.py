@@ -7,6 +7,8 @@
 * the design file (``rules``) reads no feature but the goals' public value classes;
 * shared top-level modules import no feature at run time (type annotations aside);
 * the store knows the goals' value classes and nothing else of any feature;
+* the JSON API (``motivekit.api``) is an outer layer, like an adapter: it uses motivekit's
+  public names only, and nothing in the core imports it;
 * no module is longer than about 600 lines.
 """
 
@@ -106,10 +108,15 @@ def _breaks(rule: str, module: str, imported: str) -> bool:
             and other is not None
             and not _in(imported, "motivekit.goals._model")
         )
+    if rule == "api":
+        if _in(module, "motivekit.api"):
+            outside = not _in(imported, "motivekit.api")
+            return outside and any(p.startswith("_") for p in imported.split(".")[1:])
+        return _in(imported, "motivekit.api") and not _in(module, "motivekit.cli")
     raise AssertionError(rule)
 
 
-@pytest.mark.parametrize("rule", ["features", "rules", "shared", "store"])
+@pytest.mark.parametrize("rule", ["features", "rules", "shared", "store", "api"])
 def test_imports_go_one_way(rule: str) -> None:
     assert _violations(rule) == []
 
@@ -124,6 +131,10 @@ def test_the_rules_catch_a_feature_reaching_into_another(tmp_path: Path) -> None
     assert not _breaks("rules", "motivekit.rules._load", "motivekit.goals.GoalTemplate")
     assert _breaks("shared", "motivekit._record_helpers", "motivekit.goals._fold")
     assert not _breaks("shared", "motivekit._record", "motivekit.goals._fold")
+    assert _breaks("api", "motivekit.api._views", "motivekit.goals._model")
+    assert _breaks("api", "motivekit.goals._service", "motivekit.api._problems")
+    assert not _breaks("api", "motivekit.api._views", "motivekit.Goal")
+    assert not _breaks("api", "motivekit.api._api", "motivekit.api._routes.OPERATIONS")
     source = tmp_path / "m.py"
     source.write_text(
         "from typing import TYPE_CHECKING\n"

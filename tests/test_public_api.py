@@ -6,18 +6,30 @@ import inspect
 from pathlib import Path
 
 import motivekit
+import motivekit.api
 from motivekit import _errors
+
+PUBLIC = [(motivekit, name) for name in motivekit.__all__] + [
+    (motivekit.api, name) for name in motivekit.api.__all__
+]
 
 
 def test_all_is_sorted_and_complete() -> None:
-    assert motivekit.__all__ == sorted(motivekit.__all__)
-    for name in motivekit.__all__:
-        assert hasattr(motivekit, name), name
+    for module in (motivekit, motivekit.api):
+        assert module.__all__ == sorted(module.__all__)
+    for module, name in PUBLIC:
+        assert hasattr(module, name), name
+
+
+def test_the_json_api_is_its_own_outer_package() -> None:
+    # motivekit.api is a layer over the Kit (the adapters' shared logic), not re-exported.
+    assert motivekit.api.__all__ == ["Api", "ApiProblem", "ApiRequest", "ApiResponse", "Route"]
+    assert not set(motivekit.api.__all__) & set(motivekit.__all__)
 
 
 def test_every_public_class_and_method_has_a_docstring() -> None:
-    for name in motivekit.__all__:
-        obj = getattr(motivekit, name)
+    for module, name in PUBLIC:
+        obj = getattr(module, name)
         if inspect.isclass(obj):
             assert obj.__doc__, name
             for attr, member in vars(obj).items():

@@ -42,8 +42,12 @@ def _schemas() -> tuple[dict[type[BaseModel], str], dict[str, Any]]:
             models.append((op.body, "validation"))
     unique = list(dict.fromkeys(models))
     refs, defs = models_json_schema(unique, ref_template=_REF)
-    names = {model: ref["$ref"].rsplit("/", 1)[1] for (model, _), ref in refs.items()}
-    return names, defs.get("$defs", {})
+    names: dict[type[BaseModel], str] = {}
+    for (model, _), ref in refs.items():
+        assert isinstance(model, type) and issubclass(model, BaseModel)
+        names[model] = ref["$ref"].rsplit("/", 1)[1]
+    schemas: dict[str, Any] = defs.get("$defs", {})
+    return names, schemas
 
 
 def _parameters(op: Operation) -> list[dict[str, Any]]:
@@ -59,6 +63,10 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
             prop = dict(prop)
             description = prop.pop("description", None)
             prop.pop("title", None)
+            options = prop.pop("anyOf", None)
+            if options is not None:  # a parameter left out is None; it is never "null"
+                prop.pop("default", None)
+                prop |= next(o for o in options if o.get("type") != "null")
             param: dict[str, Any] = {
                 "name": name,
                 "in": "query",

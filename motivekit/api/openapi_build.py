@@ -1,7 +1,7 @@
 """Regenerate ``motivekit/api/openapi.json`` from the code, or check that it is current.
 
-    python -m motivekit.api.openapi_build          # rewrite the shipped document
-    python -m motivekit.api.openapi_build --check  # exit 1 if it differs from the code
+python -m motivekit.api.openapi_build          # rewrite the shipped document
+python -m motivekit.api.openapi_build --check  # exit 1 if it differs from the code
 """
 
 from __future__ import annotations
