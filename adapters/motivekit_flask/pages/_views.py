@@ -97,7 +97,14 @@ def _layout() -> str:
     return str(current_app.config.get("MOTIVEKIT_PAGES_LAYOUT") or "motivekit/layout.html")
 
 
-def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+def _render(
+    template: str, status: int = 200, forms: set[str] | None = None, **context: Any
+) -> tuple[str, int]:
+    """Render ``template``; a problem with a form not on the page (an unknown goal or
+    template id) is shown at the top of the page instead (form ``"page"``)."""
+    failed = context.get("failed")
+    if failed and forms is not None and failed["form"] not in forms:
+        context["failed"] = {**failed, "form": "page"}
     return render_template(template, motivekit_layout=_layout(), **context), status
 
 
@@ -128,7 +135,12 @@ def _goals_page(**context: Any) -> tuple[str, int]:
     goals = _invoke("listGoals", user)["goals"]
     menu = _invoke("goalMenu", user)
     events = sorted({t["measure"]["event"] for t in menu["templates"]})
-    return _render("motivekit/goals.html", goals=goals, menu=menu, events=events, **context)
+    forms = {"create", *(f"adopt-{t['id']}" for t in menu["templates"])}
+    live = [g for g in goals if g["status"] != "released"]
+    forms |= {f"{a}-{g['id']}" for g in live for a in (*_ACTIONS, "renegotiate")}
+    return _render(
+        "motivekit/goals.html", forms=forms, goals=goals, menu=menu, events=events, **context
+    )
 
 
 @pages.get("/goals")
@@ -223,7 +235,10 @@ def _skills_page(**context: Any) -> tuple[str, int]:
     user = _user()
     skills = _invoke("listSkills", user)["skills"]
     challenges = {s["track"]: _challenges(user, s["track"]) for s in skills}
-    return _render("motivekit/skills.html", skills=skills, challenges=challenges, **context)
+    forms = {f"band-{s['track']}" for s in skills}
+    return _render(
+        "motivekit/skills.html", forms=forms, skills=skills, challenges=challenges, **context
+    )
 
 
 @pages.get("/skills")
