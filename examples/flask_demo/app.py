@@ -63,6 +63,7 @@ def create_app(instance_path: str | None = None, **config: Any) -> Flask:
         MOTIVEKIT_ORIGIN="demo.motivekit.local/forum",
         MOTIVEKIT_PAGES_LAYOUT="base.html",
         MOTIVEKIT_PAGES_CANDIDATES=_candidates,
+        MOTIVEKIT_PAGES_CHALLENGE_LINK=_challenge_link,
     )
     app.config.update(config)
     CSRFProtect(app)
@@ -87,6 +88,12 @@ def _candidates(user: str, track: str) -> str | None:
     """Next challenges on the skills page: open questions, each with its difficulty."""
     rows = _forum().open_questions(user)[:20]
     return ",".join(f"{r['id']}:{r['difficulty']}" for r in rows) or None
+
+
+def _challenge_link(question_id: str) -> tuple[str, str | None]:
+    q = _forum().row("SELECT title FROM questions WHERE id = ?", question_id)
+    title = question_id if q is None else str(q["title"])
+    return title, url_for("question", question_id=question_id)
 
 
 def _now() -> str:

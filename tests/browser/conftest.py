@@ -60,7 +60,7 @@ def browser(playwright: Playwright, tmp_path: Path) -> Iterator[BrowserContext]:
     chromium = os.environ.get("MOTIVEKIT_TEST_CHROMIUM", "/usr/bin/chromium")
     if not os.access(chromium, os.X_OK):
         pytest.fail(
-            f"no Chromium at {chromium}: run `eval \"$(scripts/test-browser.sh)\"` (it installs "
+            f'no Chromium at {chromium}: run `eval "$(scripts/test-browser.sh)"` (it installs '
             f"Debian's chromium) or set MOTIVEKIT_TEST_CHROMIUM"
         )
     context = playwright.chromium.launch_persistent_context(

@@ -45,7 +45,9 @@ def test_the_story_from_start_to_finish(page: Page, demo: str, screenshot: Shot)
     expect(page.get_by_text("You are part of this mission.")).to_be_visible()
     page.get_by_role("link", name="Questions").click()
     page.get_by_role("link", name="What changes for users in the 2.0 release?").click()
-    page.get_by_role("textbox", name="Answer").fill("The old config keys are gone; see the upgrade guide.")
+    page.get_by_role("textbox", name="Answer").fill(
+        "The old config keys are gone; see the upgrade guide."
+    )
     page.get_by_role("button", name="Post my answer").click()
     expect(page.get_by_text("Your answer is posted.")).to_be_visible()
     page.get_by_role("link", name="My goals").click()
@@ -175,9 +177,7 @@ def test_axe_finds_no_serious_violation_on_any_page(
     axe = Axe()
     sign_in(page, demo, "Ada")
     page.goto(f"{demo}/me/impact")
-    why = page.get_by_role("link", name=re.compile("Why is this here")).first.get_attribute(
-        "href"
-    )
+    why = page.get_by_role("link", name=re.compile("Why is this here")).first.get_attribute("href")
     pages = {
         "questions": "/",
         "question": "/questions/q-install",

@@ -32,7 +32,11 @@ pages = Blueprint("motivekit_pages", __name__, template_folder="../templates")
 
 MECHANICS = ("goals", "mastery", "impact", "nudges")
 CandidateSource = Callable[[str, str], str | None]
-"""``MOTIVEKIT_PAGES_CANDIDATES``: ``(user, track_id) -> "id:difficulty,..."`` or None."""
+"""``MOTIVEKIT_PAGES_CANDIDATES``: ``(user, track_id) -> "id:difficulty,..."`` or None:
+the items the skills page may suggest as next challenges (unset: it suggests none)."""
+ChallengeLink = Callable[[str], tuple[str, str | None]]
+"""``MOTIVEKIT_PAGES_CHALLENGE_LINK``: ``item_id -> (label, url or None)``, how a suggested
+item is shown (unset: its id, no link)."""
 
 
 def _user() -> str:
@@ -228,7 +232,10 @@ def _challenges(user: str, track: str) -> list[dict[str, Any]]:
     if not candidates:
         return []
     found = _invoke("nextChallenges", user, {"track_id": track}, query={"candidates": candidates})
-    return list(found["challenges"])
+    link: ChallengeLink = current_app.config.get("MOTIVEKIT_PAGES_CHALLENGE_LINK") or (
+        lambda item: (item, None)
+    )
+    return [{**c, "label": link(c["id"])[0], "url": link(c["id"])[1]} for c in found["challenges"]]
 
 
 def _skills_page(**context: Any) -> tuple[str, int]:
