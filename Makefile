@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/audit.py
 	$(BIN)/python benchmarks/replay.py
 	$(BIN)/python benchmarks/feed.py
+	$(BIN)/python benchmarks/flask_api.py
 	eval "$$(scripts/test-databases.sh)" && $(BIN)/python benchmarks/servers.py
 
 clean:

@@ -94,6 +94,7 @@ def test_nobody_signed_in_is_401_everywhere_but_the_document(api: Api) -> None:
         (b"\xff\xfe{}", "application/json", 400),
         (b'{"title": "a", "title": "b"}', "application/json", 400),
         (b'{"count": NaN}', "application/json", 400),
+        (b'{"count": 1e999}', "application/json", 400),
         (b"[" * 5000 + b"]" * 5000, "application/json", 400),
         (json.dumps(GOAL).encode(), "text/plain", 415),
         (json.dumps(GOAL).encode(), None, 415),

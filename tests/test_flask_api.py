@@ -242,3 +242,11 @@ def test_the_store_being_away_is_a_503_problem(
     answer = app.test_client().get(f"{PREFIX}/goals", headers=as_user("ada"))
     problem(answer, 503)
     assert answer.headers["Retry-After"] == "5"
+
+
+def test_each_operation_is_an_endpoint_for_url_for(app: Flask) -> None:
+    from flask import url_for
+
+    with app.test_request_context():
+        assert url_for("motivekit_api.listGoals") == f"{PREFIX}/goals"
+        assert url_for("motivekit_api.pauseGoal", goal_id="g-1") == f"{PREFIX}/goals/g-1/pause"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
@@ -57,6 +58,15 @@ def _constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _number(text: str) -> float | int:
+    """A JSON number with a fraction or exponent; integral ones (``3.0``) are integers,
+    as JSON Schema counts them."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large a number")
+    return int(value) if value.is_integer() else value
+
+
 def _parse(raw: bytes) -> Any:
     """The JSON value in ``raw``, or a 400 problem saying what is malformed."""
     try:
@@ -64,7 +74,9 @@ def _parse(raw: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise ApiProblem(400, detail=f"the body is not UTF-8 text ({exc.reason})") from None
     try:
-        return json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
+        return json.loads(
+            text, object_pairs_hook=_object, parse_constant=_constant, parse_float=_number
+        )
     except json.JSONDecodeError as exc:
         detail = f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
     except (ValueError, RecursionError) as exc:

@@ -47,8 +47,6 @@ def set_impact_preferences(call: Call) -> BaseModel:
     body = call.body_as(SetImpactPreferences)
     if not (call.given("visibility") or call.given("digest")):
         raise InvalidInput("send visibility and/or digest to change")
-    if call.given("visibility") and body.visibility is None:
-        raise InvalidInput("visibility must be 'named' or 'anonymous', not null")
     impact = call.kit.impact
     if call.given("digest"):
         prefs = impact.set_preferences(

@@ -44,7 +44,8 @@ def _schemas() -> tuple[dict[type[BaseModel], str], dict[str, Any]]:
     refs, defs = models_json_schema(unique, ref_template=_REF)
     names: dict[type[BaseModel], str] = {}
     for (model, _), ref in refs.items():
-        assert isinstance(model, type) and issubclass(model, BaseModel)
+        assert isinstance(model, type)
+        assert issubclass(model, BaseModel)
         names[model] = ref["$ref"].rsplit("/", 1)[1]
     schemas: dict[str, Any] = defs.get("$defs", {})
     return names, schemas
