@@ -153,7 +153,9 @@ class Api:
         except ApiProblem as problem:
             return _problem_response(problem)
         except Exception:
-            _log.exception("motivekit API operation %r failed", request.operation_id)
+            _log.exception(
+                "motivekit API operation %r failed", getattr(request, "operation_id", "?")
+            )
             return _problem_response(ApiProblem(500, detail="the server could not answer"))
 
     def invoke(
