@@ -34,6 +34,9 @@ PEOPLE = {
     "chidi": "Chidi, who writes the docs",
 }
 """The demo people one may sign in as (no passwords: a picker)."""
+HERE = Path(__file__).resolve().parent
+INSTANCE = HERE / "instance"
+"""The demo's data folder (git-ignored), wherever it is started from."""
 MISSION = "release-faq"
 KEY_FILE = "demo-log.key"
 
@@ -48,7 +51,7 @@ def _signing_key(instance: Path) -> None:
 
 def create_app(instance_path: str | None = None, **config: Any) -> Flask:
     """The demo app; ``instance_path`` holds its data (tests pass a temporary folder)."""
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app = Flask(__name__, root_path=str(HERE), instance_path=instance_path or str(INSTANCE))
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     _signing_key(instance)
