@@ -71,7 +71,7 @@ def test_the_story_from_start_to_finish(page: Page, demo: str, screenshot: Shot)
     after = evidence(page, demo)
     assert after != before
     assert "1 piece" in after
-    page.get_by_role("link", name="Missions").nth(1).click()  # the pages' own missions page
+    page.get_by_role("link", name="My missions").click()  # the pages' own missions page
     expect(page.locator("main")).to_contain_text("One of the 7 contributions was yours")
 
     # anyone can verify the log with the public key
@@ -158,6 +158,8 @@ def test_the_same_path_with_the_keyboard_alone(page: Page, demo: str) -> None:
     go(page, "Enter")
     expect(page.get_by_role("heading", name="Why this story is here")).to_be_visible()
     tab_to(page, 'a[href="/me/skills"]')
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # the focused link shows where the focus is
     go(page, "Enter")
     expect(page.locator("dl.mk-facts").first).to_contain_text("1 piece")
 
