@@ -210,3 +210,17 @@ def test_a_hosts_template_of_the_same_name_wins(tmp_path: Path) -> None:
     c.post("/login/ada")
     r = c.get("/me/missions")
     assert r.text == "<p>Our missions: Answer every question about the 2.0 release</p>"
+
+
+def test_why_a_goal_and_a_skill_read_as_they_do(client: FlaskClient) -> None:
+    client.post("/me/goals/adopt", data={"template_id": "weekly-answers"})
+    gid = goals_of(client)[0]["id"]
+    assert f"/me/goals/{gid}/why" in client.get("/me/goals").text
+    r = client.get(f"/me/goals/{gid}/why")
+    assert r.status_code == 200
+    assert "adopted from &#39;weekly-answers&#39;" in r.text
+    assert client.get("/me/skills/helping/why").status_code == 200
+    assert client.get("/me/skills/nope/why").status_code == 404
+    other = client.application.test_client()
+    other.post("/login/bruno")
+    assert other.get(f"/me/goals/{gid}/why").status_code == 404

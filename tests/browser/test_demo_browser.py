@@ -189,6 +189,7 @@ def test_axe_finds_no_serious_violation_on_any_page(
         "skills": "/me/skills",
         "impact": "/me/impact",
         "impact-why": why,
+        "skill-why": "/me/skills/helping/why",
         "missions": "/me/missions",
         "settings": "/me/settings",
     }

@@ -346,3 +346,27 @@ def save_settings() -> Response | tuple[str, int]:
 @pages.errorhandler(401)
 def _not_signed_in(error: Exception) -> tuple[str, int]:
     return _render("motivekit/signed_out.html", status=401)
+
+
+# -- explain --------------------------------------------------------------------------------
+
+
+def _explain(operation: str, path: Mapping[str, str], what: str, back: str) -> tuple[str, int]:
+    user = _user()
+    try:
+        found = _invoke(operation, user, path)
+    except ApiProblem as problem:
+        abort(problem.status, problem.detail)
+    return _render("motivekit/explain.html", what=what, lines=found["lines"], back=back)
+
+
+@pages.get("/goals/<goal_id>/why")
+def goal_why(goal_id: str) -> tuple[str, int]:
+    """Why my goal shows the progress it does: the entries that shaped it."""
+    return _explain("explainGoal", {"goal_id": goal_id}, "goal", url_for(".goals"))
+
+
+@pages.get("/skills/<track_id>/why")
+def skill_why(track_id: str) -> tuple[str, int]:
+    """Why my skill reads as it does: the evidence behind it."""
+    return _explain("explainSkill", {"track_id": track_id}, "skill", url_for(".skills"))
