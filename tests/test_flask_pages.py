@@ -224,3 +224,19 @@ def test_why_a_goal_and_a_skill_read_as_they_do(client: FlaskClient) -> None:
     other = client.application.test_client()
     other.post("/login/bruno")
     assert other.get(f"/me/goals/{gid}/why").status_code == 404
+
+
+def test_a_mechanic_switched_off_refuses_with_the_reason(client: FlaskClient) -> None:
+    client.post("/me/settings", data={"consent_goals": "off"})
+    r = client.post("/me/goals/adopt", data={"template_id": "weekly-answers"})
+    assert r.status_code == 403
+    assert "switched goals off" in r.text
+    assert goals_of(client) == []
+
+
+def test_candidates_the_api_refuses_leave_the_skills_page_working() -> None:
+    c = host(MOTIVEKIT_PAGES_CANDIDATES=lambda user, track: "bad:notanumber").test_client()
+    c.post("/login/ada")
+    r = c.get("/me/skills")
+    assert r.status_code == 200
+    assert "Next challenges" not in r.text

@@ -231,7 +231,13 @@ def _challenges(user: str, track: str) -> list[dict[str, Any]]:
     candidates = None if source is None else source(user, track)
     if not candidates:
         return []
-    found = _invoke("nextChallenges", user, {"track_id": track}, query={"candidates": candidates})
+    try:
+        found = _invoke(
+            "nextChallenges", user, {"track_id": track}, query={"candidates": candidates}
+        )
+    except ApiProblem as problem:  # the host's candidates: its log says why, the page stays
+        current_app.logger.warning("next challenges for %s: %s", track, problem.detail)
+        return []
     link: ChallengeLink = current_app.config.get("MOTIVEKIT_PAGES_CHALLENGE_LINK") or (
         lambda item: (item, None)
     )
