@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo forum on http://127.0.0.1:5000 (data in examples/flask_demo/instance/).
 demo: $(STAMP)
-	$(BIN)/python examples/goals_walkthrough.py
+	$(BIN)/python examples/flask_demo/app.py
 
 # The terminal tour of goals, step by step.
 tour: $(STAMP)
