@@ -172,3 +172,16 @@ def test_invoke_returns_json_and_raises_problems(api: Api) -> None:
     with pytest.raises(ApiProblem) as caught:
         api.invoke("listGoals", None)
     assert caught.value.status == 401
+
+
+def test_stories_name_people_as_the_host_does(api: Api) -> None:
+    named = Api(api.kit, names=lambda user: user.title())
+    (entry,) = payload(call(named, "impactFeed"))["entries"]
+    assert entry["story"] == "Bob found your answer helpful"
+    why = payload(call(named, "explainImpact", entry_id=entry["id"]))
+    assert why["lines"][0].startswith("Bob found your answer helpful")
+    call(named, "setImpactPreferences", user="bob", body={"visibility": "anonymous"})
+    (entry,) = payload(call(named, "impactFeed"))["entries"]
+    assert entry["story"] == "Someone found your answer helpful"  # bob's choice wins
+    with pytest.raises(TypeError, match="names must be a callable"):
+        Api(api.kit, names="Bob")  # type: ignore[arg-type]

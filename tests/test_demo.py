@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from examples.flask_demo.app import KEY_FILE, create_app
+from motivekit_flask import current_kit
 
 DEMO = Path(__file__).parents[1] / "examples" / "flask_demo"
 
@@ -73,7 +74,7 @@ def test_marking_an_answer_helpful_tells_its_story_and_grows_the_skill(app: Flas
     assert chidi.post(f"/answers/{aid}/helpful").status_code == 303
     assert chidi.post(f"/answers/{aid}/helpful").status_code == 303  # twice: once counted
     page = text(bruno.get("/me/impact").text)
-    assert page.count("chidi found your answer helpful") == 2  # the story, and the link's name
+    assert page.count("Chidi found your answer helpful") == 2  # the story, and the link's name
     assert "1 piece" in text(bruno.get("/me/skills").text)
 
 
@@ -121,3 +122,16 @@ def test_signed_out_people_are_asked_to_sign_in(app: Flask) -> None:
     assert c.get("/me/goals").status_code == 401
     assert c.post("/questions", data={"title": "t", "body": "b"}).status_code == 401
     assert c.post("/signin", data={"person": "mallory"}).status_code == 400
+
+
+def test_the_json_api_serves_the_signed_in_person(app: Flask) -> None:
+    ada = signed_in(app, "ada")
+    assert ada.get("/motivekit/api/openapi.json").json["openapi"].startswith("3.1")
+    goals = {g["id"] for g in ada.get("/motivekit/api/goals").json["goals"]}
+    with app.app_context():
+        assert goals
+        assert goals == {g.id for g in current_kit.goals.list("ada")}
+    assert app.test_client().get("/motivekit/api/goals").status_code == 401
+    stories = [e["story"] for e in ada.get("/motivekit/api/impact/feed").json["entries"]]
+    assert stories
+    assert all(s.split()[0] in {"Ada", "Bruno", "Chidi", "Someone"} for s in stories)

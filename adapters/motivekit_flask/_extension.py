@@ -80,7 +80,7 @@ class State:
             return api
         with self._lock:
             if self._api is None:
-                self._api = Api(self.kit)
+                self._api = Api(self.kit, names=self.extension.names)
             return self._api
 
     def _open(self) -> Kit:
@@ -111,8 +111,9 @@ class Motivekit:
     ``mk.init_app(app)`` in an app factory (as many apps as you like).
 
     ``user_loader`` maps the host's signed-in user to a motivekit user id (see
-    :meth:`user_loader`); ``kit`` is a Kit the host opened itself, used instead of one
-    opened from the config keys and never closed by the extension.
+    :meth:`user_loader`); ``names`` maps a user id to the name stories show; ``kit`` is a
+    Kit the host opened itself, used instead of one opened from the config keys and never
+    closed by the extension.
     """
 
     def __init__(
@@ -121,8 +122,14 @@ class Motivekit:
         *,
         user_loader: UserLoader | None = None,
         kit: Kit | None = None,
+        names: Callable[[str], str] | None = None,
     ) -> None:
         self._user_loader = user_loader
+        if names is not None and not callable(names):
+            raise ConfigError(f"names must be a callable, got {type(names).__name__}")
+        self.names = names
+        """How impact stories name people (user id → the host's display name); ``None``
+        shows the ids. Anonymous people stay "someone" whatever it returns."""
         if app is not None:
             self.init_app(app, kit=kit)
         elif kit is not None:

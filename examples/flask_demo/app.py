@@ -25,9 +25,11 @@ if __package__ in (None, ""):  # run as a script: make the package importable
 from examples.flask_demo.forum import Forum
 from examples.flask_demo.seed import seed
 from motivekit import Ed25519Signer, Event, MotivekitError
-from motivekit_flask import Motivekit, current_api, current_kit
+from motivekit_flask import Motivekit, api, current_api, current_kit
 from motivekit_flask.pages import pages
 
+NAMES = {"ada": "Ada", "bruno": "Bruno", "chidi": "Chidi"}
+"""How stories name the demo people."""
 PEOPLE = {
     "ada": "Ada, who maintains the parser",
     "bruno": "Bruno, new to the project",
@@ -70,9 +72,10 @@ def create_app(instance_path: str | None = None, **config: Any) -> Flask:
     )
     app.config.update(config)
     CSRFProtect(app)
-    mk = Motivekit(app)
+    mk = Motivekit(app, names=lambda user: NAMES.get(user, user))
     mk.user_loader(lambda: session.get("user"))
     app.register_blueprint(pages, url_prefix="/me")
+    app.register_blueprint(api, url_prefix="/motivekit/api")  # the JSON API, same session
     app.extensions["forum"] = Forum(instance / "forum.db")
     with app.app_context():
         seed(app.extensions["forum"], current_kit, PEOPLE)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import Any
 
@@ -109,13 +109,24 @@ def _validate(kind: type[BaseModel], value: Any, where: str) -> BaseModel:
 class Api:
     """The JSON API over one Kit: adapters route requests here and supply the person."""
 
-    def __init__(self, kit: Kit, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        kit: Kit,
+        *,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        names: Callable[[str], str] | None = None,
+    ) -> None:
         if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int):
             raise TypeError(f"max_body_bytes must be a whole number, got {max_body_bytes!r}")
         if max_body_bytes < 1024:
             raise ValueError(f"max_body_bytes must be at least 1024, got {max_body_bytes}")
+        if names is not None and not callable(names):
+            raise TypeError(f"names must be a callable from user id to name, got {names!r}")
         self.kit = kit
         self.max_body_bytes = max_body_bytes
+        self.names = names
+        """How impact stories name people: the host's display names (``None``: their ids;
+        people who chose to stay anonymous are "someone" either way)."""
         self._document: dict[str, Any] | None = None
 
     @property
@@ -211,7 +222,14 @@ class Api:
         checked_body = None
         if operation.body is not None:
             checked_body = _validate(operation.body, body, "body")
-        call = Call(self.kit, user or "", {n: path[n] for n in names}, checked_query, checked_body)
+        call = Call(
+            self.kit,
+            user or "",
+            {n: path[n] for n in names},
+            checked_query,
+            checked_body,
+            self.names,
+        )
         try:
             return operation.run(call)
         except MotivekitError as error:

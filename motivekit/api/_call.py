@@ -27,6 +27,8 @@ class Call:
     path: Mapping[str, str]
     query: BaseModel | None
     body: BaseModel | None
+    names: Callable[[str], str] | None = None
+    """How stories name people (the host's display names); ``None`` shows their ids."""
 
     def body_as(self, kind: type[M]) -> M:
         """The body, as the operation's body class."""

@@ -31,12 +31,14 @@ __all__ = [
 
 def impact_feed(call: Call) -> BaseModel:
     query = call.query_as(FeedQuery)
-    page = call.kit.impact.feed(call.user, query.limit, query.cursor)
+    page = call.kit.impact.feed(call.user, query.limit, query.cursor, names=call.names)
     return FeedPageOut.of(page)
 
 
 def explain_impact(call: Call) -> BaseModel:
-    return ImpactExplanationOut.of(call.kit.impact.explain(call.user, call.path["entry_id"]))
+    return ImpactExplanationOut.of(
+        call.kit.impact.explain(call.user, call.path["entry_id"], names=call.names)
+    )
 
 
 def get_impact_preferences(call: Call) -> BaseModel:
