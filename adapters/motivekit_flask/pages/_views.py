@@ -7,6 +7,7 @@ status: 4xx, never 500, and nothing written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -112,6 +113,24 @@ def _render(
     return render_template(template, motivekit_layout=_layout(), **context), status
 
 
+_SWITCHED_OFF = (
+    "You have switched {what} off in your settings, so nothing was changed. You can switch "
+    "{it} back on there whenever you like."
+)
+_MECHANIC = re.compile(r"switched (\w+) off")
+
+
+def _for_people(problem: ApiProblem) -> ApiProblem:
+    """The problem as a person reads it on a page: a consent refusal's detail is written
+    for developers (it names the call that switches the mechanic back on)."""
+    if problem.code != "ConsentRequired":
+        return problem
+    found = _MECHANIC.search(problem.detail)
+    what, it = (found.group(1), "them") if found else ("this", "it")
+    detail = _SWITCHED_OFF.format(what=what, it=it)
+    return ApiProblem(problem.status, detail=detail, code=problem.code)
+
+
 def _post(
     page: Callable[..., tuple[str, int]],
     form: str,
@@ -124,6 +143,7 @@ def _post(
     try:
         message = action()
     except ApiProblem as problem:
+        problem = _for_people(problem)
         failed = {"form": form, "problem": problem, "fields": field_errors(problem)}
         text, _ = page(failed=failed, values=request.form, **page_kw)
         return text, problem.status
