@@ -1,5 +1,5 @@
 """Every Python snippet in docs/ runs (each page's blocks in order, in a fresh folder), and
-the terminal tour behind ``make tour`` runs to completion.
+the terminal tour behind ``make tour`` runs to completion."""
 
 from __future__ import annotations
 
