@@ -23,7 +23,16 @@ def test_all_is_sorted_and_complete() -> None:
 
 def test_the_json_api_is_its_own_outer_package() -> None:
     # motivekit.api is a layer over the Kit (the adapters' shared logic), not re-exported.
-    assert motivekit.api.__all__ == ["Api", "ApiProblem", "ApiRequest", "ApiResponse", "Route"]
+    assert motivekit.api.__all__ == [
+        "Api",
+        "ApiProblem",
+        "ApiRequest",
+        "ApiResponse",
+        "ROUTES",
+        "Route",
+    ]
+    with motivekit.Kit.open("memory://") as kit:  # adapters mount ROUTES before any Kit
+        assert motivekit.api.Api(kit).routes is motivekit.api.ROUTES
     assert not set(motivekit.api.__all__) & set(motivekit.__all__)
 
 

@@ -34,8 +34,13 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 from werkzeug.routing import RequestRedirect
 
 from motivekit import StoreUnavailable
-from motivekit.api import ApiProblem, ApiRequest, ApiResponse, Route
-from motivekit.api._routes import ROUTES  # the same table Api.routes returns, without a Kit
+from motivekit.api import (
+    ROUTES,  # the same table Api.routes returns, known without a Kit
+    ApiProblem,
+    ApiRequest,
+    ApiResponse,
+    Route,
+)
 from motivekit_flask._extension import _state
 
 __all__ = ["api"]
