@@ -8,6 +8,7 @@ import platform
 import sqlite3
 import statistics
 import sys
+import textwrap
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -16,9 +17,24 @@ import sqlalchemy as sa
 
 import motivekit
 
-__all__ = ["progress", "size_run", "sqlite_settings", "timed", "versions"]
+__all__ = ["FEED_RULES", "progress", "size_run", "sqlite_settings", "timed", "versions"]
 
 T = TypeVar("T")
+
+FEED_RULES = textwrap.dedent(
+    """\
+    version: 1
+    impact:
+      contributions:
+        - {on: answer.posted, id: "event.data.answer_id", noun: answer}
+      beneficiary_events:
+        - on: answer.marked_helpful
+          credits: "event.data.answer_id"
+          story: "{beneficiary} found your {noun} helpful"
+    """
+)
+"""The design file of the feed benchmarks (``feed.py``, ``flask_api.py``): answers, and
+helpful marks that credit them."""
 
 
 def timed(work: Callable[[], T]) -> tuple[float, T]:

@@ -47,29 +47,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _common import FEED_RULES as RULES
 from _common import progress, versions
 
 from motivekit import Event, Kit
 
-RULES = textwrap.dedent(
-    """\
-    version: 1
-    impact:
-      contributions:
-        - {on: answer.posted, id: "event.data.answer_id", noun: answer}
-      beneficiary_events:
-        - on: answer.marked_helpful
-          credits: "event.data.answer_id"
-          story: "{beneficiary} found your {noun} helpful"
-    """
-)
 LIMIT = 20
 TARGET = 1.5
 

@@ -45,7 +45,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,23 +54,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _common import FEED_RULES as RULES
 from _common import progress, versions
 
 from motivekit import Event, Kit
 
 HERE = Path(__file__).resolve().parent
-RULES = textwrap.dedent(
-    """\
-    version: 1
-    impact:
-      contributions:
-        - {on: answer.posted, id: "event.data.answer_id", noun: answer}
-      beneficiary_events:
-        - on: answer.marked_helpful
-          credits: "event.data.answer_id"
-          story: "{beneficiary} found your {noun} helpful"
-    """
-)
 PAGE = 20
 ENDPOINTS: dict[str, tuple[str, str]] = {
     "bare": ("GET", "/bare"),
