@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -58,6 +59,31 @@ def mariadb_url() -> Iterator[str]:
     """A new empty MariaDB database (see ``tests/_servers.py``); fails if unreachable."""
     with SERVERS["mariadb"].database() as url:
         yield url
+
+
+_DJANGO_TESTS = Path(__file__).resolve().parent / "django"
+
+
+def _collects_django_tests(config: pytest.Config) -> bool:
+    for arg in config.args:
+        path = (config.invocation_params.dir / arg.split("::")[0]).resolve()
+        if path == _DJANGO_TESTS or _DJANGO_TESTS in path.parents or path in _DJANGO_TESTS.parents:
+            return True
+    return False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Set Django up (``tests.django.settings``) only for a run that collects
+    ``tests/django/``: ``pytest tests/test_flask_api.py`` never imports Django.
+
+    Loading the settings here, before pytest-django's own ``pytest_configure``, lets it
+    set Django up and block database access outside ``django_db`` tests."""
+    if "DJANGO_SETTINGS_MODULE" in os.environ or not _collects_django_tests(config):
+        return
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.django.settings"
+    from django.conf import settings
+
+    settings.INSTALLED_APPS  # noqa: B018 - loads the settings module
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

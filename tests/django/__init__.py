@@ -1,0 +1,1 @@
+"""The Django app's tests (pytest-django; the test project is ``tests.django.settings``)."""
