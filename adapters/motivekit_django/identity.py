@@ -43,7 +43,7 @@ def user_id_of(request_or_user: HttpRequest | Any) -> str | None:
     """The motivekit id of ``request.user`` (or of a user given directly) through the
     ``USER_ID`` hook; ``None`` for an anonymous visitor or a request without
     ``AuthenticationMiddleware``."""
-    user = request_or_user
+    user: Any = request_or_user
     if isinstance(request_or_user, HttpRequest):
         user = getattr(request_or_user, "user", None)
     if user is None or not getattr(user, "is_authenticated", False):
