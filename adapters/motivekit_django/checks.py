@@ -26,7 +26,7 @@ from django.db import router
 from motivekit import ConfigError, MotivekitError
 from motivekit.rules import lint, load_rules
 from motivekit_django import models
-from motivekit_django.conf import Settings, SettingsError, key_name, read_settings
+from motivekit_django.conf import Settings, SettingsError, key_name, read_settings, rules_path
 from motivekit_django.store import SUPPORTED_VENDORS
 from motivekit_django.store._store import checked_connection
 
@@ -63,13 +63,15 @@ def check_settings(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 
 @register(TAG)
 def check_design_lint(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[Any]:
-    """E005/W005: the design file's lint findings (``manage.py motivekit_rules_lint``)."""
-    found, _ = _read()
-    if found is None or found.rules_file is None:
+    """E005/W005: the design file's lint findings (``manage.py motivekit_rules_lint``),
+    also for a file that does not run (E002 lists why): lint says why each controlling
+    mechanic is there to change."""
+    path = rules_path(getattr(settings, "MOTIVEKIT", None), getattr(settings, "BASE_DIR", None))
+    if path is None:
         return []
     try:
-        findings = lint(load_rules(found.rules_file, runnable=False))
-    except MotivekitError:  # changed since it was read: check_settings says how
+        findings = lint(load_rules(path, runnable=False))
+    except MotivekitError:  # it does not even parse: check_settings says where
         return []
     out: list[Any] = []
     for finding in findings:

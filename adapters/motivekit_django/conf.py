@@ -32,7 +32,13 @@ from django.utils.module_loading import import_string
 
 from motivekit import ConfigError, GuardedSigner, Rules
 from motivekit._consent import Mechanic, consent_defaults
-from motivekit._host_config import host_origin, host_rules, host_signer, host_tenant
+from motivekit._host_config import (
+    host_origin,
+    host_rules,
+    host_signer,
+    host_tenant,
+    setting_text,
+)
 from motivekit.api._api import DEFAULT_MAX_BODY_BYTES
 
 __all__ = [
@@ -44,6 +50,7 @@ __all__ = [
     "key_name",
     "read_settings",
     "reset",
+    "rules_path",
 ]
 
 DEFAULT_USER_ID = "motivekit_django.identity.default_user_id"
@@ -271,6 +278,17 @@ def read_settings(
     if read.problems:
         raise SettingsError(read.problems)
     return settings
+
+
+def rules_path(raw: object, base_dir: object) -> Path | None:
+    """Where ``MOTIVEKIT["RULES"]`` points, if it names a file at all (never raises: the
+    checks lint the file even when it does not run)."""
+    value = raw.get("RULES") if isinstance(raw, Mapping) else None
+    try:
+        text = setting_text("", value)
+        return None if text is None else Path(_base_dir("RULES", value, base_dir), text)
+    except ConfigError:
+        return None
 
 
 _lock = threading.Lock()
