@@ -4,22 +4,26 @@ Everything that can be checked without touching the database is checked when the
 extension is initialised (:func:`read_settings`), so a wrong key stops the app at start-up
 with a :class:`motivekit.ConfigError` that names the key and the fix, never with a
 traceback from inside a dependency. The database itself is opened later, on first use
-(see ``_extension.py``).
+(see ``_extension.py``). The design file, signing key, tenant and origin are checked by
+``motivekit._host_config``, as the Django app checks its own.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import attrs
 from flask import Flask
 
-from motivekit import ConfigError, GuardedSigner, MotivekitError, Rules
-from motivekit._tenants import DEFAULT_TENANT, check_tenant, tenant_origin
-from motivekit.audit import Ed25519Signer
-from motivekit.rules import load_rules
+from motivekit import ConfigError, GuardedSigner, Rules
+from motivekit._host_config import (
+    host_origin,
+    host_rules,
+    host_signer,
+    host_tenant,
+    setting_text,
+)
 from motivekit.store.sql.dialects import dialect_for
 
 __all__ = ["KEYS", "Settings", "read_settings"]
@@ -52,14 +56,7 @@ class Settings:
 
 
 def _text(app: Flask, key: str) -> str | None:
-    value: Any = app.config.get(key)
-    if value is None or (isinstance(value, str) and value == ""):
-        return None
-    if isinstance(value, os.PathLike):
-        return os.fsdecode(value)
-    if not isinstance(value, str):
-        raise ConfigError(f"{key} must be a string, got {type(value).__name__} {value!r}")
-    return value
+    return setting_text(key, app.config.get(key))
 
 
 def _database_url(app: Flask) -> str:
@@ -105,18 +102,7 @@ def _rules(app: Flask) -> tuple[Rules | None, Path | None]:
     (``app.root_path``, where the code that ships it lives). Unset: no design file (goals
     written in code or by people themselves only)."""
     key = "MOTIVEKIT_RULES"
-    text = _text(app, key)
-    if text is None:
-        return None, None
-    path = Path(app.root_path, text)
-    try:
-        return load_rules(path), path
-    except MotivekitError as exc:
-        raise ConfigError(
-            f"{key} = {text!r}: the design file cannot be used:\n{exc}\n"
-            f"fix the file (`motivekit rules check {path}` lists every problem) or point "
-            f"{key} at another one"
-        ) from exc
+    return host_rules(key, app.config.get(key), Path(app.root_path))
 
 
 def _signer(app: Flask) -> tuple[GuardedSigner | None, Path | None]:
@@ -126,20 +112,7 @@ def _signer(app: Flask) -> tuple[GuardedSigner | None, Path | None]:
     remembers what it signed in ``FILE.state`` beside it. Unset: checkpoints are not
     signed automatically (``flask motivekit audit checkpoint --key-file`` still can)."""
     key = "MOTIVEKIT_SIGNING_KEY_FILE"
-    text = _text(app, key)
-    if text is None:
-        return None, None
-    path = Path(app.instance_path, text)
-    if not path.is_file():
-        raise ConfigError(
-            f"{key} = {text!r}: there is no key file at {str(path)!r}; create one with "
-            f"`motivekit audit keygen <name> --out {path}` or unset {key}"
-        )
-    try:
-        signer = GuardedSigner(Ed25519Signer.from_file(path), path.with_name(path.name + ".state"))
-    except MotivekitError as exc:
-        raise ConfigError(f"{key} = {text!r}: {exc}") from None
-    return signer, path
+    return host_signer(key, app.config.get(key), Path(app.instance_path))
 
 
 def read_settings(app: Flask) -> Settings:
@@ -153,16 +126,8 @@ def read_settings(app: Flask) -> Settings:
     """
     for key in KEYS:
         app.config.setdefault(key, None)
-    tenant = _text(app, "MOTIVEKIT_TENANT") or DEFAULT_TENANT
-    try:
-        check_tenant(tenant)
-    except ConfigError as exc:
-        raise ConfigError(f"MOTIVEKIT_TENANT: {exc}") from None
-    origin = _text(app, "MOTIVEKIT_ORIGIN")
-    try:
-        tenant_origin(origin, "motivekit", tenant)
-    except ConfigError as exc:
-        raise ConfigError(f"MOTIVEKIT_ORIGIN: {exc}") from None
+    tenant = host_tenant("MOTIVEKIT_TENANT", app.config["MOTIVEKIT_TENANT"])
+    origin = host_origin("MOTIVEKIT_ORIGIN", app.config["MOTIVEKIT_ORIGIN"], tenant)
     url = _database_url(app)
     rules, rules_file = _rules(app)
     signer, key_file = _signer(app)
