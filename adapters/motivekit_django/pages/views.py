@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from motivekit.api import ApiProblem
 from motivekit.pages import Page, PersonPages, Posted
 from motivekit_django import get_api, user_id_of
-from motivekit_django.pages._options import page_options
+from motivekit_django.conf import get_settings
 
 __all__ = [
     "adopt_goal",
@@ -49,7 +49,7 @@ def _render(
     match = request.resolver_match
     context = {
         **context,
-        "motivekit_layout": page_options().layout,
+        "motivekit_layout": get_settings().pages_layout,
         "motivekit_page": match.url_name if match is not None else None,
         "motivekit_messages": messages.get_messages(request),
     }
@@ -78,9 +78,12 @@ def _person(view: PersonView) -> Callable[..., HttpResponse]:
         if user is None:
             context = {"motivekit_login_url": _login_url(request)}
             return _render(request, "motivekit/signed_out.html", context, 401)
-        options = page_options()
+        options = get_settings()
         person = PersonPages(
-            get_api(), user, candidates=options.candidates, challenge_link=options.challenge_link
+            get_api(),
+            user,
+            candidates=options.pages_candidates,
+            challenge_link=options.pages_challenge_link,
         )
         try:
             return view(request, person, *args, **kwargs)
