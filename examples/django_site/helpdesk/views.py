@@ -134,7 +134,7 @@ def audit(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     """Make an account (Django's own form) and sign in with it."""
-    form = UserCreationForm(request.POST or None)
+    form = UserCreationForm(request.POST or None, label_suffix="")
     if request.method == "POST":
         if form.is_valid():
             login(request, form.save())
