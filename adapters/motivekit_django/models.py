@@ -53,6 +53,10 @@ def _id(length: int = 200, **kwargs: Any) -> IdField:
     return IdField(max_length=length, **kwargs)
 
 
+def _text(**kwargs: Any) -> LongTextField:
+    return LongTextField(**kwargs)
+
+
 class Entry(models.Model):
     """A journal entry: its canonical leaf bytes, and its personal part unless erased."""
 
@@ -114,7 +118,7 @@ class Checkpoint(models.Model):
 
     tenant = _tenant()
     size = models.BigIntegerField()
-    note = LongTextField()
+    note = _text()
     created_at = models.BigIntegerField()
     pk = models.CompositePrimaryKey("tenant", "size")
 
@@ -131,10 +135,10 @@ class Goal(models.Model):
     owner = _id()
     status = _id(16)
     event_kind = _id(128)
-    title = LongTextField()
-    measure = LongTextField()
-    why = LongTextField(null=True)
-    plan = LongTextField(null=True)
+    title = _text()
+    measure = _text()
+    why = _text(null=True)
+    plan = _text(null=True)
     visibility = _id(16)
     tz = _id(64)
     template_id = _id(null=True)
@@ -212,7 +216,7 @@ class Skill(models.Model):
     p_known = models.FloatField()
     at_difficulty = models.BigIntegerField()
     last_at = models.BigIntegerField(null=True)
-    recent = LongTextField()
+    recent = _text()
     seq = models.BigIntegerField()
     level = _id(null=True)
     pk = models.CompositePrimaryKey("tenant", "user_id", "track")
@@ -262,7 +266,7 @@ class Contribution(models.Model):
     owner = _id(null=True)
     kind = _id(128)
     noun = _id()
-    parents = LongTextField()
+    parents = _text()
     seq = models.BigIntegerField()
     at = models.BigIntegerField()
     pk = models.CompositePrimaryKey("tenant", "contribution_id")
@@ -325,11 +329,11 @@ class FeedEntry(models.Model):
     kind = _id(16)
     contribution = _id(null=True)
     noun = _id()
-    story = LongTextField(null=True)
+    story = _text(null=True)
     week = models.DateField()
     items = models.BigIntegerField()
     people = models.BigIntegerField()
-    names = LongTextField()
+    names = _text()
     first_at = models.BigIntegerField()
     last_at = models.BigIntegerField()
     last_seq = models.BigIntegerField()
@@ -398,7 +402,7 @@ class Mission(models.Model):
     tenant = _tenant()
     mission_id = _id(db_column="id")
     total = models.BigIntegerField()
-    announced = LongTextField()
+    announced = _text()
     pk = models.CompositePrimaryKey("tenant", "mission_id")
 
     class Meta:
