@@ -15,9 +15,7 @@ from motivekit import ConsentRequired, Ed25519Signer, Event, InvalidEvent, Kit
 from motivekit_django.store import DjangoStore
 
 REVIEWS = {"event": "review.submitted", "count": 3, "per": "week"}
-pytestmark = pytest.mark.django_db(
-    transaction=True, databases=["default", "postgres", "mariadb"]
-)
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "postgres", "mariadb"])
 
 
 @pytest.fixture(params=["default", "postgres", "mariadb"])
@@ -47,7 +45,10 @@ def _traces(alias: str) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every motivekit table."""
     return {
         model._meta.db_table: sorted(
-            (tuple(str(v) for v in row) for row in model._default_manager.using(alias).values_list()),
+            (
+                tuple(str(v) for v in row)
+                for row in model._default_manager.using(alias).values_list()
+            ),
         )
         for model in apps.get_app_config("motivekit").get_models()
         if model._meta.managed
@@ -101,9 +102,7 @@ def test_a_host_commit_keeps_both(kit: Kit, alias: str, key: Ed25519Signer) -> N
     assert kit.audit.verify([key.verifier()]).size == kit.journal.size()
 
 
-def test_a_write_motivekit_refuses_leaves_the_host_transaction_usable(
-    kit: Kit, alias: str
-) -> None:
+def test_a_write_motivekit_refuses_leaves_the_host_transaction_usable(kit: Kit, alias: str) -> None:
     kit.consent.set("bo", "goals", False, by="bo")
     with transaction.atomic(using=alias):
         get_user_model().objects.db_manager(alias).create_user("bo", password="pw")
