@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.signals import setting_changed
+
+__all__ = ["MotivekitConfig"]
+
+WATCHED = frozenset({"MOTIVEKIT", "BASE_DIR", "DATABASES", "DATABASE_ROUTERS"})
+"""The settings the checked ``MOTIVEKIT`` and the Kit depend on."""
+
+
+def _reload(*, setting: str, **kwargs: Any) -> None:
+    """A watched setting changed (``override_settings``): forget the checked settings
+    and close the Kit, so the next use opens one on the new values."""
+    if setting in WATCHED:
+        from motivekit_django import conf, kit
+
+        conf.reset()
+        kit.close_kit()
 
 
 class MotivekitConfig(AppConfig):
@@ -12,3 +30,8 @@ class MotivekitConfig(AppConfig):
     label = "motivekit"
     verbose_name = "motivekit"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from motivekit_django import checks  # noqa: F401 - registers the system checks
+
+        setting_changed.connect(_reload, dispatch_uid="motivekit_django.reload")

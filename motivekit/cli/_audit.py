@@ -21,7 +21,7 @@ from typing import IO, Any
 import click
 
 from motivekit._errors import AuditError, InvalidKey, MotivekitError
-from motivekit._kit import DEFAULT_ORIGIN, Kit
+from motivekit._kit import DEFAULT_ORIGIN
 from motivekit._time import parse_instant
 from motivekit.audit import (
     Ed25519Signer,
@@ -30,7 +30,7 @@ from motivekit.audit import (
     ProofBundle,
     verify_bundle,
 )
-from motivekit.cli._options import tenant_option, url_option
+from motivekit.cli._options import open_kit, tenant_option, url_option
 
 __all__ = ["audit"]
 
@@ -175,7 +175,7 @@ def checkpoint(
     """Sign a checkpoint of the log now and print it."""
     with _reported():
         signer = _signer(key_file, signer_state)
-        with Kit.open(url, tenant=tenant, migrate=False, origin=origin, signers=[signer]) as kit:
+        with open_kit(url, tenant=tenant, origin=origin, signers=[signer]) as kit:
             signed = kit.audit.checkpoint()
     click.echo(signed.note, nl=False)
 
@@ -203,7 +203,7 @@ def verify(
     """Rehash every entry and check every checkpoint and signature."""
     with _reported():
         verifiers = _verifiers(keys, keys_file)
-        with Kit.open(url, tenant=tenant, migrate=False) as kit:
+        with open_kit(url, tenant=tenant) as kit:
             report = kit.audit.verify(
                 verifiers,
                 state=state,
@@ -236,7 +236,7 @@ def _progress() -> Callable[[int, int], None]:
 @click.option("--disclose", is_flag=True, help="Include the entry's salt and personal part.")
 def prove(url: str, tenant: str, seq: int, disclose: bool) -> None:
     """Print an offline proof bundle for entry SEQ."""
-    with _reported(), Kit.open(url, tenant=tenant, migrate=False) as kit:
+    with _reported(), open_kit(url, tenant=tenant) as kit:
         bundle = kit.audit.prove(seq, disclose=disclose)
     click.echo(bundle.to_json())
 
@@ -262,7 +262,7 @@ def verify_bundle_command(
 @tenant_option
 def export_checkpoint(url: str, tenant: str) -> None:
     """Print the newest signed checkpoint."""
-    with _reported(), Kit.open(url, tenant=tenant, migrate=False) as kit:
+    with _reported(), open_kit(url, tenant=tenant) as kit:
         latest = kit.audit.latest()
     if latest is None:
         raise click.ClickException(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import click
@@ -11,8 +11,49 @@ import click
 from motivekit._errors import MotivekitError
 from motivekit._kit import DEFAULT_URL, Kit
 from motivekit._tenants import DEFAULT_TENANT
+from motivekit.audit import GuardedSigner, Signer
 
-__all__ = ["opened", "reported", "tenant_option", "url_option"]
+__all__ = ["KitOpener", "open_kit", "opened", "reported", "tenant_option", "url_option"]
+
+
+class KitOpener:
+    """How the commands open the Kit they work on: ``Kit.open(url, migrate=False)``.
+
+    A host adapter that runs these commands on its own store (the Django app's
+    ``manage.py motivekit_*``) puts a subclass in the click context's ``obj``; every
+    command then opens its Kit through it, with the same tenant, design file, origin and
+    signers it would have passed to ``Kit.open``.
+    """
+
+    def open(
+        self,
+        url: str,
+        *,
+        tenant: str,
+        rules: str | os.PathLike[str] | None = None,
+        origin: str | None = None,
+        signers: Iterable[Signer | GuardedSigner] = (),
+    ) -> Kit:
+        """A Kit that never creates or upgrades the schema (a mistyped ``--url`` leaves
+        no empty file behind)."""
+        return Kit.open(
+            url, tenant=tenant, migrate=False, rules=rules, origin=origin, signers=signers
+        )
+
+
+def open_kit(
+    url: str,
+    *,
+    tenant: str,
+    rules: str | os.PathLike[str] | None = None,
+    origin: str | None = None,
+    signers: Iterable[Signer | GuardedSigner] = (),
+) -> Kit:
+    """The running command's Kit, through the context's :class:`KitOpener` if a host set
+    one, else ``Kit.open``."""
+    ctx = click.get_current_context(silent=True)
+    opener = (ctx.find_object(KitOpener) if ctx is not None else None) or KitOpener()
+    return opener.open(url, tenant=tenant, rules=rules, origin=origin, signers=signers)
 
 
 @contextmanager
@@ -28,10 +69,9 @@ def reported() -> Iterator[None]:
 def opened(
     url: str, rules: str | os.PathLike[str] | None = None, *, tenant: str = DEFAULT_TENANT
 ) -> Iterator[Kit]:
-    """A Kit on ``tenant``'s data at ``url`` that never creates or upgrades the schema (a
-    mistyped ``--url`` leaves no empty file behind); errors are reported as by
-    :func:`reported`."""
-    with reported(), Kit.open(url, tenant=tenant, migrate=False, rules=rules) as kit:
+    """A Kit on ``tenant``'s data at ``url`` (:func:`open_kit`), closed after the block;
+    errors are reported as by :func:`reported`."""
+    with reported(), open_kit(url, tenant=tenant, rules=rules) as kit:
         yield kit
 
 
