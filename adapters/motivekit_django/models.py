@@ -19,15 +19,19 @@ from motivekit_django.fields import HashField, IdField, LongTextField
 
 __all__ = [
     "Checkpoint",
+    "CheckpointRow",
     "Consent",
     "Contribution",
     "Entry",
+    "EntryRow",
     "FeedEntry",
     "Forgotten",
     "Goal",
+    "GoalRow",
     "GoalDay",
     "IdentityGroup",
     "ImpactItem",
+    "ImpactItemRow",
     "ImpactPrefs",
     "LogHead",
     "Mission",
@@ -35,6 +39,7 @@ __all__ = [
     "Referral",
     "Replay",
     "Skill",
+    "SkillRow",
     "SkillBand",
     "SkillItem",
     "TreeTile",
@@ -423,3 +428,111 @@ class MissionPart(models.Model):
         app_label = "motivekit"
         db_table = "motivekit_mission_parts"
         indexes = (models.Index(fields=["tenant", "user_id"], name="mk_mission_parts_user"),)
+
+
+# -- what the admin shows -------------------------------------------------------------
+# Django's admin cannot show a model with a composite primary key (5.2, 6.x), so it shows
+# these read-only database views instead (migration 0002): one row per row of the table
+# underneath, with its key as one ``key`` column (a JSON array of the key's values, unique
+# and unambiguous whatever the ids contain). They are not managed: migrations never make
+# tables for them, and nothing writes to them.
+
+
+class _AdminView(models.Model):
+    key = models.CharField(max_length=1000, primary_key=True, editable=False)
+    tenant = models.CharField(max_length=TENANT_LENGTH)
+
+    class Meta:
+        abstract = True
+
+
+class EntryRow(_AdminView):
+    """A journal entry, as the admin shows it (``motivekit_admin_journal``)."""
+
+    seq = models.BigIntegerField()
+    type = models.CharField(max_length=16)
+    name = models.CharField(max_length=128)
+    event_id = models.CharField(max_length=200, null=True)
+    recorded_at = models.BigIntegerField()
+    entry = models.BinaryField()
+    leaf_hash = models.BinaryField()
+    subject = models.CharField(max_length=200, null=True)
+
+    class Meta:
+        app_label = "motivekit"
+        managed = False
+        db_table = "motivekit_admin_journal"
+        verbose_name = "journal entry"
+        verbose_name_plural = "journal"
+
+
+class GoalRow(_AdminView):
+    """A goal, as the admin shows it (``motivekit_admin_goals``)."""
+
+    goal_id = models.CharField(max_length=64, db_column="id")
+    owner = models.CharField(max_length=200)
+    status = models.CharField(max_length=16)
+    event_kind = models.CharField(max_length=128)
+    title = models.TextField()
+    visibility = models.CharField(max_length=16)
+    total = models.BigIntegerField()
+    created_at = models.BigIntegerField()
+    updated_at = models.BigIntegerField()
+
+    class Meta:
+        app_label = "motivekit"
+        managed = False
+        db_table = "motivekit_admin_goals"
+        verbose_name = "goal"
+
+
+class SkillRow(_AdminView):
+    """A skill state, as the admin shows it (``motivekit_admin_skills``)."""
+
+    user_id = models.CharField(max_length=200)
+    track = models.CharField(max_length=200)
+    evidence = models.BigIntegerField()
+    theta = models.FloatField()
+    p_known = models.FloatField()
+    level = models.CharField(max_length=200, null=True)
+    last_at = models.BigIntegerField(null=True)
+
+    class Meta:
+        app_label = "motivekit"
+        managed = False
+        db_table = "motivekit_admin_skills"
+        verbose_name = "skill"
+
+
+class ImpactItemRow(_AdminView):
+    """An impact item, as the admin shows it (``motivekit_admin_impact``)."""
+
+    seq = models.BigIntegerField()
+    n = models.IntegerField()
+    recipient = models.CharField(max_length=200)
+    root = models.CharField(max_length=200)
+    node = models.CharField(max_length=200, null=True)
+    beneficiary = models.CharField(max_length=200, null=True)
+    depth = models.IntegerField()
+    share = models.FloatField()
+    at = models.BigIntegerField()
+
+    class Meta:
+        app_label = "motivekit"
+        managed = False
+        db_table = "motivekit_admin_impact"
+        verbose_name = "impact item"
+
+
+class CheckpointRow(_AdminView):
+    """A signed checkpoint, as the admin shows it (``motivekit_admin_checkpoints``)."""
+
+    size = models.BigIntegerField()
+    note = models.TextField()
+    created_at = models.BigIntegerField()
+
+    class Meta:
+        app_label = "motivekit"
+        managed = False
+        db_table = "motivekit_admin_checkpoints"
+        verbose_name = "checkpoint"
