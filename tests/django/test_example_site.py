@@ -70,15 +70,28 @@ def test_the_site_records_events_shows_the_pages_and_verifies_its_log(tmp_path: 
         assert ada.post("/audit/", {"action": "checkpoint"})[:2] == (303, "/audit/")
         _, audit = ada.get("/audit/")
         assert "It covers the first" in audit
+        key = re.search(r"<dt>Public key</dt><dd><code>([^<]+)</code>", audit)
+        assert key is not None, audit
         status, _, verified = ada.post("/audit/", {"action": "verify"})
         assert status == 200
         assert re.search(r"Verified:</strong> \d+ entries and 1 signed checkpoint ", verified)
 
     # the goal adopted, the answer, and the one thanks (its story and its skill evidence)
     assert entries_on_disk(tmp_path) == 4
-    verify = manage(tmp_path, "motivekit_audit_verify")
-    assert verify.returncode == 0, verify.stderr
+    pinned = tmp_path / "pinned.checkpoint"
+    verify = manage(tmp_path, "motivekit_audit_verify", "--key", key[1], "--state", str(pinned))
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert pinned.exists()  # an auditor's pinned state: the next run must extend it
+    stranger = manage(tmp_path, "motivekit_audit_verify", "--key", other_key())
+    assert stranger.returncode != 0, stranger.stdout  # a key that never signed it
+    assert "UnknownKey: no signature by a trusted key" in stranger.stderr
     assert (tmp_path / "site.sqlite3").exists()
+
+
+def other_key() -> str:
+    from motivekit import Ed25519Signer
+
+    return str(Ed25519Signer.generate("example.com/helpdesk").verifier())
 
 
 def entries_on_disk(data: Path) -> int:
