@@ -239,3 +239,12 @@ def test_bad_settings_are_a_503_problem_and_the_log_says_why(
     assert "not configured correctly" in found["detail"]
     assert "Acme Corp" not in found["detail"]  # the log has it, the client does not
     assert 'MOTIVEKIT["TENANT"]' in caplog.text
+
+
+def test_a_multipart_body_the_csrf_check_cannot_parse_is_a_415_problem(
+    ada: tuple[Any, str],
+) -> None:
+    client = signed_in(ada[0], csrf=True)  # found by Schemathesis: a 500 before
+    csrf_token(client)
+    found = problem(client.generic("POST", f"{PREFIX}/goals", b"x", "multipart/form-data"), 415)
+    assert found["detail"].startswith("send the body as application/json (UTF-8), not a form")

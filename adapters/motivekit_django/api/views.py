@@ -32,6 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 from django.utils.module_loading import import_string
@@ -206,6 +207,8 @@ def operation(request: HttpRequest, *, template: str, **path_params: str) -> Htt
         return _answer(request, path)
     except RequestDataTooBig as exc:
         return problem(413, str(exc))
+    except MultiPartParserError as exc:  # Django's CSRF check reads a POST's form fields
+        return problem(415, f"send the body as application/json (UTF-8), not a form ({exc})")
     except SuspiciousOperation as exc:
         return problem(400, str(exc) or "the request is malformed")
     except Exception:
