@@ -10,7 +10,7 @@ migrations and one migration serves every database.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -19,6 +19,13 @@ __all__ = ["HashField", "IdField", "LongTextField"]
 
 MYSQL_COLLATION = "utf8mb4_bin"
 
+if TYPE_CHECKING:  # django-stubs' fields are generic; Django's are not subscriptable
+    _Char = models.CharField[str, str]
+    _Text = models.TextField[str, str]
+    _Binary = models.BinaryField[bytes, bytes]
+else:
+    _Char, _Text, _Binary = models.CharField, models.TextField, models.BinaryField
+
 
 def _binary_collation(params: dict[str, Any], connection: BaseDatabaseWrapper) -> dict[str, Any]:
     if connection.vendor == "mysql":
@@ -26,21 +33,21 @@ def _binary_collation(params: dict[str, Any], connection: BaseDatabaseWrapper) -
     return params
 
 
-class IdField(models.CharField):
+class IdField(_Char):
     """A case-sensitive string (ids, names, kinds), compared by code point."""
 
     def db_parameters(self, connection: BaseDatabaseWrapper) -> dict[str, Any]:
         return _binary_collation(super().db_parameters(connection), connection)
 
 
-class LongTextField(models.TextField):
+class LongTextField(_Text):
     """Text of any length (JSON, notes, titles), case-sensitive like :class:`IdField`."""
 
     def db_parameters(self, connection: BaseDatabaseWrapper) -> dict[str, Any]:
         return _binary_collation(super().db_parameters(connection), connection)
 
 
-class HashField(models.BinaryField):
+class HashField(_Binary):
     """A 32-byte SHA-256 hash; usable in a key on every database."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

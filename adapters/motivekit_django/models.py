@@ -19,15 +19,19 @@ from motivekit_django.fields import HashField, IdField, LongTextField
 
 __all__ = [
     "Checkpoint",
+    "CheckpointRow",
     "Consent",
     "Contribution",
     "Entry",
+    "EntryRow",
     "FeedEntry",
     "Forgotten",
     "Goal",
+    "GoalRow",
     "GoalDay",
     "IdentityGroup",
     "ImpactItem",
+    "ImpactItemRow",
     "ImpactPrefs",
     "LogHead",
     "Mission",
@@ -35,6 +39,7 @@ __all__ = [
     "Referral",
     "Replay",
     "Skill",
+    "SkillRow",
     "SkillBand",
     "SkillItem",
     "TreeTile",
@@ -51,6 +56,10 @@ def _tenant() -> IdField:
 
 def _id(length: int = 200, **kwargs: Any) -> IdField:
     return IdField(max_length=length, **kwargs)
+
+
+def _text(**kwargs: Any) -> LongTextField:
+    return LongTextField(**kwargs)
 
 
 class Entry(models.Model):
@@ -114,7 +123,7 @@ class Checkpoint(models.Model):
 
     tenant = _tenant()
     size = models.BigIntegerField()
-    note = LongTextField()
+    note = _text()
     created_at = models.BigIntegerField()
     pk = models.CompositePrimaryKey("tenant", "size")
 
@@ -131,10 +140,10 @@ class Goal(models.Model):
     owner = _id()
     status = _id(16)
     event_kind = _id(128)
-    title = LongTextField()
-    measure = LongTextField()
-    why = LongTextField(null=True)
-    plan = LongTextField(null=True)
+    title = _text()
+    measure = _text()
+    why = _text(null=True)
+    plan = _text(null=True)
     visibility = _id(16)
     tz = _id(64)
     template_id = _id(null=True)
@@ -212,7 +221,7 @@ class Skill(models.Model):
     p_known = models.FloatField()
     at_difficulty = models.BigIntegerField()
     last_at = models.BigIntegerField(null=True)
-    recent = LongTextField()
+    recent = _text()
     seq = models.BigIntegerField()
     level = _id(null=True)
     pk = models.CompositePrimaryKey("tenant", "user_id", "track")
@@ -262,7 +271,7 @@ class Contribution(models.Model):
     owner = _id(null=True)
     kind = _id(128)
     noun = _id()
-    parents = LongTextField()
+    parents = _text()
     seq = models.BigIntegerField()
     at = models.BigIntegerField()
     pk = models.CompositePrimaryKey("tenant", "contribution_id")
@@ -325,11 +334,11 @@ class FeedEntry(models.Model):
     kind = _id(16)
     contribution = _id(null=True)
     noun = _id()
-    story = LongTextField(null=True)
+    story = _text(null=True)
     week = models.DateField()
     items = models.BigIntegerField()
     people = models.BigIntegerField()
-    names = LongTextField()
+    names = _text()
     first_at = models.BigIntegerField()
     last_at = models.BigIntegerField()
     last_seq = models.BigIntegerField()
@@ -398,7 +407,7 @@ class Mission(models.Model):
     tenant = _tenant()
     mission_id = _id(db_column="id")
     total = models.BigIntegerField()
-    announced = LongTextField()
+    announced = _text()
     pk = models.CompositePrimaryKey("tenant", "mission_id")
 
     class Meta:
@@ -419,3 +428,111 @@ class MissionPart(models.Model):
         app_label = "motivekit"
         db_table = "motivekit_mission_parts"
         indexes = (models.Index(fields=["tenant", "user_id"], name="mk_mission_parts_user"),)
+
+
+# -- what the admin shows -------------------------------------------------------------
+# Django's admin cannot show a model with a composite primary key (5.2, 6.x), so it shows
+# these read-only database views instead (migration 0002): one row per row of the table
+# underneath, with its key as one ``key`` column (a JSON array of the key's values, unique
+# and unambiguous whatever the ids contain). They are not managed: migrations never make
+# tables for them, and nothing writes to them.
+
+
+class _AdminView(models.Model):
+    key = models.CharField(max_length=1000, primary_key=True, editable=False)
+    tenant = models.CharField(max_length=TENANT_LENGTH)
+
+    class Meta:
+        abstract = True
+
+
+class EntryRow(_AdminView):
+    """A journal entry, as the admin shows it (``motivekit_admin_journal``)."""
+
+    seq = models.BigIntegerField()
+    type = models.CharField(max_length=16)
+    name = models.CharField(max_length=128)
+    event_id = models.CharField(max_length=200, null=True)
+    recorded_at = models.BigIntegerField()
+    entry = models.BinaryField()
+    leaf_hash = models.BinaryField()
+    subject = models.CharField(max_length=200, null=True)
+
+    class Meta:
+        app_label = "motivekit"
+        managed = False
+        db_table = "motivekit_admin_journal"
+        verbose_name = "journal entry"
+        verbose_name_plural = "journal"
+
+
+class GoalRow(_AdminView):
+    """A goal, as the admin shows it (``motivekit_admin_goals``)."""
+
+    goal_id = models.CharField(max_length=64, db_column="id")
+    owner = models.CharField(max_length=200)
+    status = models.CharField(max_length=16)
+    event_kind = models.CharField(max_length=128)
+    title = models.TextField()
+    visibility = models.CharField(max_length=16)
+    total = models.BigIntegerField()
+    created_at = models.BigIntegerField()
+    updated_at = models.BigIntegerField()
+
+    class Meta:
+        app_label = "motivekit"
+        managed = False
+        db_table = "motivekit_admin_goals"
+        verbose_name = "goal"
+
+
+class SkillRow(_AdminView):
+    """A skill state, as the admin shows it (``motivekit_admin_skills``)."""
+
+    user_id = models.CharField(max_length=200)
+    track = models.CharField(max_length=200)
+    evidence = models.BigIntegerField()
+    theta = models.FloatField()
+    p_known = models.FloatField()
+    level = models.CharField(max_length=200, null=True)
+    last_at = models.BigIntegerField(null=True)
+
+    class Meta:
+        app_label = "motivekit"
+        managed = False
+        db_table = "motivekit_admin_skills"
+        verbose_name = "skill"
+
+
+class ImpactItemRow(_AdminView):
+    """An impact item, as the admin shows it (``motivekit_admin_impact``)."""
+
+    seq = models.BigIntegerField()
+    n = models.IntegerField()
+    recipient = models.CharField(max_length=200)
+    root = models.CharField(max_length=200)
+    node = models.CharField(max_length=200, null=True)
+    beneficiary = models.CharField(max_length=200, null=True)
+    depth = models.IntegerField()
+    share = models.FloatField()
+    at = models.BigIntegerField()
+
+    class Meta:
+        app_label = "motivekit"
+        managed = False
+        db_table = "motivekit_admin_impact"
+        verbose_name = "impact item"
+
+
+class CheckpointRow(_AdminView):
+    """A signed checkpoint, as the admin shows it (``motivekit_admin_checkpoints``)."""
+
+    size = models.BigIntegerField()
+    note = models.TextField()
+    created_at = models.BigIntegerField()
+
+    class Meta:
+        app_label = "motivekit"
+        managed = False
+        db_table = "motivekit_admin_checkpoints"
+        verbose_name = "checkpoint"

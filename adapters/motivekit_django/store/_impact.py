@@ -139,7 +139,7 @@ class ImpactSlice(SessionBase):
             )
             for key in rows.values_list("recipient", "position", "beneficiary").distinct():
                 if key in wanted:
-                    seen.add(key)  # type: ignore[arg-type]  # beneficiary is not None here
+                    seen.add(key)
         return seen
 
     def group_items(self, recipient: str, position: int, limit: int) -> list[ImpactItem]:

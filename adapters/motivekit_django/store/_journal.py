@@ -4,6 +4,7 @@ checkpoints, erasure, the people the journal is about, and replay progress."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import cast
 
 from django.db.models import F
 
@@ -51,9 +52,8 @@ class JournalSlice(SessionBase):
     def known_events(self, event_ids: Collection[str]) -> dict[str, int]:
         found: dict[str, int] = {}
         for chunk in slices(event_ids):
-            found.update(
-                self.rows(m.Entry).filter(event_id__in=chunk).values_list("event_id", "seq")
-            )
+            rows = self.rows(m.Entry).filter(event_id__in=chunk)
+            found.update((e, s) for e, s in rows.values_list("event_id", "seq") if e is not None)
         return found
 
     def head(self) -> tuple[int, bytes]:
@@ -97,7 +97,7 @@ class JournalSlice(SessionBase):
         rows = self.rows(m.Entry).filter(seq__gt=after).order_by("seq")[:limit]
         found = rows.values_list("seq", "entry", "leaf_hash", "personal")
         if self._vendor != "postgresql":  # the others' drivers give bytes already
-            return list(found)
+            return cast(list[tuple[int, bytes, bytes, bytes | None]], list(found))
         return [
             (seq, as_bytes(raw), as_bytes(leaf), None if p is None else as_bytes(p))
             for seq, raw, leaf, p in found
