@@ -256,20 +256,19 @@ class ImpactSlice(SessionBase):
     def forget_impact(self, user: str) -> int:
         deleted, _ = self.rows(m.ImpactItem).filter(recipient=user).delete()
         self.rows(m.FeedEntry).filter(recipient=user).delete()
-        # Others' feed entries that name them: None in their place.
-        named = (
+        # Others' feed entries that name them: read in one query, None in their place.
+        places = set(
             self.rows(m.ImpactItem)
             .filter(beneficiary=user)
             .values_list("recipient", "position")
             .distinct()
         )
-        places = set(named)
-        for recipient, position in places:
-            entry = self.rows(m.FeedEntry).filter(recipient=recipient, position=position)
-            for text in entry.values_list("names", flat=True):
+        for wanted, rows in self.matching(m.FeedEntry, ("recipient", "position"), places):
+            for recipient, position, text in rows.values_list("recipient", "position", "names"):
                 names = json.loads(text)
-                if user in names:
+                if (recipient, position) in wanted and user in names:
                     renamed = json_list([None if n == user else n for n in names])
+                    entry = self.rows(m.FeedEntry).filter(recipient=recipient, position=position)
                     entry.update(names=renamed)
         self.rows(m.ImpactItem).filter(beneficiary=user).update(beneficiary=None)
         self.rows(m.Contribution).filter(owner=user).update(owner=None)
