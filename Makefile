@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 STAMP := $(VENV)/.installed
 
-.PHONY: demo tour test lint typecheck unit bench clean
+.PHONY: demo django-site tour test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 # The demo forum on http://127.0.0.1:5000 (data in examples/flask_demo/instance/).
 demo: $(STAMP)
 	$(BIN)/python examples/flask_demo/app.py
+
+# The example Django site on http://127.0.0.1:8000 (data in examples/django_site/data/).
+django-site: $(STAMP)
+	cd examples/django_site && ../../$(BIN)/python manage.py migrate && ../../$(BIN)/python manage.py runserver
 
 # The terminal tour of goals, step by step.
 tour: $(STAMP)

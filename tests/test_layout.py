@@ -9,6 +9,8 @@
 * the store knows the goals' value classes and nothing else of any feature;
 * the JSON API (``motivekit.api``) is an outer layer, like an adapter: it uses motivekit's
   public names only, and nothing in the core imports it;
+* the pages' logic (``motivekit.pages``) is the outermost layer, over the JSON API: it uses
+  public names only, and nothing in motivekit imports it (the adapters do);
 * no module is longer than about 600 lines.
 """
 
@@ -112,11 +114,20 @@ def _breaks(rule: str, module: str, imported: str) -> bool:
         if _in(module, "motivekit.api"):
             outside = not _in(imported, "motivekit.api")
             return outside and any(p.startswith("_") for p in imported.split(".")[1:])
-        return _in(imported, "motivekit.api") and not _in(module, "motivekit.cli")
+        return (
+            _in(imported, "motivekit.api")
+            and not _in(module, "motivekit.cli")
+            and not _in(module, "motivekit.pages")
+        )
+    if rule == "pages":
+        if _in(module, "motivekit.pages"):
+            outside = not _in(imported, "motivekit.pages")
+            return outside and any(p.startswith("_") for p in imported.split(".")[1:])
+        return _in(imported, "motivekit.pages")
     raise AssertionError(rule)
 
 
-@pytest.mark.parametrize("rule", ["features", "rules", "shared", "store", "api"])
+@pytest.mark.parametrize("rule", ["features", "rules", "shared", "store", "api", "pages"])
 def test_imports_go_one_way(rule: str) -> None:
     assert _violations(rule) == []
 
@@ -135,6 +146,10 @@ def test_the_rules_catch_a_feature_reaching_into_another(tmp_path: Path) -> None
     assert _breaks("api", "motivekit.goals._service", "motivekit.api._problems")
     assert not _breaks("api", "motivekit.api._views", "motivekit.Goal")
     assert not _breaks("api", "motivekit.api._api", "motivekit.api._routes.OPERATIONS")
+    assert not _breaks("api", "motivekit.pages._person", "motivekit.api.Api")
+    assert _breaks("pages", "motivekit.pages._person", "motivekit.api._problems")
+    assert _breaks("pages", "motivekit.api._views", "motivekit.pages")
+    assert not _breaks("pages", "motivekit.pages._person", "motivekit.pages._forms.plan")
     source = tmp_path / "m.py"
     source.write_text(
         "from typing import TYPE_CHECKING\n"

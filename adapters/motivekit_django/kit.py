@@ -33,6 +33,7 @@ _api: Api | None = None
 def open_kit(
     settings: Settings,
     *,
+    database: str | None = None,
     rules: Rules | str | os.PathLike[str] | None = None,
     tenant: str | None = None,
     origin: str | None = None,
@@ -43,7 +44,7 @@ def open_kit(
     replaces the settings' own (another tenant's log has its own default origin)."""
     if tenant is None or tenant == settings.tenant:
         tenant, origin = settings.tenant, settings.origin if origin is None else origin
-    store = DjangoStore(using=settings.database, tenant=tenant)
+    store = DjangoStore(using=settings.database if database is None else database, tenant=tenant)
     if signers is None:
         signers = [] if settings.signer is None else [settings.signer]
     return Kit(

@@ -1,0 +1,1 @@
+"""``manage.py motivekit_*``: the core command line on the project's settings."""

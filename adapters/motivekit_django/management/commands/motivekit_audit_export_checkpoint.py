@@ -1,0 +1,11 @@
+"""``manage.py motivekit_audit_export_checkpoint``: ``motivekit audit export-checkpoint``,
+on the project's settings.
+"""
+
+from __future__ import annotations
+
+from motivekit_django.management._click import ClickCommand
+
+
+class Command(ClickCommand):
+    path = ("audit", "export-checkpoint")

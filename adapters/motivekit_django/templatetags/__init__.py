@@ -1,0 +1,1 @@
+"""Template tags of the drop-in pages (``{% load motivekit_pages %}``)."""
