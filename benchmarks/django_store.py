@@ -22,7 +22,8 @@ its actor), over 40 users, on
 The two stores have the same tables (the Django app's migrations make the SQL store's
 schema), so each needs a database of its own; the SQL store's migrations and Django's
 ``migrate`` make them before any clock starts, and each Kit gets the scenario's setup
-(goals) and one untimed batch first. Every timed event's outcome is checked afterwards
+(goals) and one untimed batch first (then, on PostgreSQL, ``ANALYZE`` of both databases,
+as ``servers.py`` does). Every timed event's outcome is checked afterwards
 (``Workload.check``): a store that silently did less fails the run.
 
 The floor
@@ -163,6 +164,20 @@ def _django_durability(alias: str) -> str:
     return f"journal_mode={mode}, synchronous={names.get(sync, sync)}"
 
 
+def _analyze(sql_url: str, alias: str) -> None:
+    """Give both databases' planners the statistics a database in use has (autovacuum
+    gives them within a minute): one made a moment ago has none, and PostgreSQL may then
+    look a batch's keys up in a nested loop over a whole table (see ``servers.py``)."""
+    from django.db import connections
+
+    engine = sa.create_engine(sql_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    engine.dispose()
+    with connections[alias].cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 # -- the runs ---------------------------------------------------------------------------
 
 
@@ -202,6 +217,8 @@ def measure(
             work.setup(kit)
             _timed_run(kit, work, "record_many", counts.batch)  # warm, untimed
             kits[name] = (kit, work)
+        if backend == "postgresql":
+            _analyze(sql_url, alias)
         durability = "server defaults (same server, same settings)"
         if backend == "sqlite":
             sql_side = sqlite_settings(sa.create_engine(sql_url))

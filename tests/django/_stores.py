@@ -23,6 +23,9 @@ def open_store(alias: str, database: dict[str, Any], tenant: str = "") -> Store:
     from django.conf import settings
 
     if not settings.configured:
+        from tests.django._drivers import mysql_driver
+
+        mysql_driver()
         settings.configure(
             DATABASES={"default": database, alias: database}
             if alias != "default"

@@ -14,7 +14,6 @@ every test also shows that nothing assumes Django's own ``auth.User``.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import tempfile
 import uuid
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tests._servers import SERVERS
+from tests.django._drivers import mysql_driver
 
 BASE_DIR = Path(__file__).resolve().parent
 _RUN = f"{uuid.uuid4().hex[:8]}_{os.getpid()}"
@@ -95,9 +95,9 @@ DATABASES: dict[str, dict[str, Any]] = {
     },
     "postgres": _server("postgresql", "django.db.backends.postgresql"),
 }
-if importlib.util.find_spec("MySQLdb") is not None:
-    # Django's MySQL backend needs mysqlclient; without it the alias is left out (Django
-    # loads every alias's backend) and a test on it fails naming the driver (conftest.py).
+if mysql_driver():  # mysqlclient, or PyMySQL standing in for it (tests/django/_drivers.py)
+    # Without a driver the alias is left out (Django loads every alias's backend) and a
+    # test on it fails naming the driver (conftest.py).
     DATABASES["mariadb"] = _server("mariadb", "django.db.backends.mysql")
 SERVER_ALIASES = {"postgres": "postgresql", "mariadb": "mariadb"}
 """The aliases on the suite's test servers (alias -> ``tests._servers.SERVERS`` key)."""

@@ -7,5 +7,6 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    path("motivekit/api/", include("motivekit_django.api.urls")),
     path("me/", include("motivekit_django.pages.urls")),
 ]

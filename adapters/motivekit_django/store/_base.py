@@ -68,7 +68,13 @@ class SessionBase:
         else:
             manager.bulk_create(objects, update_conflicts=True, update_fields=update)
 
-    def pk_keys(self, keys: Collection[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
-        """Composite primary keys (tenant first) for ``keys``, in slices."""
+    def matching(
+        self, model: type[M], fields: tuple[str, ...], keys: Collection[tuple[Any, ...]]
+    ) -> Iterator[tuple[set[tuple[Any, ...]], models.QuerySet[M, M]]]:
+        """For each slice of multi-column ``keys`` (values of ``fields``), the slice and
+        the rows whose ``fields`` each take one of the slice's values: an ``IN`` list per
+        column, through the index that starts with them, cheaper to build than a tuple
+        ``IN`` (the caller keeps the rows whose key is in the slice)."""
         for chunk in slices(keys):
-            yield [(self._tenant, *k) for k in chunk]
+            lists = {f"{field}__in": {k[i] for k in chunk} for i, field in enumerate(fields)}
+            yield set(chunk), self.rows(model).filter(**lists)

@@ -35,10 +35,9 @@ def _kind(error: DatabaseError) -> str:
     cause = error.__cause__
     if isinstance(error, InterfaceError):
         return "gone"
-    sqlstate = getattr(getattr(cause, "diag", None), "sqlstate", None) or getattr(
-        cause, "sqlstate", None
-    )
-    if sqlstate is not None:  # psycopg
+    psycopg = type(cause).__module__.startswith("psycopg")
+    sqlstate = getattr(cause, "sqlstate", None) if psycopg else None
+    if sqlstate is not None:
         if sqlstate in _PG_CONFLICT:
             return "conflict"
         if sqlstate in _PG_MISSING:
@@ -46,7 +45,7 @@ def _kind(error: DatabaseError) -> str:
         if sqlstate.startswith(("08", "57P")):  # connection, shutdown
             return "gone"
         return "error"
-    if type(cause).__module__.startswith("psycopg") and isinstance(error, OperationalError):
+    if psycopg and isinstance(error, OperationalError):
         return "gone"  # no SQLSTATE: the client could not reach the server at all
     args = getattr(cause, "args", ())
     code = args[0] if args else None

@@ -1,10 +1,10 @@
 """The goals slice: people's goals and their per-day counts.
 
-Counts move with atomic ``F()`` updates computed on the locked rows, a batch in one
-statement: ``total = total + CASE id WHEN ... THEN n END`` for every goal a batch moved,
-and the same for the day rows that exist; the day rows that do not are inserted in one
-statement. Writers of a tenant hold its log head lock, so no other writer can insert a day
-row between the lookup and the insert.
+Counts move with atomic ``F()`` updates computed on the locked rows: one ``UPDATE ... SET
+total = total + n`` for all the goals a batch moved by the same ``n``, one for the day rows
+of one day that move by the same ``n`` (a batch has a few of each, whatever its size); the
+day rows that do not exist yet are inserted in one statement. Writers of a tenant hold its
+log head lock, so no other writer can insert a day row between the lookup and the insert.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
-from django.db.models import BigIntegerField, Case, F, Value, When
+from django.db.models import F
 
 from motivekit.goals._model import GoalState, GoalStatus
 from motivekit_django import models as m
@@ -22,8 +22,12 @@ from motivekit_django.store._rows import GOAL_FIELDS, goal_from, goal_model, goa
 __all__ = ["GoalsSlice"]
 
 
-def _added(cases: list[When]) -> Case:
-    return Case(*cases, default=Value(0), output_field=BigIntegerField())
+def _by_value(added: Mapping[str, int]) -> dict[int, list[str]]:
+    """The keys of ``added`` grouped by what is added to them: one ``UPDATE`` per group."""
+    grouped: dict[int, list[str]] = {}
+    for key, n in added.items():
+        grouped.setdefault(n, []).append(key)
+    return grouped
 
 
 class GoalsSlice(SessionBase):
@@ -70,20 +74,19 @@ class GoalsSlice(SessionBase):
     def add_goal_counts(
         self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
     ) -> None:
-        if totals:
-            cases = [When(goal_id=g, then=Value(n)) for g, n in totals.items()]
-            self.rows(m.Goal).filter(goal_id__in=list(totals)).update(
-                total=F("total") + _added(cases)
-            )
+        for n, goal_ids in _by_value(totals).items():
+            self.rows(m.Goal).filter(goal_id__in=goal_ids).update(total=F("total") + n)
         if not days:
             return
         existing: set[tuple[str, date]] = set()
-        for keys in self.pk_keys(days):
-            existing.update(self.rows(m.GoalDay).filter(pk__in=keys).values_list("goal_id", "day"))
-        for chunk in slices(existing):
-            cases = [When(goal_id=g, day=d, then=Value(days[g, d])) for g, d in chunk]
-            keys = [(self._tenant, g, d) for g, d in chunk]
-            self.rows(m.GoalDay).filter(pk__in=keys).update(count=F("count") + _added(cases))
+        for wanted, rows in self.matching(m.GoalDay, ("goal_id", "day"), days):
+            existing.update(k for k in rows.values_list("goal_id", "day") if k in wanted)
+        grouped: dict[tuple[date, int], list[str]] = {}
+        for goal_id, day in existing:
+            grouped.setdefault((day, days[goal_id, day]), []).append(goal_id)
+        for (day, n), goal_ids in grouped.items():
+            rows = self.rows(m.GoalDay).filter(day=day, goal_id__in=goal_ids)
+            rows.update(count=F("count") + n)
         new = [
             m.GoalDay(tenant=self._tenant, goal_id=g, day=d, count=n)
             for (g, d), n in days.items()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Mapping, Sequence
 
-from django.db.models import BigIntegerField, Case, F, Q, Value, When
+from django.db.models import Count, F, Q
 
 from motivekit.store._records import (
     FeedGroup,
@@ -209,24 +209,24 @@ class ImpactSlice(SessionBase):
 
     def mission_parts(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
         found: dict[tuple[str, str], int] = {}
-        for chunk in self.pk_keys(keys):
-            rows = self.rows(m.MissionPart).filter(pk__in=chunk)
-            found.update(
-                ((mi, u), n) for mi, u, n in rows.values_list("mission", "user_id", "count")
-            )
+        for wanted, rows in self.matching(m.MissionPart, ("mission", "user_id"), keys):
+            for mission, user, n in rows.values_list("mission", "user_id", "count"):
+                if (mission, user) in wanted:
+                    found[mission, user] = n
         return found
 
     def add_mission_parts(self, parts: Mapping[tuple[str, str], int]) -> None:
-        # As a goal's day counts: F() additions on the rows that exist, one insert for the
-        # rest, under the tenant's log head lock.
+        # As a goal's day counts: an F() addition per (mission, n) on the rows that exist,
+        # one insert for the rest, under the tenant's log head lock.
         if not parts:
             return
         existing = set(self.mission_parts(parts))
-        for chunk in slices(existing):
-            cases = [When(mission=mi, user_id=u, then=Value(parts[mi, u])) for mi, u in chunk]
-            added = Case(*cases, default=Value(0), output_field=BigIntegerField())
-            keys = [(self._tenant, mi, u) for mi, u in chunk]
-            self.rows(m.MissionPart).filter(pk__in=keys).update(count=F("count") + added)
+        grouped: dict[tuple[str, int], list[str]] = {}
+        for mission, user in existing:
+            grouped.setdefault((mission, parts[mission, user]), []).append(user)
+        for (mission, n), users in grouped.items():
+            rows = self.rows(m.MissionPart).filter(mission=mission, user_id__in=users)
+            rows.update(count=F("count") + n)
         new = [
             m.MissionPart(tenant=self._tenant, mission=mi, user_id=u, count=n)
             for (mi, u), n in parts.items()
@@ -248,8 +248,6 @@ class ImpactSlice(SessionBase):
         return {mission: int(n) for mission, n in rows.values_list("mission", "count")}
 
     def impact_counts(self) -> dict[str, int]:
-        from django.db.models import Count
-
         rows = self.rows(m.ImpactItem).values("recipient").annotate(n=Count("*")).order_by()
         return {r["recipient"]: int(r["n"]) for r in rows}
 
@@ -258,20 +256,19 @@ class ImpactSlice(SessionBase):
     def forget_impact(self, user: str) -> int:
         deleted, _ = self.rows(m.ImpactItem).filter(recipient=user).delete()
         self.rows(m.FeedEntry).filter(recipient=user).delete()
-        # Others' feed entries that name them: None in their place.
-        named = (
+        # Others' feed entries that name them: read in one query, None in their place.
+        places = set(
             self.rows(m.ImpactItem)
             .filter(beneficiary=user)
             .values_list("recipient", "position")
             .distinct()
         )
-        places = set(named)
-        for recipient, position in places:
-            entry = self.rows(m.FeedEntry).filter(recipient=recipient, position=position)
-            for text in entry.values_list("names", flat=True):
+        for wanted, rows in self.matching(m.FeedEntry, ("recipient", "position"), places):
+            for recipient, position, text in rows.values_list("recipient", "position", "names"):
                 names = json.loads(text)
-                if user in names:
+                if (recipient, position) in wanted and user in names:
                     renamed = json_list([None if n == user else n for n in names])
+                    entry = self.rows(m.FeedEntry).filter(recipient=recipient, position=position)
                     entry.update(names=renamed)
         self.rows(m.ImpactItem).filter(beneficiary=user).update(beneficiary=None)
         self.rows(m.Contribution).filter(owner=user).update(owner=None)

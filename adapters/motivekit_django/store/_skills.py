@@ -23,10 +23,10 @@ class SkillsSlice(SessionBase):
 
     def skills(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], StoredSkill]:
         found: dict[tuple[str, str], StoredSkill] = {}
-        for chunk in self.pk_keys(keys):
-            for row in self.rows(m.Skill).filter(pk__in=chunk).values_list(*SKILL_FIELDS):
-                skill = skill_from(row)
-                found[skill.user, skill.track] = skill
+        for wanted, rows in self.matching(m.Skill, ("user_id", "track"), keys):
+            for row in rows.values_list(*SKILL_FIELDS):
+                if (row[0], row[1]) in wanted:
+                    found[row[0], row[1]] = skill_from(row)
         return found
 
     def user_skills(self, user: str) -> list[StoredSkill]:
@@ -49,10 +49,10 @@ class SkillsSlice(SessionBase):
         self, keys: Collection[tuple[str, str]]
     ) -> dict[tuple[str, str], tuple[float, int]]:
         found: dict[tuple[str, str], tuple[float, int]] = {}
-        for chunk in self.pk_keys(keys):
-            rows = self.rows(m.SkillItem).filter(pk__in=chunk)
+        for wanted, rows in self.matching(m.SkillItem, ("track", "item"), keys):
             for track, item, d, n in rows.values_list("track", "item", "d", "n"):
-                found[track, item] = (d, n)
+                if (track, item) in wanted:
+                    found[track, item] = (d, n)
         return found
 
     def save_skill_items(self, items: Mapping[tuple[str, str], tuple[float, int]]) -> None:
@@ -64,10 +64,10 @@ class SkillsSlice(SessionBase):
 
     def skill_bands(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], SkillBand]:
         found: dict[tuple[str, str], SkillBand] = {}
-        for chunk in self.pk_keys(keys):
-            rows = self.rows(m.SkillBand).filter(pk__in=chunk)
+        for wanted, rows in self.matching(m.SkillBand, ("user_id", "track"), keys):
             for user, track, *band in rows.values_list("user_id", "track", *_BAND):
-                found[user, track] = SkillBand(*band)
+                if (user, track) in wanted:
+                    found[user, track] = SkillBand(*band)
         return found
 
     def set_skill_band(self, user: str, track: str, band: SkillBand | None, at: datetime) -> None:

@@ -124,7 +124,11 @@ class DjangoStore:
 
     @contextmanager
     def reading(self) -> Iterator[DjangoSession]:
-        alias = self._alias(write=False)
+        alias = self._alias(write=True)
+        if not connections[alias].in_atomic_block:
+            # Inside the host's atomic() block reads stay on the database it writes to,
+            # so they see what it wrote; otherwise the routers may send them elsewhere.
+            alias = self._alias(write=False)
         connection = checked_connection(alias)
         session = DjangoSession(alias, self.tenant, connection.vendor)
         with translated(f"django://{alias}"):
@@ -142,12 +146,15 @@ class DjangoStore:
     def scrub(self) -> None:
         """Make sure erased data leaves no copy in the database's files: on SQLite, copy
         the WAL into the database and truncate it; on PostgreSQL ``VACUUM (FULL)`` and
-        on MariaDB/MySQL ``OPTIMIZE TABLE`` of the tables erasure changes (outside a
-        transaction; the host's open ``atomic()`` block cannot hold it)."""
+        on MariaDB/MySQL ``OPTIMIZE TABLE`` of the tables erasure changes. These run
+        outside a transaction: called inside the host's ``atomic()`` block (a ``forget``
+        in the host's transaction), it runs once the host's transaction commits (and not
+        at all if it rolls back: then nothing was erased)."""
         alias = self._alias(write=True)
         connection = checked_connection(alias)
         if connection.in_atomic_block:
-            raise ConfigError("scrub() cannot run inside an atomic() block: call it outside")
+            transaction.on_commit(self.scrub, using=alias)
+            return
         tables = ", ".join(connection.ops.quote_name(t._meta.db_table) for t in SCRUBBED)
         with translated(f"django://{alias}"), connection.cursor() as cursor:
             if connection.vendor == "sqlite":

@@ -1,0 +1,1 @@
+"""The JSON API as plain Django views: ``include("motivekit_django.api.urls")``."""
