@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/feed.py
 	$(BIN)/python benchmarks/flask_api.py
 	eval "$$(scripts/test-databases.sh)" && $(BIN)/python benchmarks/servers.py
+	eval "$$(scripts/test-databases.sh)" && $(BIN)/python benchmarks/django_store.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist

@@ -11,7 +11,10 @@ no count is lost.
 Inside the host's own ``atomic()`` block a write is a savepoint in the host's transaction
 (:attr:`DjangoStore.joined` is True then): it commits or rolls back with the host's own
 writes, and the log writer leaves its after-commit work (automatic checkpoints) to the next
-write of its own. The tables are the app's models, created by ``manage.py migrate``; the
+write of its own. The tenant's head row then stays locked until the host's transaction
+ends, so other writers of the tenant wait for it: keep such blocks short (with
+``ATOMIC_REQUESTS`` that is the rest of the request). A lost race there (``WriteConflict``)
+is not retried: the host's transaction decides. The tables are the app's models, created by ``manage.py migrate``; the
 store never creates or changes a table.
 """
 
