@@ -84,6 +84,8 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.INSTALLED_APPS  # noqa: B018 - loads the settings module
+    # loaded now; the variable would leak into every subprocess the tests start
+    del os.environ["DJANGO_SETTINGS_MODULE"]
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -21,6 +21,10 @@ def _reload(*, setting: str, **kwargs: Any) -> None:
 
         conf.reset()
         kit.close_kit()
+    elif setting == "MIDDLEWARE":  # whether the API runs Django's CSRF checks
+        from motivekit_django.api import views
+
+        views.csrf_enabled.cache_clear()
 
 
 class MotivekitConfig(AppConfig):

@@ -10,7 +10,9 @@ report every mistake in ``MOTIVEKIT`` before anything runs on it.
 ``motivekit.W005``      the design file lints with a warning
 ======================  ===============================================================
 
-Lint findings the design file silences (with its reason) are not reported.
+Lint findings the design file silences (with its reason) are not reported. An error stops
+``runserver`` and ``migrate`` like any system check error; silence a finding in the design
+file (``lint.silence``, with the reason) rather than the whole check.
 """
 
 from __future__ import annotations
@@ -49,7 +51,12 @@ def _read() -> tuple[Settings | None, list[CheckMessage]]:
         )
     except SettingsError as exc:
         return None, [
-            Error(p.message, hint=_HINTS.get(p.kind), obj=key_name(p.key), id=_IDS[p.kind])
+            Error(
+                p.message,
+                hint=_HINTS.get(p.kind),
+                obj=key_name(p.key) if p.key else "settings.MOTIVEKIT",
+                id=_IDS[p.kind],
+            )
             for p in exc.problems
         ]
     return found, []

@@ -248,3 +248,26 @@ def test_a_multipart_body_the_csrf_check_cannot_parse_is_a_415_problem(
     csrf_token(client)
     found = problem(client.generic("POST", f"{PREFIX}/goals", b"x", "multipart/form-data"), 415)
     assert found["detail"].startswith("send the body as application/json (UTF-8), not a form")
+
+
+@pytest.mark.django_db(databases=["default", "postgres"])
+def test_the_api_writes_to_the_configured_alias_as_the_user_id_hook_names_people(
+    client: Client,
+) -> None:
+    motivekit = {
+        "RULES": RULES,
+        "DATABASE": "postgres",
+        "USER_ID": "tests.django.hooks.by_username",
+    }
+    with override_settings(MOTIVEKIT=motivekit):
+        made = client.post(
+            f"{PREFIX}/goals/adopt",
+            {"template_id": "weekly-reviews"},
+            content_type="application/json",
+        )
+        assert made.status_code == 201, made.content
+        kit = get_kit()
+        assert kit.store.url == "django://postgres"
+        (goal,) = kit.goals.list("u-ada")
+        assert goal.id == made.json()["id"]
+    assert get_kit().goals.list("u-ada") == []  # nothing in the default database

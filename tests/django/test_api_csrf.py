@@ -20,9 +20,7 @@ BODY = {"title": "Review pull requests", "measure": GOAL}
 
 @pytest.fixture(autouse=True)
 def _fresh() -> Any:
-    views._csrf_enabled.cache_clear()
     yield
-    views._csrf_enabled.cache_clear()
     close_kit()
 
 
@@ -55,7 +53,8 @@ def test_without_the_csrf_middleware_writes_are_not_checked() -> None:
     client = signed_in(user, csrf=True)
     middleware = [m for m in settings.MIDDLEWARE if "csrf" not in m.lower()]
     with override_settings(MIDDLEWARE=middleware):
-        views._csrf_enabled.cache_clear()
         made = client.post(f"{PREFIX}/goals", BODY, content_type="application/json")
+        assert not views.csrf_enabled()
     assert made.status_code == 201, made.content
     assert len(get_kit().goals.list(ada)) == 1
+    assert views.csrf_enabled()  # checked again once the middleware is back

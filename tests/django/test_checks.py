@@ -86,3 +86,10 @@ def test_the_store_alias_checked_is_the_configured_one(monkeypatch: pytest.Monke
     monkeypatch.setattr(connections["postgres"], "vendor", "oracle")
     assert ids() == []  # motivekit's tables are in default
     assert ids(DATABASE="postgres") == ["motivekit.E004"]
+
+
+def test_a_motivekit_that_is_not_a_dict_is_e001_on_the_setting_itself() -> None:
+    with override_settings(MOTIVEKIT="motivation.yaml"):
+        (found,) = run_checks(tags=["motivekit"])
+    assert (found.id, found.obj) == ("motivekit.E001", "settings.MOTIVEKIT")
+    assert found.msg == "settings.MOTIVEKIT must be a dict, got str 'motivation.yaml'"

@@ -156,7 +156,12 @@ def test_bad_settings_are_a_clear_command_error() -> None:
 
 
 def _manage(settings_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(settings_dir), str(ROOT)])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [str(settings_dir), str(ROOT), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
         [sys.executable, "-m", "django", *args, "--settings=shell_settings"],

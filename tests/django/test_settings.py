@@ -199,7 +199,7 @@ def test_bad_settings_stop_manage_py_at_start_up_naming_each_mistake(
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bad_settings",
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     done = subprocess.run(
         [sys.executable, "-m", "django", *command],

@@ -30,3 +30,15 @@ def test_the_postgres_alias_is_a_fresh_test_database() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_database()")
         assert cursor.fetchone() == (connection.settings_dict["NAME"],)
+
+
+@pytest.mark.django_db(databases=["default", "mariadb"])
+def test_the_mariadb_alias_is_a_fresh_test_database() -> None:
+    connection = connections["mariadb"]
+    assert connection.vendor == "mysql"
+    assert connection.settings_dict["NAME"].startswith("mk_dj_")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DATABASE(), VERSION()")
+        name, version = cursor.fetchone()
+    assert name == connection.settings_dict["NAME"]
+    assert "MariaDB" in version

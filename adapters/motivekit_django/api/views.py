@@ -102,8 +102,9 @@ class _ApiCsrf(CsrfViewMiddleware):
 
 
 @cache
-def _csrf_enabled() -> bool:
-    """Whether the project runs Django's CSRF middleware (or a subclass of it)."""
+def csrf_enabled() -> bool:
+    """Whether the project runs Django's CSRF middleware (or a subclass of it); found
+    once, again when ``MIDDLEWARE`` changes."""
     for dotted in settings.MIDDLEWARE:
         try:
             found = import_string(dotted)
@@ -120,7 +121,7 @@ def _guarded(request: HttpRequest) -> HttpResponse:  # what the CSRF checks guar
 
 def _csrf(request: HttpRequest) -> HttpResponse | None:
     """Django's CSRF verdict on ``request`` (None: accepted), if the project uses it."""
-    if not _csrf_enabled():
+    if not csrf_enabled():
         return None
     checker = _ApiCsrf(_guarded)
     checker.process_request(request)
