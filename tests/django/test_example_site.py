@@ -4,6 +4,7 @@ site's audit page and with ``manage.py motivekit_audit_verify``)."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -65,6 +66,11 @@ def test_the_site_records_events_shows_the_pages_and_verifies_its_log(tmp_path: 
         assert bruno.get(f"/me/goals/{goal[1]}/why/")[0] == 404
         _, impact = bruno.get("/me/impact/")
         assert "found your answer helpful" not in impact
+        status, feed = bruno.get("/motivekit/api/impact/feed")  # the JSON API, same session
+        assert (status, json.loads(feed)["entries"]) == (200, [])
+        assert json.loads(ada.get("/motivekit/api/impact/feed")[1])["entries"][0]["story"] == (
+            "bruno found your answer helpful"
+        )
 
         ada.get("/audit/")
         assert ada.post("/audit/", {"action": "checkpoint"})[:2] == (303, "/audit/")

@@ -11,7 +11,7 @@ Invariants:
   what and the error messages live once, in :mod:`motivekit.api`. A refused post shows the
   problem's detail beside the form and each field's message beside the field, answers with
   its 4xx status and writes nothing; a post that works redirects (POST, redirect, GET) and
-  says what it did through ``django.contrib.messages``.
+  says what it did through ``django.contrib.messages`` (when the project has it).
 * Plain Django views and templates (``motivekit/goals.html`` …, overridable by name);
   every form carries ``{% csrf_token %}`` and the project's ``CsrfViewMiddleware`` guards
   it. They work without JavaScript.

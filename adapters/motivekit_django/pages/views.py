@@ -97,7 +97,7 @@ def _posted(request: HttpRequest, outcome: Posted | Page, target: str) -> HttpRe
     """POST, then redirect (303), then GET; a refused post is its page again, with its 4xx."""
     if isinstance(outcome, Page):
         return _page(request, outcome)
-    messages.success(request, outcome.message)
+    messages.success(request, outcome.message, fail_silently=True)  # without the app: no note
     return HttpResponseRedirect(reverse(target), status=303)
 
 

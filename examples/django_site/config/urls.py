@@ -1,4 +1,5 @@
-"""The example site's URLs: the help desk, sign-in, motivekit's pages and the admin."""
+"""The example site's URLs: the help desk, sign-in, motivekit's pages and JSON API, and
+the admin."""
 
 from __future__ import annotations
 
@@ -17,5 +18,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", include("motivekit_django.pages.urls")),
+    path("motivekit/api/", include("motivekit_django.api.urls")),
     path("admin/", admin.site.urls),
 ]
