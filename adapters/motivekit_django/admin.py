@@ -39,6 +39,15 @@ def verify_audit_log(request: HttpRequest) -> None:
 
     try:
         kit = get_kit()
+        if not kit.audit.signers:
+            messages.warning(
+                request,
+                "The audit log was not verified: no signing key is configured, so its "
+                'checkpoints cannot be checked. Set MOTIVEKIT["SIGNING_KEY_FILE"] to the key '
+                "that signs them, or verify with the public key: python manage.py "
+                'motivekit_audit_verify --key "<public key>".',
+            )
+            return
         report = kit.audit.verify()
     except MotivekitError as exc:
         messages.error(request, f"The audit log does not verify: {type(exc).__name__}: {exc}")

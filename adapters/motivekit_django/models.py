@@ -439,7 +439,9 @@ class MissionPart(models.Model):
 
 
 class _AdminView(models.Model):
-    key = models.CharField(max_length=1000, primary_key=True, editable=False)
+    # A view's column: no table is made for it, and nothing checks its length on reading
+    # (a key may be longer); 255 keeps MariaDB's system check on key lengths quiet.
+    key = models.CharField(max_length=255, primary_key=True, editable=False)
     tenant = models.CharField(max_length=TENANT_LENGTH)
 
     class Meta:

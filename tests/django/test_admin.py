@@ -154,3 +154,13 @@ def test_verifying_the_audit_log_says_what_it_found(kit: Kit) -> None:
     done = client.post(_url("checkpointrow", "verify"), follow=True)
     (said,) = [str(message) for message in done.context["messages"]]
     assert said.startswith("The audit log does not verify: Tampered")
+
+
+def test_without_a_signing_key_verifying_says_what_is_missing() -> None:
+    with override_settings(MOTIVEKIT={}):
+        client = _staff(superuser=True)
+        done = client.post(_url("checkpointrow", "verify"), follow=True)
+        (said,) = [str(message) for message in done.context["messages"]]
+        close_kit()
+    assert said.startswith("The audit log was not verified: no signing key is configured")
+    assert 'MOTIVEKIT["SIGNING_KEY_FILE"]' in said

@@ -1,5 +1,6 @@
 """Four processes recording overlapping events through the Django ORM store into one
-PostgreSQL database end exactly where one process recording the journal's order would:
+database (PostgreSQL, MariaDB, SQLite) end exactly where one process recording the
+journal's order would:
 nothing lost, nothing applied twice, a gapless log that verifies (the workload and the
 check are ``tests/_many_writers.py``'s, as for the SQL store)."""
 
@@ -18,9 +19,9 @@ PROCESSES = 4
 PER_PROCESS = 2000
 
 
-@pytest.mark.django_db(transaction=True, databases=["default", "postgres"])
-def test_four_orm_writer_processes_end_in_the_sequential_state() -> None:
-    alias = "postgres"
+@pytest.mark.django_db(transaction=True, databases=["default", "postgres", "mariadb"])
+@pytest.mark.parametrize("alias", ["postgres", "mariadb", "default"])
+def test_four_orm_writer_processes_end_in_the_sequential_state(alias: str) -> None:
     database = dict(connections[alias].settings_dict)
     with dw.open_kit(alias, database) as kit:
         w.set_up(kit)

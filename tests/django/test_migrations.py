@@ -93,3 +93,15 @@ def test_makemigrations_finds_nothing_to_write() -> None:
     out = io.StringIO()
     call_command("makemigrations", "motivekit", check=True, dry_run=True, stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def test_the_models_pass_djangos_checks_on_every_database() -> None:
+    from django.apps import apps
+    from django.core import checks
+
+    found = checks.run_checks(
+        app_configs=[apps.get_app_config("motivekit")],
+        tags=[checks.Tags.models, checks.Tags.database],
+        databases=ALIASES,
+    )
+    assert found == []

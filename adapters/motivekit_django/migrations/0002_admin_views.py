@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                 (
                     "key",
                     models.CharField(
-                        editable=False, max_length=1000, primary_key=True, serialize=False
+                        editable=False, max_length=255, primary_key=True, serialize=False
                     ),
                 ),
                 ("tenant", models.CharField(max_length=64)),
@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
                 (
                     "key",
                     models.CharField(
-                        editable=False, max_length=1000, primary_key=True, serialize=False
+                        editable=False, max_length=255, primary_key=True, serialize=False
                     ),
                 ),
                 ("tenant", models.CharField(max_length=64)),
@@ -145,7 +145,7 @@ class Migration(migrations.Migration):
                 (
                     "key",
                     models.CharField(
-                        editable=False, max_length=1000, primary_key=True, serialize=False
+                        editable=False, max_length=255, primary_key=True, serialize=False
                     ),
                 ),
                 ("tenant", models.CharField(max_length=64)),
@@ -171,7 +171,7 @@ class Migration(migrations.Migration):
                 (
                     "key",
                     models.CharField(
-                        editable=False, max_length=1000, primary_key=True, serialize=False
+                        editable=False, max_length=255, primary_key=True, serialize=False
                     ),
                 ),
                 ("tenant", models.CharField(max_length=64)),
@@ -197,7 +197,7 @@ class Migration(migrations.Migration):
                 (
                     "key",
                     models.CharField(
-                        editable=False, max_length=1000, primary_key=True, serialize=False
+                        editable=False, max_length=255, primary_key=True, serialize=False
                     ),
                 ),
                 ("tenant", models.CharField(max_length=64)),

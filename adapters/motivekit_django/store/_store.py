@@ -14,8 +14,8 @@ writes, and the log writer leaves its after-commit work (automatic checkpoints) 
 write of its own. The tenant's head row then stays locked until the host's transaction
 ends, so other writers of the tenant wait for it: keep such blocks short (with
 ``ATOMIC_REQUESTS`` that is the rest of the request). A lost race there (``WriteConflict``)
-is not retried: the host's transaction decides. The tables are the app's models, created by ``manage.py migrate``; the
-store never creates or changes a table.
+is not retried: the host's transaction decides. The tables are the app's models, created
+by ``manage.py migrate``; the store never creates or changes a table.
 """
 
 from __future__ import annotations
