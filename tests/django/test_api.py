@@ -271,3 +271,9 @@ def test_the_api_writes_to_the_configured_alias_as_the_user_id_hook_names_people
         (goal,) = kit.goals.list("u-ada")
         assert goal.id == made.json()["id"]
     assert get_kit().goals.list("u-ada") == []  # nothing in the default database
+
+
+def test_a_repeated_query_parameter_counts_once_as_in_flask(client: Client) -> None:
+    answer = client.get(f"{PREFIX}/goals?status=paused&status=nonsense")
+    assert answer.status_code == 200, answer.content  # the first value: a valid status
+    assert answer.json()["goals"] == []
