@@ -164,3 +164,11 @@ def test_without_a_signing_key_verifying_says_what_is_missing() -> None:
         close_kit()
     assert said.startswith("The audit log was not verified: no signing key is configured")
     assert 'MOTIVEKIT["SIGNING_KEY_FILE"]' in said
+
+
+def test_a_row_that_is_not_there_is_said_so_never_an_error(kit: Kit) -> None:
+    client = _staff(superuser=False)
+    for model in ROWS:
+        for key in ('["", 999999]', "not json", '["", "x", "y", "z"]', "[true, 1]", "{}"):
+            missing = client.get(_url(model, "change", quote(key)))
+            assert missing.status_code == 302, (model, key)  # to the admin index, with a note
