@@ -271,3 +271,20 @@ def test_the_api_writes_to_the_configured_alias_as_the_user_id_hook_names_people
         (goal,) = kit.goals.list("u-ada")
         assert goal.id == made.json()["id"]
     assert get_kit().goals.list("u-ada") == []  # nothing in the default database
+
+
+def test_a_repeated_query_parameter_counts_once_as_in_flask(client: Client) -> None:
+    answer = client.get(f"{PREFIX}/goals?status=paused&status=nonsense")
+    assert answer.status_code == 200, answer.content  # the first value: a valid status
+    assert answer.json()["goals"] == []
+
+
+@pytest.mark.urls("tests.django.urls_html_errors")
+def test_the_projects_html_error_pages_stay_outside_the_mount(client: Client) -> None:
+    mount = "/api/v1/motivation"
+    problem(client.get(f"{mount}/no/such/thing"), 404)
+    problem(client.delete(f"{mount}/goals"), 405)
+    assert client.get(f"{mount}/openapi.json").json()["servers"] == [{"url": mount}]
+    assert reverse("motivekit_api:listGoals") == f"{mount}/goals"
+    outside = client.get("/elsewhere")
+    assert (outside.status_code, outside.content) == (404, b"<h1>host page</h1>")

@@ -139,6 +139,16 @@ def test_checkpoint_verify_prove_and_export_use_the_settings_key_and_origin(
     assert wrong_origin.returncode != 0
 
 
+@pytest.mark.django_db
+def test_another_tenants_log_has_its_own_default_origin(project: str, key: Path) -> None:
+    note = run("motivekit_audit_checkpoint", "--tenant", "acme")
+    assert note.startswith("motivekit/acme\n0\n")
+    verifier = str(Ed25519Signer.from_file(key).verifier())
+    assert run("motivekit_audit_verify", "--tenant", "acme", "--key", verifier).startswith(
+        "ok: 0 entries, 1 checkpoint verified"
+    )
+
+
 def test_keygen_writes_a_key_and_prints_its_verifier(tmp_path: Path) -> None:
     out = run("motivekit_audit_keygen", "site-log", "--out", str(tmp_path / "new.key"))
     assert out.startswith("site-log+")

@@ -78,3 +78,23 @@ def test_close_kit_closes_it_and_the_next_use_opens_another() -> None:
     kit = get_kit()
     close_kit()
     assert get_kit() is not kit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checkpoints_due_inside_the_hosts_atomic_block_are_signed_by_the_next_write_outside(
+    tmp_path: Path,
+) -> None:
+    from django.db import transaction
+
+    with override_settings(
+        MOTIVEKIT={"SIGNING_KEY_FILE": key_file(tmp_path), "CHECKPOINT_EVERY": 2}
+    ):
+        kit = get_kit()
+        with transaction.atomic():  # as every view with ATOMIC_REQUESTS
+            kit.consent.set("ada", "nudges", True, by="ada")
+            kit.consent.set("bob", "nudges", True, by="bob")
+        assert kit.audit.latest() is None  # the host's block could still have rolled back
+        kit.consent.set("cy", "nudges", True, by="cy")
+        latest = kit.audit.latest()
+        assert latest is not None
+        assert latest.checkpoint.size == 3

@@ -31,7 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
@@ -188,7 +188,7 @@ def _answer(request: HttpRequest, path: str) -> HttpResponse:
             operation_id=route.operation_id,
             user=user,
             path_params=path_params,
-            query=request.GET.dict(),
+            query={name: request.GET.getlist(name)[0] for name in request.GET},  # as Flask
             body=body,
             content_type=request.headers.get("Content-Type"),
         )
@@ -208,6 +208,8 @@ def operation(request: HttpRequest, *, template: str, **path_params: str) -> Htt
         return _answer(request, path)
     except RequestDataTooBig as exc:
         return problem(413, str(exc))
+    except UnreadablePostError as exc:
+        return problem(400, f"the body could not be read: {exc}")
     except MultiPartParserError as exc:  # Django's CSRF check reads a POST's form fields
         return problem(415, f"send the body as application/json (UTF-8), not a form ({exc})")
     except SuspiciousOperation as exc:

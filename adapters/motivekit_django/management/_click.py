@@ -68,12 +68,19 @@ class DjangoKitOpener(KitOpener):
         )
 
 
+def _origin(settings: Settings) -> str | None:
+    """``MOTIVEKIT["ORIGIN"]``, for the settings' tenant only: another tenant's log
+    (``--tenant``) has its own default origin."""
+    tenant = click.get_current_context().params.get("tenant")
+    return settings.origin if tenant in (None, settings.tenant) else None
+
+
 # option name -> (what it reads from the settings, the key it comes from)
 _FROM_SETTINGS: dict[str, tuple[Callable[[Settings], Any], str]] = {
     "url": (lambda s: s.database or "", "DATABASE"),
     "tenant": (lambda s: s.tenant, "TENANT"),
-    "origin": (lambda s: s.origin, "ORIGIN"),
-    "expected_origin": (lambda s: s.origin, "ORIGIN"),
+    "origin": (lambda s: _origin(s), "ORIGIN"),
+    "expected_origin": (lambda s: _origin(s), "ORIGIN"),
     "key_file": (lambda s: s.key_file, "SIGNING_KEY_FILE"),
     "rules_file": (lambda s: s.rules_file, "RULES"),
     "file": (lambda s: s.rules_file, "RULES"),  # `rules check FILE`, `rules lint FILE`
