@@ -148,6 +148,8 @@ def test_pause_resume_renegotiate_release(ada: tuple[Client, str]) -> None:
     bad = c.post(f"/me/goals/{gid}/renegotiate/", {"count": "0"})
     assert bad.status_code == 422
     assert f'id="renegotiate-{gid}-count-error"' in text(bad)
+    assert f'id="problem-renegotiate-{gid}"' in text(bad)  # beside that goal's form
+    assert 'id="problem-page"' not in text(bad)
     assert "<details open>" in text(bad)
     assert c.post(f"/me/goals/{gid}/release/").status_code == 303
     assert goals_of(user)[0]["status"] == "released"
