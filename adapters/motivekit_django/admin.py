@@ -10,6 +10,7 @@ their lists) runs ``kit.audit.verify()`` on the project's log and says what it f
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
@@ -78,6 +79,27 @@ class _ReadOnly(_ModelAdmin):
     list_per_page = 100
     show_full_result_count = False
     actions: Any = ()
+    key_fields: tuple[str, ...] = ()
+    """The fields of the table's primary key, in the order of the view's ``key``."""
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Any:
+        """The row whose ``key`` is ``object_id``, found by its primary key's columns (an
+        index lookup; the view's computed ``key`` would be a scan). None for a key that
+        is not one (the admin then says the row does not exist)."""
+        if from_field is not None:
+            return super().get_object(request, object_id, from_field)
+        try:
+            values = json.loads(object_id)
+        except ValueError:
+            return None
+        if not isinstance(values, list) or len(values) != len(self.key_fields):
+            return None
+        if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+            return None
+        found = self.get_queryset(request).filter(**dict(zip(self.key_fields, values, strict=True)))
+        return found.first()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -119,6 +141,7 @@ class _Verifies(_ReadOnly):
 
 @admin.register(EntryRow)
 class JournalAdmin(_Verifies):
+    key_fields = ("tenant", "seq")
     list_display = ("seq", "tenant", "type", "name", "event_id", "subject", "recorded")
     list_filter = ("tenant", "type")
     search_fields = ("=event_id", "=subject")
@@ -147,6 +170,7 @@ class JournalAdmin(_Verifies):
 
 @admin.register(GoalRow)
 class GoalAdmin(_ReadOnly):
+    key_fields = ("tenant", "goal_id")
     list_display = ("title", "owner", "status", "event_kind", "total", "tenant", "updated")
     list_filter = ("tenant", "status", "visibility")
     search_fields = ("=owner", "=goal_id")
@@ -160,6 +184,7 @@ class GoalAdmin(_ReadOnly):
 
 @admin.register(SkillRow)
 class SkillAdmin(_ReadOnly):
+    key_fields = ("tenant", "user_id", "track")
     list_display = ("user_id", "track", "level", "evidence", "p_known", "theta", "tenant")
     list_filter = ("tenant", "track")
     search_fields = ("=user_id",)
@@ -168,6 +193,7 @@ class SkillAdmin(_ReadOnly):
 
 @admin.register(ImpactItemRow)
 class ImpactAdmin(_ReadOnly):
+    key_fields = ("tenant", "seq", "n")
     list_display = ("seq", "n", "recipient", "beneficiary", "root", "depth", "share", "tenant")
     list_filter = ("tenant", "depth")
     search_fields = ("=recipient", "=beneficiary")
@@ -176,6 +202,7 @@ class ImpactAdmin(_ReadOnly):
 
 @admin.register(CheckpointRow)
 class CheckpointAdmin(_Verifies):
+    key_fields = ("tenant", "size")
     list_display = ("size", "origin", "tenant", "created")
     list_filter = ("tenant",)
     ordering = ("tenant", "-size")

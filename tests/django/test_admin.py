@@ -4,6 +4,7 @@ superuser's too), and "verify the audit log" says whether the log verifies."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -164,3 +165,45 @@ def test_without_a_signing_key_verifying_says_what_is_missing() -> None:
         close_kit()
     assert said.startswith("The audit log was not verified: no signing key is configured")
     assert 'MOTIVEKIT["SIGNING_KEY_FILE"]' in said
+
+
+def test_a_row_that_is_not_there_is_said_so_never_an_error(kit: Kit) -> None:
+    client = _staff(superuser=False)
+    for model in ROWS:
+        for key in ('["", 999999]', "not json", '["", "x", "y", "z"]', "[true, 1]", "{}"):
+            missing = client.get(_url(model, "change", quote(key)))
+            assert missing.status_code == 302, (model, key)  # to the admin index, with a note
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "postgres", "mariadb"])
+@pytest.mark.parametrize("alias", ["default", "postgres", "mariadb"])
+def test_the_views_key_every_row_by_its_primary_key_on_every_database(
+    alias: str, tmp_path: Path
+) -> None:
+    from motivekit import Ed25519Signer
+    from motivekit_django.store import DjangoStore
+
+    rules = tmp_path / "motivation.yaml"
+    rules.write_text(DESIGN, "utf-8")
+    key = Ed25519Signer.generate("t/admin")
+    store = DjangoStore(using=alias, tenant="acme")
+    with Kit(store, rules=str(rules), origin="t/admin/acme", signers=[key]) as kit:
+        kit.goals.create("Ada/1", "Review", {"event": "review.submitted", "count": 3})
+        kit.record(
+            Event("r1", "review.submitted", "Ada/1", data={"approved": True, "complexity": 2})
+        )
+        kit.record(Event("a1", "answer.posted", "Ada/1", data={"answer_id": "answer-1"}))
+        kit.record(Event("h1", "answer.marked_helpful", "bo", data={"answer_id": "answer-1"}))
+        kit.audit.checkpoint()
+    views = {
+        m.EntryRow: ("tenant", "seq"),
+        m.GoalRow: ("tenant", "goal_id"),
+        m.SkillRow: ("tenant", "user_id", "track"),
+        m.ImpactItemRow: ("tenant", "seq", "n"),
+        m.CheckpointRow: ("tenant", "size"),
+    }
+    for view, fields in views.items():
+        rows = list(view._default_manager.using(alias).values_list("key", *fields))
+        assert rows, view.__name__
+        for key_text, *values in rows:
+            assert json.loads(key_text) == values, view.__name__

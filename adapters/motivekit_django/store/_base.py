@@ -41,9 +41,10 @@ class SessionBase:
         self._head: tuple[int, bytes] | None = None
         """The head as this unit of work locked (or last moved) it; None: not read."""
 
-    def rows(self, model: type[M]) -> models.QuerySet[M, M]:
-        """``model``'s rows of this tenant, on this session's database."""
-        return model._default_manager.using(self._alias).filter(tenant=self._tenant)
+    def rows(self, model: type[M], **lookups: Any) -> models.QuerySet[M, M]:
+        """``model``'s rows of this tenant matching ``lookups``, on this session's
+        database (one ``filter``: every query is built afresh, so a step saved counts)."""
+        return model._default_manager.using(self._alias).filter(tenant=self._tenant, **lookups)
 
     def create(self, model: type[M], objects: list[M], **options: Any) -> None:
         """``bulk_create`` on this session's database (Django splits what the database's

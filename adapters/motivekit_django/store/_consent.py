@@ -18,7 +18,7 @@ class ConsentSlice(SessionBase):
     def consents(self, users: Collection[str]) -> dict[str, dict[str, bool]]:
         found: dict[str, dict[str, bool]] = {}
         for chunk in slices(users):
-            rows = self.rows(m.Consent).filter(user_id__in=chunk)
+            rows = self.rows(m.Consent, user_id__in=chunk)
             for user, mechanic, enabled in rows.values_list("user_id", "mechanic", "enabled"):
                 found.setdefault(user, {})[mechanic] = bool(enabled)
         return found
@@ -34,4 +34,4 @@ class ConsentSlice(SessionBase):
         self.upsert(m.Consent, [choice], ["user_id", "mechanic"], ["enabled", "updated_at"])
 
     def delete_consents(self, user: str) -> None:
-        self.rows(m.Consent).filter(user_id=user).delete()
+        self.rows(m.Consent, user_id=user).delete()

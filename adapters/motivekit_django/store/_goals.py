@@ -34,7 +34,7 @@ class GoalsSlice(SessionBase):
     """:class:`~motivekit.store.GoalsSession` on the Django ORM."""
 
     def goal(self, goal_id: str) -> GoalState | None:
-        found = list(self.rows(m.Goal).filter(goal_id=goal_id).values_list(*GOAL_FIELDS))
+        found = list(self.rows(m.Goal, goal_id=goal_id).values_list(*GOAL_FIELDS))
         return goal_from(found[0]) if found else None
 
     def goals(self, owner: str | None = None, status: str | None = None) -> list[GoalState]:
@@ -50,8 +50,11 @@ class GoalsSlice(SessionBase):
             return []
         found: list[GoalState] = []
         for chunk in slices(owners):
-            rows = self.rows(m.Goal).filter(
-                owner__in=chunk, status=GoalStatus.ACTIVE.value, event_kind__in=list(set(kinds))
+            rows = self.rows(
+                m.Goal,
+                owner__in=chunk,
+                status=GoalStatus.ACTIVE.value,
+                event_kind__in=list(set(kinds)),
             )
             found.extend(goal_from(r) for r in rows.values_list(*GOAL_FIELDS))
         return found
@@ -59,15 +62,15 @@ class GoalsSlice(SessionBase):
     def save_goal(self, goal: GoalState) -> None:
         values = goal_values(goal)
         del values["goal_id"]
-        if not self.rows(m.Goal).filter(goal_id=goal.id).update(**values):
+        if not self.rows(m.Goal, goal_id=goal.id).update(**values):
             self.create(m.Goal, [goal_model(self._tenant, goal)])
 
     def insert_goals(self, new: Sequence[GoalState]) -> None:
         self.create(m.Goal, [goal_model(self._tenant, g) for g in new])
 
     def delete_goals(self, owner: str) -> int:
-        theirs = self.rows(m.Goal).filter(owner=owner)
-        self.rows(m.GoalDay).filter(goal_id__in=theirs.values("goal_id")).delete()
+        theirs = self.rows(m.Goal, owner=owner)
+        self.rows(m.GoalDay, goal_id__in=theirs.values("goal_id")).delete()
         deleted, _ = theirs.delete()
         return deleted
 
@@ -75,7 +78,7 @@ class GoalsSlice(SessionBase):
         self, totals: Mapping[str, int], days: Mapping[tuple[str, date], int]
     ) -> None:
         for n, goal_ids in _by_value(totals).items():
-            self.rows(m.Goal).filter(goal_id__in=goal_ids).update(total=F("total") + n)
+            self.rows(m.Goal, goal_id__in=goal_ids).update(total=F("total") + n)
         if not days:
             return
         existing: set[tuple[str, date]] = set()
@@ -85,7 +88,7 @@ class GoalsSlice(SessionBase):
         for goal_id, day in existing:
             grouped.setdefault((day, days[goal_id, day]), []).append(goal_id)
         for (day, n), goal_ids in grouped.items():
-            rows = self.rows(m.GoalDay).filter(day=day, goal_id__in=goal_ids)
+            rows = self.rows(m.GoalDay, day=day, goal_id__in=goal_ids)
             rows.update(count=F("count") + n)
         new = [
             m.GoalDay(tenant=self._tenant, goal_id=g, day=d, count=n)
@@ -99,7 +102,7 @@ class GoalsSlice(SessionBase):
     ) -> dict[tuple[str, date], int]:
         found: dict[tuple[str, date], int] = {}
         for chunk in slices(goal_ids):
-            rows = self.rows(m.GoalDay).filter(goal_id__in=chunk, day__gte=start, day__lt=end)
+            rows = self.rows(m.GoalDay, goal_id__in=chunk, day__gte=start, day__lt=end)
             found.update(
                 ((g, d), int(n)) for g, d, n in rows.values_list("goal_id", "day", "count")
             )
@@ -108,7 +111,7 @@ class GoalsSlice(SessionBase):
     def goal_days(self, goal_ids: Collection[str]) -> dict[tuple[str, date], int]:
         found: dict[tuple[str, date], int] = {}
         for chunk in slices(goal_ids):
-            rows = self.rows(m.GoalDay).filter(goal_id__in=chunk).exclude(count=0)
+            rows = self.rows(m.GoalDay, goal_id__in=chunk).exclude(count=0)
             found.update(
                 ((g, d), int(n)) for g, d, n in rows.values_list("goal_id", "day", "count")
             )

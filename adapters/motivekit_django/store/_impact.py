@@ -52,7 +52,7 @@ class ImpactSlice(SessionBase):
     def contributions(self, ids: Collection[str]) -> dict[str, StoredContribution]:
         found: dict[str, StoredContribution] = {}
         for chunk in slices(ids):
-            rows = self.rows(m.Contribution).filter(contribution_id__in=chunk)
+            rows = self.rows(m.Contribution, contribution_id__in=chunk)
             found.update(
                 (c.id, c) for c in map(contribution_from, rows.values_list(*CONTRIBUTION_FIELDS))
             )
@@ -63,13 +63,13 @@ class ImpactSlice(SessionBase):
         self.create(m.Contribution, objects, ignore_conflicts=True)
 
     def owned_contributions(self, owner: str) -> list[StoredContribution]:
-        rows = self.rows(m.Contribution).filter(owner=owner).order_by("seq", "contribution_id")
+        rows = self.rows(m.Contribution, owner=owner).order_by("seq", "contribution_id")
         return [contribution_from(r) for r in rows.values_list(*CONTRIBUTION_FIELDS)]
 
     def referrers(self, people: Collection[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         for chunk in slices(people):
-            rows = self.rows(m.Referral).filter(user_id__in=chunk)
+            rows = self.rows(m.Referral, user_id__in=chunk)
             found.update(rows.values_list("user_id", "referrer"))
         return found
 
@@ -83,12 +83,12 @@ class ImpactSlice(SessionBase):
     def identity_groups(self, people: Collection[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         for chunk in slices(people):
-            rows = self.rows(m.IdentityGroup).filter(user_id__in=chunk)
+            rows = self.rows(m.IdentityGroup, user_id__in=chunk)
             found.update(rows.values_list("user_id", "group_id"))
         return found
 
     def identity_members(self, group: str) -> list[str]:
-        rows = self.rows(m.IdentityGroup).filter(group_id=group).order_by("user_id")
+        rows = self.rows(m.IdentityGroup, group_id=group).order_by("user_id")
         return list(rows.values_list("user_id", flat=True))
 
     def set_identity_groups(self, groups: Mapping[str, str]) -> None:
@@ -104,8 +104,10 @@ class ImpactSlice(SessionBase):
         wanted = set(keys)
         found: dict[tuple[str, str], FeedGroup] = {}
         for chunk in slices(wanted):
-            rows = self.rows(m.FeedEntry).filter(
-                recipient__in={r for r, _ in chunk}, group_key__in={k for _, k in chunk}
+            rows = self.rows(
+                m.FeedEntry,
+                recipient__in={r for r, _ in chunk},
+                group_key__in={k for _, k in chunk},
             )
             for group in map(feed_from, rows.values_list(*FEED_FIELDS)):
                 if (group.recipient, group.key) in wanted:
@@ -117,7 +119,7 @@ class ImpactSlice(SessionBase):
         self.upsert(m.FeedEntry, objects, ["recipient", "position"], list(FEED_FIELDS[2:]))
 
     def feed_page(self, recipient: str, before: int | None, limit: int) -> list[FeedGroup]:
-        rows = self.rows(m.FeedEntry).filter(recipient=recipient)
+        rows = self.rows(m.FeedEntry, recipient=recipient)
         if before is not None:
             rows = rows.filter(position__lt=before)
         page = rows.order_by("-position").values_list(*FEED_FIELDS)[:limit]
@@ -132,7 +134,8 @@ class ImpactSlice(SessionBase):
         wanted = set(keys)
         seen: set[tuple[str, int, str]] = set()
         for chunk in slices(wanted):
-            rows = self.rows(m.ImpactItem).filter(
+            rows = self.rows(
+                m.ImpactItem,
                 recipient__in={r for r, _, _ in chunk},
                 position__in={p for _, p, _ in chunk},
                 beneficiary__in={b for _, _, b in chunk},
@@ -143,19 +146,19 @@ class ImpactSlice(SessionBase):
         return seen
 
     def group_items(self, recipient: str, position: int, limit: int) -> list[ImpactItem]:
-        rows = self.rows(m.ImpactItem).filter(recipient=recipient, position=position)
+        rows = self.rows(m.ImpactItem, recipient=recipient, position=position)
         return [item_from(r) for r in rows.order_by("seq", "n").values_list(*ITEM_FIELDS)[:limit]]
 
     def event_items(self, seq: int) -> list[ImpactItem]:
-        rows = self.rows(m.ImpactItem).filter(seq=seq).order_by("n")
+        rows = self.rows(m.ImpactItem, seq=seq).order_by("n")
         return [item_from(r) for r in rows.values_list(*ITEM_FIELDS)]
 
     def recipient_items(self, recipient: str, after_seq: int, limit: int) -> list[ImpactItem]:
-        rows = self.rows(m.ImpactItem).filter(recipient=recipient, seq__gt=after_seq)
+        rows = self.rows(m.ImpactItem, recipient=recipient, seq__gt=after_seq)
         return [item_from(r) for r in rows.order_by("seq", "n").values_list(*ITEM_FIELDS)[:limit]]
 
     def beneficiary_items(self, beneficiary: str) -> list[ImpactItem]:
-        rows = self.rows(m.ImpactItem).filter(beneficiary=beneficiary).order_by("seq", "n")
+        rows = self.rows(m.ImpactItem, beneficiary=beneficiary).order_by("seq", "n")
         return [item_from(r) for r in rows.values_list(*ITEM_FIELDS)]
 
     # -- people's choices ---------------------------------------------------------------
@@ -163,7 +166,7 @@ class ImpactSlice(SessionBase):
     def impact_prefs(self, users: Collection[str]) -> dict[str, ImpactPrefs]:
         found: dict[str, ImpactPrefs] = {}
         for chunk in slices(users):
-            rows = self.rows(m.ImpactPrefs).filter(user_id__in=chunk)
+            rows = self.rows(m.ImpactPrefs, user_id__in=chunk)
             found.update((p.user, p) for p in map(prefs_from, rows.values_list(*PREFS_FIELDS)))
         return found
 
@@ -179,7 +182,7 @@ class ImpactSlice(SessionBase):
         self.upsert(m.ImpactPrefs, [chosen], ["user_id"], list(PREFS_FIELDS[1:]))
 
     def digest_people(self, after: str | None, limit: int) -> list[ImpactPrefs]:
-        rows = self.rows(m.ImpactPrefs).filter(digest__isnull=False)
+        rows = self.rows(m.ImpactPrefs, digest__isnull=False)
         if after is not None:
             rows = rows.filter(user_id__gt=after)
         page = rows.order_by("user_id").values_list(*PREFS_FIELDS)[:limit]
@@ -190,7 +193,7 @@ class ImpactSlice(SessionBase):
     def missions(self, ids: Collection[str]) -> dict[str, StoredMission]:
         found: dict[str, StoredMission] = {}
         for chunk in slices(ids):
-            rows = self.rows(m.Mission).filter(mission_id__in=chunk)
+            rows = self.rows(m.Mission, mission_id__in=chunk)
             for mission, total, announced in rows.values_list("mission_id", "total", "announced"):
                 found[mission] = StoredMission(mission, total, tuple(json.loads(announced)))
         return found
@@ -225,7 +228,7 @@ class ImpactSlice(SessionBase):
         for mission, user in existing:
             grouped.setdefault((mission, parts[mission, user]), []).append(user)
         for (mission, n), users in grouped.items():
-            rows = self.rows(m.MissionPart).filter(mission=mission, user_id__in=users)
+            rows = self.rows(m.MissionPart, mission=mission, user_id__in=users)
             rows.update(count=F("count") + n)
         new = [
             m.MissionPart(tenant=self._tenant, mission=mi, user_id=u, count=n)
@@ -237,14 +240,14 @@ class ImpactSlice(SessionBase):
     def mission_contributors(
         self, mission: str, after: str | None, limit: int
     ) -> list[tuple[str, int]]:
-        rows = self.rows(m.MissionPart).filter(mission=mission)
+        rows = self.rows(m.MissionPart, mission=mission)
         if after is not None:
             rows = rows.filter(user_id__gt=after)
         page = rows.order_by("user_id").values_list("user_id", "count")[:limit]
         return [(user, int(n)) for user, n in page]
 
     def user_mission_parts(self, user: str) -> dict[str, int]:
-        rows = self.rows(m.MissionPart).filter(user_id=user).order_by("mission")
+        rows = self.rows(m.MissionPart, user_id=user).order_by("mission")
         return {mission: int(n) for mission, n in rows.values_list("mission", "count")}
 
     def impact_counts(self) -> dict[str, int]:
@@ -254,8 +257,8 @@ class ImpactSlice(SessionBase):
     # -- forgetting ---------------------------------------------------------------------
 
     def forget_impact(self, user: str) -> int:
-        deleted, _ = self.rows(m.ImpactItem).filter(recipient=user).delete()
-        self.rows(m.FeedEntry).filter(recipient=user).delete()
+        deleted, _ = self.rows(m.ImpactItem, recipient=user).delete()
+        self.rows(m.FeedEntry, recipient=user).delete()
         # Others' feed entries that name them: read in one query, None in their place.
         places = set(
             self.rows(m.ImpactItem)
@@ -268,14 +271,14 @@ class ImpactSlice(SessionBase):
                 names = json.loads(text)
                 if (recipient, position) in wanted and user in names:
                     renamed = json_list([None if n == user else n for n in names])
-                    entry = self.rows(m.FeedEntry).filter(recipient=recipient, position=position)
+                    entry = self.rows(m.FeedEntry, recipient=recipient, position=position)
                     entry.update(names=renamed)
-        self.rows(m.ImpactItem).filter(beneficiary=user).update(beneficiary=None)
-        self.rows(m.Contribution).filter(owner=user).update(owner=None)
+        self.rows(m.ImpactItem, beneficiary=user).update(beneficiary=None)
+        self.rows(m.Contribution, owner=user).update(owner=None)
         self.rows(m.Referral).filter(Q(user_id=user) | Q(referrer=user)).delete()
-        self.rows(m.IdentityGroup).filter(user_id=user).delete()
-        self.rows(m.ImpactPrefs).filter(user_id=user).delete()
-        self.rows(m.MissionPart).filter(user_id=user).delete()
+        self.rows(m.IdentityGroup, user_id=user).delete()
+        self.rows(m.ImpactPrefs, user_id=user).delete()
+        self.rows(m.MissionPart, user_id=user).delete()
         digest = m.Forgotten(tenant=self._tenant, digest=forgotten_digest(user))
         self.create(m.Forgotten, [digest], ignore_conflicts=True)
         return deleted
@@ -284,7 +287,7 @@ class ImpactSlice(SessionBase):
         digests = {forgotten_digest(p): p for p in people}
         found: set[str] = set()
         for chunk in slices(digests):
-            rows = self.rows(m.Forgotten).filter(digest__in=chunk)
+            rows = self.rows(m.Forgotten, digest__in=chunk)
             found.update(digests[as_bytes(d)] for d in rows.values_list("digest", flat=True))
         return found
 

@@ -30,7 +30,7 @@ class JournalSlice(SessionBase):
         a no-op ``UPDATE`` takes the database's write lock instead, before anything is
         read (what ``BEGIN IMMEDIATE`` does): a writer never fails halfway on a snapshot
         another writer moved."""
-        head = self.rows(m.LogHead).filter(number=HEAD)
+        head = self.rows(m.LogHead, number=HEAD)
         for _ in range(2):
             if self._vendor == "sqlite":
                 if head.update(size=F("size")):
@@ -52,14 +52,14 @@ class JournalSlice(SessionBase):
     def known_events(self, event_ids: Collection[str]) -> dict[str, int]:
         found: dict[str, int] = {}
         for chunk in slices(event_ids):
-            rows = self.rows(m.Entry).filter(event_id__in=chunk)
+            rows = self.rows(m.Entry, event_id__in=chunk)
             found.update((e, s) for e, s in rows.values_list("event_id", "seq") if e is not None)
         return found
 
     def head(self) -> tuple[int, bytes]:
         if self._head is not None:
             return self._head
-        found = list(self.rows(m.LogHead).filter(number=HEAD).values_list("size", "frontier"))
+        found = list(self.rows(m.LogHead, number=HEAD).values_list("size", "frontier"))
         if not found:
             return 0, b""
         size, frontier = found[0]
@@ -84,17 +84,17 @@ class JournalSlice(SessionBase):
 
     def node_hashes(self, level: int, start: int, end: int) -> list[bytes]:
         if level == 0:  # leaf i is the entry with seq i + 1
-            leaves = self.rows(m.Entry).filter(seq__gt=start, seq__lte=end).order_by("seq")
+            leaves = self.rows(m.Entry, seq__gt=start, seq__lte=end).order_by("seq")
             return [as_bytes(h) for h in leaves.values_list("leaf_hash", flat=True)]
-        tiles = self.rows(m.TreeTile).filter(level=level, idx__gte=start, idx__lt=end)
+        tiles = self.rows(m.TreeTile, level=level, idx__gte=start, idx__lt=end)
         return [as_bytes(h) for h in tiles.order_by("idx").values_list("hash", flat=True)]
 
     def entries(self, after: int, limit: int) -> list[StoredEntry]:
-        rows = self.rows(m.Entry).filter(seq__gt=after).order_by("seq")[:limit]
+        rows = self.rows(m.Entry, seq__gt=after).order_by("seq")[:limit]
         return [entry_from(r) for r in rows.values_list(*ENTRY_FIELDS)]
 
     def scan(self, after: int, limit: int) -> list[tuple[int, bytes, bytes, bytes | None]]:
-        rows = self.rows(m.Entry).filter(seq__gt=after).order_by("seq")[:limit]
+        rows = self.rows(m.Entry, seq__gt=after).order_by("seq")[:limit]
         found = rows.values_list("seq", "entry", "leaf_hash", "personal")
         if self._vendor != "postgresql":  # the others' drivers give bytes already
             return cast(list[tuple[int, bytes, bytes, bytes | None]], list(found))
@@ -111,17 +111,17 @@ class JournalSlice(SessionBase):
         return self.head()[0]
 
     def erase_personal(self, subject: str) -> int:
-        return self.rows(m.Entry).filter(subject=subject).update(subject=None, personal=None)
+        return self.rows(m.Entry, subject=subject).update(subject=None, personal=None)
 
     def subjects(self, after: str | None, limit: int) -> list[str]:
-        about = self.rows(m.Entry).filter(subject__isnull=False)
+        about = self.rows(m.Entry, subject__isnull=False)
         if after is not None:
             about = about.filter(subject__gt=after)
         people = about.order_by("subject").values_list("subject", flat=True).distinct()
         return [p for p in people[:limit] if p is not None]
 
     def subject_entries(self, subject: str) -> list[StoredEntry]:
-        rows = self.rows(m.Entry).filter(subject=subject).order_by("seq")
+        rows = self.rows(m.Entry, subject=subject).order_by("seq")
         return [entry_from(r) for r in rows.values_list(*ENTRY_FIELDS)]
 
     def replay_state(self) -> ReplayState | None:
@@ -147,11 +147,11 @@ class JournalSlice(SessionBase):
             "finished_at": None if state.finished_at is None else to_micros(state.finished_at),
             "mastery_seq": state.mastery_seq,
         }
-        if not self.rows(m.Replay).filter(version=state.version).update(**values):
+        if not self.rows(m.Replay, version=state.version).update(**values):
             self.create(m.Replay, [m.Replay(tenant=self._tenant, version=state.version, **values)])
 
     def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
-        self.rows(m.Checkpoint).filter(size=checkpoint.size).delete()
+        self.rows(m.Checkpoint, size=checkpoint.size).delete()
         stored = m.Checkpoint(
             tenant=self._tenant,
             size=checkpoint.size,

@@ -30,7 +30,7 @@ class SkillsSlice(SessionBase):
         return found
 
     def user_skills(self, user: str) -> list[StoredSkill]:
-        rows = self.rows(m.Skill).filter(user_id=user).order_by("track")
+        rows = self.rows(m.Skill, user_id=user).order_by("track")
         return [skill_from(r) for r in rows.values_list(*SKILL_FIELDS)]
 
     def all_skills(self, after: tuple[str, str] | None, limit: int) -> list[StoredSkill]:
@@ -72,7 +72,7 @@ class SkillsSlice(SessionBase):
 
     def set_skill_band(self, user: str, track: str, band: SkillBand | None, at: datetime) -> None:
         if band is None:
-            self.rows(m.SkillBand).filter(user_id=user, track=track).delete()
+            self.rows(m.SkillBand, user_id=user, track=track).delete()
             return
         chosen = m.SkillBand(
             tenant=self._tenant,
@@ -86,12 +86,12 @@ class SkillsSlice(SessionBase):
         self.upsert(m.SkillBand, [chosen], ["user_id", "track"], [*_BAND, "updated_at"])
 
     def user_bands(self, user: str) -> dict[str, SkillBand]:
-        rows = self.rows(m.SkillBand).filter(user_id=user).order_by("track")
+        rows = self.rows(m.SkillBand, user_id=user).order_by("track")
         return {track: SkillBand(*band) for track, *band in rows.values_list("track", *_BAND)}
 
     def delete_skills(self, user: str) -> int:
-        self.rows(m.SkillBand).filter(user_id=user).delete()
-        deleted, _ = self.rows(m.Skill).filter(user_id=user).delete()
+        self.rows(m.SkillBand, user_id=user).delete()
+        deleted, _ = self.rows(m.Skill, user_id=user).delete()
         return deleted
 
     def clear_mastery(self) -> None:
