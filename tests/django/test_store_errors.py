@@ -60,26 +60,20 @@ def test_missing_tables_say_to_run_migrate(unmigrated: str) -> None:
         Kit(store).record(Event("e1", "review.submitted", "ada"))
 
 
-@pytest.fixture
-def postgres_elsewhere() -> Iterator[str]:
-    """The ``postgres`` alias pointed at a port nothing listens on."""
+def test_a_server_out_of_reach_is_unavailable_and_the_kit_works_once_it_is_back() -> None:
     connection = connections["postgres"]
-    connection.close()
+    store = DjangoStore(using="postgres")
+    kit = Kit(store)
     port = connection.settings_dict["PORT"]
-    connection.settings_dict["PORT"] = "1"
+    connection.close()
+    connection.settings_dict["PORT"] = "1"  # nothing listens there
     try:
-        yield "postgres"
+        with pytest.raises(StoreUnavailable, match="cannot be reached, nothing was written"):
+            kit.record(Event("e1", "review.submitted", "ada"))
     finally:
-        connection.close()
         connection.settings_dict["PORT"] = port
-
-
-def test_a_server_out_of_reach_is_unavailable_and_nothing_is_written(
-    postgres_elsewhere: str,
-) -> None:
-    store = DjangoStore(using=postgres_elsewhere)
-    with pytest.raises(StoreUnavailable, match="cannot be reached, nothing was written"):
-        Kit(store).record(Event("e1", "review.submitted", "ada"))
+    assert not kit.record(Event("e1", "review.submitted", "ada")).duplicate
+    assert kit.journal.size() == 1
 
 
 def test_a_lock_wait_that_times_out_is_a_write_conflict_on_postgresql() -> None:
@@ -128,3 +122,28 @@ def test_a_lock_wait_that_times_out_is_a_write_conflict_on_mariadb() -> None:
     finally:
         other.close()
         connections["mariadb"].close()
+
+
+def test_a_connection_the_server_dropped_is_replaced_after_one_unavailable_call() -> None:
+    store = DjangoStore(using="postgres")
+    kit = Kit(store)
+    kit.record(Event("e1", "review.submitted", "ada"))
+    with connections["postgres"].cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    admin = psycopg.connect(
+        SERVERS["postgresql"]
+        .admin_url.set(drivername="postgresql")
+        .render_as_string(hide_password=False),
+        autocommit=True,
+    )
+    try:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    finally:
+        admin.close()
+    # The held connection is gone: that call fails, wrote nothing, and says so ...
+    with pytest.raises(StoreUnavailable, match="nothing was written"):
+        kit.record(Event("e2", "review.submitted", "ada"))
+    # ... and the next one runs on a new connection.
+    assert not kit.record(Event("e2", "review.submitted", "ada")).duplicate
+    assert kit.journal.size() == 2
