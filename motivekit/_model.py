@@ -232,6 +232,16 @@ def _deferrable(cls: type, name: str) -> None:
 
 _deferrable(SkillChange, "feedback")
 
+# The slots of a SkillChange, written straight (what attrs' own __init__ does through
+# object.__setattr__, without its per-field calls): a record_many builds one per track and
+# event.
+_new = object.__new__
+_set_track, _set_user, _set_evidence, _set_estimate, _set_level = (
+    SkillChange.__dict__[name].__set__
+    for name in ("track", "user", "evidence", "estimate", "level")
+)
+_set_feedback = SkillChange.__dict__["feedback"].slot.__set__
+
 
 def skill_change_later(
     track: str,
@@ -244,8 +254,14 @@ def skill_change_later(
 ) -> SkillChange:
     """A :class:`SkillChange` whose ``feedback`` is ``feedback(*args)``, built when first
     read (exactly the same value; a caller who never reads it never pays for it)."""
-    later = _Later(feedback, args)
-    return SkillChange(track, user, evidence, estimate, level, later)  # type: ignore[arg-type]
+    change: SkillChange = _new(SkillChange)
+    _set_track(change, track)
+    _set_user(change, user)
+    _set_evidence(change, evidence)
+    _set_estimate(change, estimate)
+    _set_level(change, level)
+    _set_feedback(change, _Later(feedback, args))
+    return change
 
 
 @attrs.frozen

@@ -203,6 +203,60 @@ def test_every_batched_lookup_searches_an_index(kit: Kit) -> None:
     return None
 
 
+def test_sqlite_lookups_loop_over_their_keys_without_statistics(tmp_path: Path) -> None:
+    """A store never runs ``ANALYZE``. Without statistics SQLite's planner took a lookup's
+    ``tenant = ?`` for a selective index prefix and looped over the tenant's whole table,
+    reading every key for every row. Each lookup must search the table by its keys."""
+    with Kit.open(f"sqlite:///{tmp_path / 'plans.db'}", rules=community()) as kit:
+        for n in range(20):
+            kit.goals.create(f"user{n}", "Answers", {"event": "answer.posted", "count": 5})
+        kit.record_many(batch(0, 400))
+        engine = _engine(kit)
+        with engine.connect() as conn:
+            assert (
+                conn.exec_driver_sql(
+                    "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+                ).scalar()
+                == 0
+            )  # no statistics
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            for name, statement in _lookups(kit).items():
+                if isinstance(statement, sa.Insert):  # it finds rows by its ON CONFLICT key
+                    continue
+                p = _execute.prepared(statement, conn.dialect)
+                params = p.params(
+                    {KEYS: "[]", "kinds": "[]", "start": None, "end": None, TENANT: ""}
+                )
+                plan = [row[3] for row in driver.execute(f"EXPLAIN QUERY PLAN {p.sql}", params)]
+                tables = [line for line in plan if "motivekit_" in line]
+                assert tables, f"{name} reads no table: {plan}"
+                for line in tables:
+                    assert line.startswith("SEARCH "), f"{name} scans a table: {plan}"
+                    assert not line.endswith("(tenant=?)"), f"{name} reads a whole tenant: {plan}"
+
+
+def test_sqlite_reads_one_persons_rows_through_their_index(tmp_path: Path) -> None:
+    """Replay reads each person's entries, and a person's help received is read by
+    beneficiary: on SQLite without statistics, both search their index, not the tenant's
+    whole table in primary-key order."""
+    with Kit.open(f"sqlite:///{tmp_path / 'person.db'}", rules=community()) as kit:
+        kit.record_many(batch(0, 200))
+        store = kit.store
+        assert isinstance(store, SqlStore)
+        with store.engine.connect() as conn:
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            for name, index in [
+                ("subject_entries", "motivekit_journal_subject (tenant=? AND subject=?)"),
+                ("beneficiary_items", "motivekit_impact_items_beneficiary (tenant=? AND "),
+            ]:
+                p = _execute.prepared(getattr(store._statements, name), conn.dialect)
+                params = p.params({"subject": "user1", "user": "user1", TENANT: ""})
+                plan = [row[3] for row in driver.execute(f"EXPLAIN QUERY PLAN {p.sql}", params)]
+                assert any(index in line for line in plan), (name, plan)
+
+
 def _scans(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Every node of a PostgreSQL JSON plan that reads one of motivekit's tables (the
     node that writes a table an ``UPDATE`` changes is not one: it reads the rows its

@@ -17,6 +17,7 @@ statement however large it is.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -236,10 +237,12 @@ class SessionBase:
         params: list[Any]
         if order is None:  # a driver with named parameters
             params = [{**dict(zip(columns, row, strict=True)), TENANT: tenant} for row in rows]
+        elif order == (TENANT, *columns):  # as every write of the record path binds them
+            params = [(tenant, *row) for row in rows]
         else:
             named = (*columns, TENANT)
-            index = [named.index(name) for name in order]
-            params = [tuple((*row, tenant)[i] for i in index) for row in rows]
+            pick = operator.itemgetter(*[named.index(name) for name in order])
+            params = [pick((*row, tenant)) for row in rows]
         cursor = self._cursor()
         try:
             with self._driver_errors(cursor):

@@ -127,6 +127,9 @@ PART_COLUMNS = ("mission", "user_id", "count")
 
 
 _Row = Mapping[str, Any] | sa.RowMapping
+
+_compact = json.JSONEncoder(separators=(",", ":")).encode
+"""``json.dumps(value, separators=(",", ":"))`` without building an encoder per call."""
 """A row by column name: from SQLAlchemy, or from the driver (``_execute.Prepared``)."""
 
 
@@ -195,7 +198,7 @@ def skill_row(skill: StoredSkill) -> tuple[Any, ...]:
         skill.p_known,
         skill.at_difficulty,
         None if skill.last_at is None else to_micros(skill.last_at),
-        json.dumps([float(x) for x in skill.recent], separators=(",", ":")),
+        _compact([float(x) for x in skill.recent]),
         skill.seq,
         skill.level,
     )
@@ -220,7 +223,7 @@ def skill_from_row(m: _Row) -> StoredSkill:
 
 def json_list(values: Sequence[Any]) -> str:
     """A tuple as a compact JSON list (``json`` writes floats as their ``repr``)."""
-    return json.dumps(list(values), separators=(",", ":"))
+    return _compact(list(values))
 
 
 def micros_or_none(instant: datetime | None) -> int | None:

@@ -54,6 +54,7 @@ from motivekit.store.sql._schema import (
     tree_tiles,
 )
 from motivekit.store.sql.dialects import KEYS, TENANT, Dialect, KeyType
+from motivekit.store.sql.dialects._keys_join import KeysJoin
 
 __all__ = ["TENANT", "Statements", "statements"]
 
@@ -114,10 +115,20 @@ def _in_keys(
 def _join_keys(
     d: Dialect, query: sa.Select[Any], on: Sequence[tuple[sa.ColumnElement[Any], KeyType]]
 ) -> sa.Select[Any]:
-    """``query`` joined to the multi-column keys bound as the JSON array ``:ids``."""
+    """``query`` joined to the (multi-column) keys bound as the JSON array ``:ids``, the
+    keys the outer loop (:class:`KeysJoin`)."""
     keys = d.json_rows([kind for _, kind in on])
+    table = on[0][0].table
     match = [column == keys.c[f"k{i}"] for i, (column, _) in enumerate(on, 1)]
-    return query.join(keys, sa.and_(*match)).where(on[0][0].table.c.tenant == TID)
+    return query.select_from(KeysJoin(table, keys, sa.and_(*match))).where(table.c.tenant == TID)
+
+
+def _sorted_apart(d: Dialect, column: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
+    """An integer sort key the primary key cannot give in order, on SQLite: one person's
+    rows are then found through their index and sorted, instead of walking the tenant's
+    whole table in key order (which SQLite, without statistics, takes for cheap: it reads
+    ``tenant = ?`` as a selective prefix)."""
+    return column + 0 if d.name == "sqlite" else column
 
 
 class Statements:
@@ -219,7 +230,7 @@ class Statements:
         self.subject_entries = (
             sa.select(*_data(journal))
             .where(_mine(journal), journal.c.subject == sa.bindparam("subject"))
-            .order_by(journal.c.seq)
+            .order_by(_sorted_apart(d, journal.c.seq))
         )
         self.last_replay = (
             sa.select(*_data(replays))
@@ -249,7 +260,14 @@ class Statements:
         )
         # Every goal a batch moved, in one statement: ``total = total + n`` computed on
         # the locked row (UPDATE ... FROM the (goal, n) pairs bound as one JSON array).
-        added = d.json_rows(["text", "integer"])
+        pairs = d.json_rows(["text", "integer"])
+        added: sa.FromClause = pairs
+        if d.name == "sqlite":
+            # SQLite may put the pairs in the inner loop of an UPDATE ... FROM (reading
+            # every pair for every goal of the tenant); materialized first (a copy of the
+            # json_each rows), they are the outer loop and each goal is one search of its
+            # key.
+            added = pairs.element.cte("json_each_keys").prefix_with("MATERIALIZED")
         self.add_totals = (
             goals.update()
             .where(_mine(goals), goals.c.id == added.c.k1)
@@ -412,9 +430,12 @@ class Statements:
             _mine(forgotten), _in_keys(d, forgotten.c.digest, "binary")
         )
         self.add_forgotten = _insert_ignore(d, forgotten, [forgotten.c.digest], ("digest",))
-        self.identity_groups = sa.select(
-            identity_groups.c.user_id, identity_groups.c.group_id
-        ).where(_mine(identity_groups), _in_keys(d, identity_groups.c.user_id))
+        # Joined, not IN: SQLite would rather scan the covering group index otherwise.
+        self.identity_groups = _join_keys(
+            d,
+            sa.select(identity_groups.c.user_id, identity_groups.c.group_id),
+            [(identity_groups.c.user_id, "text")],
+        )
         self.identity_members = (
             sa.select(identity_groups.c.user_id)
             .where(_mine(identity_groups), identity_groups.c.group_id == sa.bindparam("group"))
@@ -491,7 +512,7 @@ class Statements:
         self.beneficiary_items = (
             sa.select(*_data(items))
             .where(_mine(items), items.c.beneficiary == user)
-            .order_by(items.c.seq, items.c.n)
+            .order_by(_sorted_apart(d, items.c.seq), _sorted_apart(d, items.c.n))
         )
         self.impact_prefs = sa.select(*_data(impact_prefs)).where(
             _mine(impact_prefs), _in_keys(d, impact_prefs.c.user_id)

@@ -13,12 +13,15 @@
 * Upserts are ``ON CONFLICT (...) DO UPDATE SET c = excluded.c`` and insert-or-ignore is
   ``ON CONFLICT DO NOTHING``.
 * Batched lookups read their keys from one JSON array with ``json_each`` (see
-  :func:`json_rows`); before SQLite 3.41, which has no ``unhex``, the store adds one.
+  :func:`json_rows`); before SQLite 3.41, which has no ``unhex``, the store adds one. A
+  lookup joined to its keys is written ``keys CROSS JOIN table``: SQLite never reorders a
+  ``CROSS JOIN``, so the keys are the outer loop (see :func:`_keys_first`).
 * ``scrub`` is ``PRAGMA wal_checkpoint(TRUNCATE)``.
 """
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,10 +30,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import Insert
 from sqlalchemy.dialects.sqlite import insert as _sqlite_insert
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import StaticPool
 
 from motivekit._errors import ConfigError, SchemaOutOfDate
 from motivekit.store.sql.dialects._base import KEYS, WRITE, CopyRows, KeyType, Synchronous
+from motivekit.store.sql.dialects._keys_join import KeysJoin
 from motivekit.store.sql.dialects._on_conflict import ignore_on_conflict, upsert_on_conflict
 
 __all__ = [
@@ -174,6 +179,26 @@ def json_rows(types: Sequence[KeyType], *, name: str = KEYS) -> sa.Subquery:
     )
     columns = [sa.column(f"k{i}", _TYPES[t]()) for i, t in enumerate(types, 1)]
     return text.columns(*columns).subquery(f"k_{name}")
+
+
+@compiles(KeysJoin, "sqlite")
+def _keys_first(join: KeysJoin, compiler: Any, **kw: Any) -> str:
+    """``keys CROSS JOIN table ON ...``: the keys are the outer loop, each one an index search.
+
+    Without statistics (a store never runs ``ANALYZE``) SQLite's planner takes the
+    ``tenant = ?`` of a lookup for a selective index prefix and loops over the tenant's
+    whole table instead, reading every key for every row: a batch then costs its keys times
+    the table's rows. SQLite never reorders the two sides of a ``CROSS JOIN``.
+    """
+    kw.pop("asfrom", None)
+    linter = kw.get("from_linter")
+    if linter:
+        linter.edges.update(itertools.product(join.right._from_objects, join.left._from_objects))
+    keys = join.right._compiler_dispatch(compiler, asfrom=True, **kw)
+    table = join.left._compiler_dispatch(compiler, asfrom=True, **kw)
+    assert join.onclause is not None  # a KeysJoin always has its ON
+    on = join.onclause._compiler_dispatch(compiler, **kw)
+    return f"{keys} CROSS JOIN {table} ON {on}"
 
 
 def join(conn: sa.Connection, tenant: str) -> None:
