@@ -134,7 +134,7 @@ class Statements:
 
     def _journal(self, d: Dialect) -> None:
         self.known_events = sa.select(journal.c.event_id, journal.c.seq).where(
-            _mine(journal), _in_keys(d, journal.c.event_id)
+            _mine(journal), d.among_keys(journal.c.event_id)
         )
         self.head = sa.select(log_head.c.size, log_head.c.frontier).where(
             _mine(log_head), log_head.c.id == 1

@@ -39,6 +39,7 @@ __all__ = [
     "insert",
     "insert_ignore",
     "join",
+    "among_keys",
     "json_rows",
     "name",
     "retryable",
@@ -174,6 +175,11 @@ def json_rows(types: Sequence[KeyType], *, name: str = KEYS) -> sa.Subquery:
     )
     columns = [sa.column(f"k{i}", _TYPES[t]()) for i, t in enumerate(types, 1)]
     return text.columns(*columns).subquery(f"k_{name}")
+
+
+def among_keys(column: sa.ColumnElement[Any], *, name: str = KEYS) -> sa.ColumnElement[bool]:
+    """``column IN`` the keys of :func:`json_rows`: each key one lookup of the index."""
+    return column.in_(sa.select(json_rows(["text"], name=name).c.k1))
 
 
 def join(conn: sa.Connection, tenant: str) -> None:
