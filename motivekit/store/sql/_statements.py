@@ -241,7 +241,15 @@ class Statements:
 
     def _goals(self, d: Dialect) -> None:
         self.goal = sa.select(*_data(goals)).where(_mine(goals), goals.c.id == sa.bindparam("goal"))
-        self.active_goals = sa.select(*_data(goals)).where(
+        # What counting reads (goals.Watched): parsed for every goal a batch can move.
+        self.active_goals = sa.select(
+            goals.c.id,
+            goals.c.owner,
+            goals.c.measure,
+            goals.c.tz,
+            goals.c.created_at,
+            goals.c.total,
+        ).where(
             _mine(goals),
             _in_keys(d, goals.c.owner),
             goals.c.status == GoalStatus.ACTIVE.value,
