@@ -15,7 +15,8 @@ import sqlalchemy as sa
 
 from motivekit import ConfigError, Ed25519Signer, Event, Kit, SchemaOutOfDate, StoreError
 from motivekit.store import MemoryStore, SqlStore
-from motivekit.store.sql.dialects import postgresql
+from motivekit.store.sql import _execute
+from motivekit.store.sql.dialects import KEYS, TENANT, postgresql
 
 from .test_sql_record_path import community
 
@@ -413,3 +414,79 @@ def test_processes_writing_at_once_end_as_one_sequential_run(postgres_url: str) 
     assert {
         p: [(g.key, g.items, g.people, g.names) for g in f] for p, f in concurrent["feeds"].items()
     } == strip
+
+
+def _plan_nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+def _record(kit: Kit, prefix: str, count: int) -> None:
+    for start in range(0, count, 500):
+        size = min(500, count - start)
+        kit.record_many(
+            [
+                Event(f"{prefix}{i}", "review.submitted", f"u{i % 40}")
+                for i in range(start, start + size)
+            ]
+        )
+
+
+@pytest.mark.parametrize(
+    ("analysed", "entries"),
+    [(0, 500), (0, 10_000), (5_000, 3_000)],
+    ids=["new database", "new database, many entries", "new tenant"],
+)
+def test_the_event_id_lookup_reads_each_entry_once_at_most_without_statistics(
+    postgres_url: str, analysed: int, entries: int
+) -> None:
+    # Before autovacuum has analysed the journal (a new database), or while its statistics
+    # do not know a tenant yet, the planner takes the tenant's entries for a handful. The
+    # lookup must still never loop over the keys for each entry (nor over the entries for
+    # each key): one pass, each entry checked against the keys once.
+    with (
+        Kit.open(postgres_url, tenant="old") as old,
+        Kit.open(postgres_url) as kit,
+        psycopg.connect(libpq(postgres_url), autocommit=True) as conn,
+    ):
+        conn.execute("ALTER TABLE motivekit_journal SET (autovacuum_enabled = false)")
+        if analysed:
+            _record(old, "old-", analysed)
+            conn.execute("ANALYZE motivekit_journal")
+        _record(kit, "e", entries)
+        if not analysed:
+            ((tuples,),) = conn.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = 'motivekit_journal'"
+            ).fetchall()
+            assert tuples < 0  # never analysed
+        store = kit.store
+        assert isinstance(store, SqlStore)
+        with store.engine.connect() as sa_conn:
+            p = _execute.prepared(store._statements.known_events, sa_conn.dialect)
+        ids = [f"e{i}" for i in range(entries - 250, entries + 250)]  # half recorded
+        params = p.params({KEYS: _execute.json_array(ids), TENANT: ""})
+        ((plan,),) = conn.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {p.sql}", params).fetchall()
+        nodes = list(_plan_nodes(plan[0]["Plan"]))
+        assert all(n["Actual Loops"] == 1 for n in nodes), plan  # one pass
+        journal = [n for n in nodes if n.get("Relation Name") == "motivekit_journal"]
+        assert len(journal) == 1, plan
+        read = journal[0]["Actual Rows"] + journal[0].get("Rows Removed by Filter", 0)
+        assert read <= entries, plan  # the tenant's entries at most
+        assert "tenant" in journal[0].get("Index Cond", journal[0].get("Recheck Cond", ""))
+        found = conn.execute(p.sql, params).fetchall()
+        assert sorted(e for e, _ in found) == sorted(ids[:250])
+
+
+def test_event_ids_with_quotes_brackets_and_commas_are_found_as_they_are(
+    postgres_url: str,
+) -> None:
+    odd = ['a"b', "c\\d", "x]", "[y", "p,q", "{z}", "NULL", "ü ß", '"', "\\"]
+    with Kit.open(postgres_url) as kit:
+        kit.record_many([Event(i, "review.submitted", "u1") for i in odd])
+        store = kit.store
+        assert isinstance(store, SqlStore)
+        with store.reading() as s:
+            assert set(s.known_events([*odd, "a", "b", "z", "ab", "a\\b"])) == set(odd)
+        again = kit.record_many([Event(i, "review.submitted", "u1") for i in odd])
+        assert all(o.duplicate for o in again)

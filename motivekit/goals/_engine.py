@@ -22,6 +22,7 @@ from motivekit.goals._model import (
     Per,
     Plan,
     Progress,
+    Watched,
     zone,
 )
 
@@ -63,7 +64,7 @@ def period_bounds(per: Per | None, day: date) -> tuple[date, date] | None:
     return start, end
 
 
-def counts_for(goal: GoalState, kind: str, at: datetime, data: Mapping[str, JSONValue]) -> bool:
+def counts_for(goal: Watched, kind: str, at: datetime, data: Mapping[str, JSONValue]) -> bool:
     """Whether an event counts for ``goal``: the goal is active, the measure matches, and
     the event did not happen before the goal was made (a goal starts when its owner
     chooses it)."""

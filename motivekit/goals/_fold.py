@@ -35,7 +35,7 @@ from motivekit.goals._engine import (
     period_bounds,
 )
 from motivekit.goals._menu import Menu, template_args
-from motivekit.goals._model import GoalState, Measure
+from motivekit.goals._model import GoalState, Measure, Watched
 from motivekit.goals._periods import Period, period_counts
 from motivekit.store._protocol import GoalsSession, StoredEntry
 
@@ -84,14 +84,15 @@ class GoalFold:
         self.consent = consent
         self.trace = trace
         self.goals: dict[str, GoalState] = {}
-        """Goal states by id: the watched goals live, the person's goals when folding."""
+        """Goal states by id, when folding a person's entries (live, :meth:`watch` keeps what
+        counting reads of the goals an event counts for with the event)."""
         # Plain dicts, not Counters: a live fold is built for every recorded event.
         self.days: dict[tuple[str, date], int] = {}
         """Day counts this fold added (folding from nothing: all of them)."""
         self.totals: dict[str, int] = {}
         """Events this fold counted, per goal."""
         self.steps: list[Step] = []
-        self._hits: dict[int, list[tuple[GoalState, date, Period | None]]] = {}
+        self._hits: dict[int, list[tuple[Watched, date, Period | None]]] = {}
         """Live: per event seq, the watched goals it counts for, the local day and the
         period it falls in (each worked out once per event, in :meth:`watch`)."""
         self._periods: dict[tuple[str, Period], int] | None = None
@@ -108,9 +109,8 @@ class GoalFold:
         found = session.active_goals({e.actor for e in events}, {e.kind for e in events})
         if not found:
             return set()
-        watching: dict[tuple[str, str], list[GoalState]] = {}
+        watching: dict[tuple[str, str], list[Watched]] = {}
         for goal in found:
-            self.goals[goal.id] = goal
             watching.setdefault((goal.owner, goal.measure.event), []).append(goal)
         wanted: set[tuple[str, Period]] = set()
         for event in events:

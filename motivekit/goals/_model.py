@@ -6,7 +6,7 @@ import enum
 from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, Literal, TypeAlias, cast, get_args
+from typing import Any, Literal, Protocol, TypeAlias, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -25,6 +25,8 @@ __all__ = [
     "Plan",
     "Progress",
     "Visibility",
+    "Watched",
+    "WatchedGoal",
     "zone",
 ]
 
@@ -305,6 +307,40 @@ class GoalState:
     """Matching events counted since the goal was made (used when ``per`` is None)."""
     created_seq: int = 0
     """Sequence number of the journal entry that created the goal (orders goals)."""
+
+
+class Watched(Protocol):
+    """What counting an event for a goal reads of it: a :class:`GoalState` has it all,
+    and a store may read no more than this for the goals a batch of events can move
+    (``GoalsSession.active_goals``, read on every record)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def owner(self) -> str: ...
+    @property
+    def measure(self) -> Measure: ...
+    @property
+    def tz(self) -> str: ...
+    @property
+    def status(self) -> GoalStatus: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def total(self) -> int: ...
+
+
+@attrs.frozen(slots=True)
+class WatchedGoal:
+    """A goal as counting reads it (:class:`Watched`), for stores that read only that."""
+
+    id: str
+    owner: str
+    measure: Measure
+    tz: str
+    status: GoalStatus
+    created_at: datetime
+    total: int
 
 
 @attrs.frozen

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 import attrs
 
 from motivekit._tenants import DEFAULT_TENANT, check_tenant
-from motivekit.goals._model import GoalState, GoalStatus
+from motivekit.goals._model import GoalState, GoalStatus, Watched
 from motivekit.store._memory_impact import MemoryImpact
 from motivekit.store._memory_tables import MemoryBase, Tables
 from motivekit.store._records import (
@@ -144,7 +144,7 @@ class _MemoryGoals(MemoryBase):
         goals = self._t.goals
         return [goals[i] for i in self._t.owner_goals.get(owner, ())]
 
-    def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
+    def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[Watched]:
         kinds = set(kinds)
         return [
             g

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from motivekit._errors import StoreError
-from motivekit.goals._model import GoalState
+from motivekit.goals._model import GoalState, Watched
 from motivekit.store._records import (
     FeedGroup,
     ImpactItem,
@@ -152,9 +152,10 @@ class GoalsSession(Protocol):
         """Goals, filtered by owner and status, oldest first."""
         ...
 
-    def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
+    def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> Sequence[Watched]:
         """Active goals owned by one of ``owners`` that count one of ``kinds`` (whatever
-        their owners' consent: the record pipeline decides whether they count)."""
+        their owners' consent: the record pipeline decides whether they count), with
+        what counting reads of them (a ``GoalState`` will do)."""
         ...
 
     def save_goal(self, goal: GoalState) -> None:

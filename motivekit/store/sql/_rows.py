@@ -50,6 +50,7 @@ __all__ = [
     "impact_item_from_row",
     "impact_item_row",
     "json_list",
+    "measure_of",
     "micros_or_none",
     "prefs_from_row",
     "skill_from_row",
@@ -158,7 +159,9 @@ def goal_row(goal: GoalState) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4096)
-def _measure(text: str) -> Measure:
+@lru_cache(maxsize=4096)
+def measure_of(text: str) -> Measure:
+    """A stored measure (a frozen value: goals with the same text share one)."""
     return Measure.coerce(json.loads(text))
 
 
@@ -172,7 +175,7 @@ def goal_from_row(m: _Row) -> GoalState:
         id=m["id"],
         owner=m["owner"],
         title=m["title"],
-        measure=_measure(m["measure"]),
+        measure=measure_of(m["measure"]),
         why=m["why"],
         plan=None if m["plan"] is None else _plan(m["plan"]),
         visibility=m["visibility"],

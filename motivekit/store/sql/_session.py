@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 
 from motivekit._time import from_micros, to_micros
-from motivekit.goals._model import GoalState
+from motivekit.goals._model import GoalState, GoalStatus, Watched, WatchedGoal
 from motivekit.store._records import (
     FeedGroup,
     ImpactItem,
@@ -52,6 +52,7 @@ from motivekit.store.sql._rows import (
     impact_item_from_row,
     impact_item_row,
     json_list,
+    measure_of,
     micros_or_none,
     prefs_from_row,
     skill_from_row,
@@ -218,11 +219,15 @@ class _GoalsSession(SessionBase):
             rows = self._execute(self._q.owner_goals_by_status, params)
         return [goal_from_row(r._mapping) for r in rows]
 
-    def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[GoalState]:
+    def active_goals(self, owners: Collection[str], kinds: Collection[str]) -> list[Watched]:
         if not owners or not kinds:
             return []
         keys = {KEYS: json_array(set(owners)), "kinds": json_array(set(kinds))}
-        return [goal_from_row(m) for m in self._fetch_mappings(self._q.active_goals, **keys)]
+        active = GoalStatus.ACTIVE
+        return [
+            WatchedGoal(goal, owner, measure_of(measure), tz, active, from_micros(at), total)
+            for goal, owner, measure, tz, at, total in self._fetch(self._q.active_goals, **keys)
+        ]
 
     def save_goal(self, goal: GoalState) -> None:
         row = goal_row(goal)

@@ -145,7 +145,7 @@ class Statements:
 
     def _journal(self, d: Dialect) -> None:
         self.known_events = sa.select(journal.c.event_id, journal.c.seq).where(
-            _mine(journal), _in_keys(d, journal.c.event_id)
+            _mine(journal), d.among_keys(journal.c.event_id)
         )
         self.head = sa.select(log_head.c.size, log_head.c.frontier).where(
             _mine(log_head), log_head.c.id == 1
@@ -252,7 +252,15 @@ class Statements:
 
     def _goals(self, d: Dialect) -> None:
         self.goal = sa.select(*_data(goals)).where(_mine(goals), goals.c.id == sa.bindparam("goal"))
-        self.active_goals = sa.select(*_data(goals)).where(
+        # What counting reads (goals.Watched): parsed for every goal a batch can move.
+        self.active_goals = sa.select(
+            goals.c.id,
+            goals.c.owner,
+            goals.c.measure,
+            goals.c.tz,
+            goals.c.created_at,
+            goals.c.total,
+        ).where(
             _mine(goals),
             _in_keys(d, goals.c.owner),
             goals.c.status == GoalStatus.ACTIVE.value,

@@ -125,6 +125,15 @@ class Dialect(Protocol):
         through the index, whatever the table's size."""
         ...
 
+    def among_keys(
+        self, column: sa.ColumnElement[Any], *, name: str = KEYS
+    ) -> sa.ColumnElement[bool]:
+        """``column`` is one of the text keys bound as the JSON array ``name``: the
+        condition of a lookup through a unique index (a batch's event ids in the
+        journal), whose cost must stay bounded even before the database has statistics
+        about the table (a new database, a new tenant)."""
+        ...
+
     def join(self, conn: sa.Connection, tenant: str) -> None:
         """Ready a host's connection (``SqlStore.join``), inside the savepoint a motivekit
         write runs in, as :data:`WRITE` readies the store's own: take ``tenant``'s

@@ -59,6 +59,7 @@ __all__ = [
     "insert",
     "insert_ignore",
     "join",
+    "among_keys",
     "json_rows",
     "migration_lock",
     "name",
@@ -330,6 +331,11 @@ SCRUBBED = (
     "motivekit_mission_parts",
 )
 """The tables erasure deletes from or overwrites: ``scrub`` rebuilds them."""
+
+
+def among_keys(column: sa.ColumnElement[Any], *, name: str = KEYS) -> sa.ColumnElement[bool]:
+    """``column IN`` the keys of :func:`json_rows`: each key one lookup of the index."""
+    return column.in_(sa.select(json_rows(["text"], name=name).c.k1))
 
 
 def join(conn: sa.Connection, tenant: str) -> None:

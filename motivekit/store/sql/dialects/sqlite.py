@@ -44,6 +44,7 @@ __all__ = [
     "insert",
     "insert_ignore",
     "join",
+    "among_keys",
     "json_rows",
     "name",
     "retryable",
@@ -199,6 +200,11 @@ def _keys_first(join: KeysJoin, compiler: Any, **kw: Any) -> str:
     assert join.onclause is not None  # a KeysJoin always has its ON
     on = join.onclause._compiler_dispatch(compiler, **kw)
     return f"{keys} CROSS JOIN {table} ON {on}"
+
+
+def among_keys(column: sa.ColumnElement[Any], *, name: str = KEYS) -> sa.ColumnElement[bool]:
+    """``column IN`` the keys of :func:`json_rows`: each key one lookup of the index."""
+    return column.in_(sa.select(json_rows(["text"], name=name).c.k1))
 
 
 def join(conn: sa.Connection, tenant: str) -> None:
