@@ -47,8 +47,11 @@ def demo(tmp_path: Path) -> Iterator[str]:
         app.extensions["motivekit"].close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
+    # Package scope: Playwright's sync API keeps an event loop running in this thread, and
+    # Django refuses database work while one runs (SynchronousOnlyOperation), so it must
+    # stop once the browser tests are done, before tests/django/ runs.
     os.environ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
     with sync_playwright() as p:
         yield p
