@@ -13,12 +13,22 @@ the record path that still take an IN-list (``:ids`` expanding) are sliced by th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
 from motivekit.goals._model import GoalStatus
+from motivekit.store.sql._building import (
+    TID,
+    data,
+    in_keys,
+    insert,
+    insert_ignore,
+    join_keys,
+    mine,
+    sorted_apart,
+    upsert,
+)
 from motivekit.store.sql._rows import (
     CONTRIBUTION_COLUMNS,
     ENTRY_COLUMNS,
@@ -53,13 +63,9 @@ from motivekit.store.sql._schema import (
     skills,
     tree_tiles,
 )
-from motivekit.store.sql.dialects import KEYS, TENANT, Dialect, KeyType
-from motivekit.store.sql.dialects._keys_join import KeysJoin
+from motivekit.store.sql.dialects import TENANT, Dialect
 
 __all__ = ["TENANT", "Statements", "statements"]
-
-TID: sa.BindParameter[str] = sa.bindparam(TENANT, type_=sa.String)
-"""The tenant every statement takes (the session binds it on every execution)."""
 
 _BUILT: dict[str, Statements] = {}
 
@@ -71,64 +77,6 @@ def statements(dialect: Dialect) -> Statements:
     if built is None:
         built = _BUILT[dialect.name] = Statements(dialect)
     return built
-
-
-def _data(table: sa.Table) -> list[sa.Column[Any]]:
-    """The columns a query reads: all but the tenant, which the query is scoped to."""
-    return [c for c in table.columns if c.name != "tenant"]
-
-
-def _mine(table: sa.Table) -> sa.ColumnElement[bool]:
-    """``table.tenant = :tid``: every statement reads and changes one tenant's rows."""
-    return table.c.tenant == TID
-
-
-def _insert(table: sa.Table) -> sa.Insert:
-    """``INSERT`` of one row of ``table``, every column bound by its name, for the
-    session's tenant."""
-    return (
-        table.insert()
-        .values({c.name: sa.bindparam(c.name) for c in _data(table)})
-        .values(tenant=TID)
-    )
-
-
-def _upsert(d: Dialect, table: sa.Table, key: Sequence[sa.Column[Any]], **kw: Any) -> sa.Insert:
-    """The dialect's upsert on ``(tenant, *key)``, writing the session's tenant."""
-    return d.upsert(table, [table.c.tenant, *key], **kw).values(tenant=TID)
-
-
-def _insert_ignore(
-    d: Dialect, table: sa.Table, key: Sequence[sa.Column[Any]], columns: Sequence[str]
-) -> sa.Insert:
-    """The dialect's insert-or-ignore on ``(tenant, *key)``, writing the session's tenant."""
-    return d.insert_ignore(table, [table.c.tenant, *key], columns=columns).values(tenant=TID)
-
-
-def _in_keys(
-    d: Dialect, column: sa.ColumnElement[Any], kind: KeyType = "text", *, name: str = KEYS
-) -> sa.ColumnElement[bool]:
-    """``column IN`` the keys bound as the JSON array ``name``."""
-    return column.in_(sa.select(d.json_rows([kind], name=name).c.k1))
-
-
-def _join_keys(
-    d: Dialect, query: sa.Select[Any], on: Sequence[tuple[sa.ColumnElement[Any], KeyType]]
-) -> sa.Select[Any]:
-    """``query`` joined to the (multi-column) keys bound as the JSON array ``:ids``, the
-    keys the outer loop (:class:`KeysJoin`)."""
-    keys = d.json_rows([kind for _, kind in on])
-    table = on[0][0].table
-    match = [column == keys.c[f"k{i}"] for i, (column, _) in enumerate(on, 1)]
-    return query.select_from(KeysJoin(table, keys, sa.and_(*match))).where(table.c.tenant == TID)
-
-
-def _sorted_apart(d: Dialect, column: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
-    """An integer sort key the primary key cannot give in order, on SQLite: one person's
-    rows are then found through their index and sorted, instead of walking the tenant's
-    whole table in key order (which SQLite, without statistics, takes for cheap: it reads
-    ``tenant = ?`` as a selective prefix)."""
-    return column + 0 if d.name == "sqlite" else column
 
 
 class Statements:
@@ -145,19 +93,19 @@ class Statements:
 
     def _journal(self, d: Dialect) -> None:
         self.known_events = sa.select(journal.c.event_id, journal.c.seq).where(
-            _mine(journal), d.among_keys(journal.c.event_id)
+            mine(journal), d.among_keys(journal.c.event_id)
         )
         self.head = sa.select(log_head.c.size, log_head.c.frontier).where(
-            _mine(log_head), log_head.c.id == 1
+            mine(log_head), log_head.c.id == 1
         )
-        self.head_size = sa.select(log_head.c.size).where(_mine(log_head), log_head.c.id == 1)
-        self.create_head = _insert_ignore(
+        self.head_size = sa.select(log_head.c.size).where(mine(log_head), log_head.c.id == 1)
+        self.create_head = insert_ignore(
             d, log_head, [log_head.c.id], columns=("id", "size", "frontier")
         )
         self.advance_head = (
             log_head.update()
             .where(
-                _mine(log_head),
+                mine(log_head),
                 log_head.c.id == 1,
                 log_head.c.size == sa.bindparam("old", type_=sa.BigInteger),
             )
@@ -177,7 +125,7 @@ class Statements:
         self.leaf_hashes = (
             sa.select(journal.c.leaf_hash)
             .where(
-                _mine(journal),
+                mine(journal),
                 journal.c.seq > sa.bindparam("start"),
                 journal.c.seq <= sa.bindparam("end"),
             )
@@ -186,7 +134,7 @@ class Statements:
         self.tile_hashes = (
             sa.select(tree_tiles.c.hash)
             .where(
-                _mine(tree_tiles),
+                mine(tree_tiles),
                 tree_tiles.c.level == sa.bindparam("level"),
                 tree_tiles.c.idx >= sa.bindparam("start"),
                 tree_tiles.c.idx < sa.bindparam("end"),
@@ -194,31 +142,31 @@ class Statements:
             .order_by(tree_tiles.c.idx)
         )
         self.entries_after = (
-            sa.select(*_data(journal))
-            .where(_mine(journal), journal.c.seq > sa.bindparam("after"))
+            sa.select(*data(journal))
+            .where(mine(journal), journal.c.seq > sa.bindparam("after"))
             .order_by(journal.c.seq)
             .limit(sa.bindparam("limit"))
         )
         self.scan = (
             sa.select(journal.c.seq, journal.c.entry, journal.c.leaf_hash, journal.c.personal)
-            .where(_mine(journal), journal.c.seq > sa.bindparam("after"))
+            .where(mine(journal), journal.c.seq > sa.bindparam("after"))
             .order_by(journal.c.seq)
             .limit(sa.bindparam("limit"))
         )
         self.last_entries = (
-            sa.select(*_data(journal))
-            .where(_mine(journal))
+            sa.select(*data(journal))
+            .where(mine(journal))
             .order_by(journal.c.seq.desc())
             .limit(sa.bindparam("limit"))
         )
         self.erase_personal = (
             journal.update()
-            .where(_mine(journal), journal.c.subject == sa.bindparam("b_subject"))
+            .where(mine(journal), journal.c.subject == sa.bindparam("b_subject"))
             .values(subject=None, personal=None)
         )
         subjects = (
             sa.select(journal.c.subject)
-            .where(_mine(journal), journal.c.subject.is_not(None))
+            .where(mine(journal), journal.c.subject.is_not(None))
             .distinct()
         )
         self.subjects_first = subjects.order_by(journal.c.subject).limit(sa.bindparam("limit"))
@@ -228,30 +176,30 @@ class Statements:
             .limit(sa.bindparam("limit"))
         )
         self.subject_entries = (
-            sa.select(*_data(journal))
-            .where(_mine(journal), journal.c.subject == sa.bindparam("subject"))
-            .order_by(_sorted_apart(d, journal.c.seq))
+            sa.select(*data(journal))
+            .where(mine(journal), journal.c.subject == sa.bindparam("subject"))
+            .order_by(sorted_apart(d, journal.c.seq))
         )
         self.last_replay = (
-            sa.select(*_data(replays))
-            .where(_mine(replays))
+            sa.select(*data(replays))
+            .where(mine(replays))
             .order_by(replays.c.version.desc())
             .limit(1)
         )
         self.update_replay = replays.update().where(
-            _mine(replays), replays.c.version == sa.bindparam("b_version")
+            mine(replays), replays.c.version == sa.bindparam("b_version")
         )
-        self.insert_replay = _insert(replays)
+        self.insert_replay = insert(replays)
         self.delete_checkpoint = checkpoints.delete().where(
-            _mine(checkpoints), checkpoints.c.size == sa.bindparam("size")
+            mine(checkpoints), checkpoints.c.size == sa.bindparam("size")
         )
-        self.insert_checkpoint = _insert(checkpoints)
+        self.insert_checkpoint = insert(checkpoints)
         self.checkpoints = (
-            sa.select(*_data(checkpoints)).where(_mine(checkpoints)).order_by(checkpoints.c.size)
+            sa.select(*data(checkpoints)).where(mine(checkpoints)).order_by(checkpoints.c.size)
         )
 
     def _goals(self, d: Dialect) -> None:
-        self.goal = sa.select(*_data(goals)).where(_mine(goals), goals.c.id == sa.bindparam("goal"))
+        self.goal = sa.select(*data(goals)).where(mine(goals), goals.c.id == sa.bindparam("goal"))
         # What counting reads (goals.Watched): parsed for every goal a batch can move.
         self.active_goals = sa.select(
             goals.c.id,
@@ -261,10 +209,10 @@ class Statements:
             goals.c.created_at,
             goals.c.total,
         ).where(
-            _mine(goals),
-            _in_keys(d, goals.c.owner),
+            mine(goals),
+            in_keys(d, goals.c.owner),
             goals.c.status == GoalStatus.ACTIVE.value,
-            _in_keys(d, goals.c.event_kind, name="kinds"),
+            in_keys(d, goals.c.event_kind, name="kinds"),
         )
         # Every goal a batch moved, in one statement: ``total = total + n`` computed on
         # the locked row (UPDATE ... FROM the (goal, n) pairs bound as one JSON array).
@@ -278,10 +226,10 @@ class Statements:
             added = pairs.element.cte("json_each_keys").prefix_with("MATERIALIZED")
         self.add_totals = (
             goals.update()
-            .where(_mine(goals), goals.c.id == added.c.k1)
+            .where(mine(goals), goals.c.id == added.c.k1)
             .values(total=goals.c.total + added.c.k2)
         )
-        self.add_day = _upsert(
+        self.add_day = upsert(
             d,
             goal_days,
             [goal_days.c.goal_id, goal_days.c.day],
@@ -299,62 +247,60 @@ class Statements:
             rows=sa.select(TID, days.c.k1, days.c.k2, days.c.k3).where(sa.true()),
         )
         self.day_counts = sa.select(goal_days.c.goal_id, goal_days.c.day, goal_days.c.count).where(
-            _mine(goal_days),
-            _in_keys(d, goal_days.c.goal_id),
+            mine(goal_days),
+            in_keys(d, goal_days.c.goal_id),
             goal_days.c.day >= sa.bindparam("start", type_=sa.Date),
             goal_days.c.day < sa.bindparam("end", type_=sa.Date),
         )
         self.goal_days = sa.select(goal_days.c.goal_id, goal_days.c.day, goal_days.c.count).where(
-            _mine(goal_days), _in_keys(d, goal_days.c.goal_id), goal_days.c.count != 0
+            mine(goal_days), in_keys(d, goal_days.c.goal_id), goal_days.c.count != 0
         )
-        by_creation = sa.select(*_data(goals)).where(_mine(goals)).order_by(goals.c.created_seq)
+        by_creation = sa.select(*data(goals)).where(mine(goals)).order_by(goals.c.created_seq)
         self.all_goals = by_creation
         self.owner_goals = by_creation.where(goals.c.owner == sa.bindparam("owner"))
         self.goals_by_status = by_creation.where(goals.c.status == sa.bindparam("status"))
         self.owner_goals_by_status = self.owner_goals.where(
             goals.c.status == sa.bindparam("status")
         )
-        self.update_goal = goals.update().where(_mine(goals), goals.c.id == sa.bindparam("b_id"))
-        self.insert_goal = _insert(goals)
+        self.update_goal = goals.update().where(mine(goals), goals.c.id == sa.bindparam("b_id"))
+        self.insert_goal = insert(goals)
         self.delete_goal_days = goal_days.delete().where(
-            _mine(goal_days),
+            mine(goal_days),
             goal_days.c.goal_id.in_(
                 sa.select(goals.c.id)
-                .where(_mine(goals), goals.c.owner == sa.bindparam("owner"))
+                .where(mine(goals), goals.c.owner == sa.bindparam("owner"))
                 .scalar_subquery()
             ),
         )
         self.delete_goals = goals.delete().where(
-            _mine(goals), goals.c.owner == sa.bindparam("owner")
+            mine(goals), goals.c.owner == sa.bindparam("owner")
         )
 
     def _consent(self, d: Dialect) -> None:
         choices = sa.select(consents.c.user_id, consents.c.mechanic, consents.c.enabled)
-        self.consents = choices.where(_mine(consents), _in_keys(d, consents.c.user_id))
+        self.consents = choices.where(mine(consents), in_keys(d, consents.c.user_id))
         self.delete_consents = consents.delete().where(
-            _mine(consents), consents.c.user_id == sa.bindparam("user")
+            mine(consents), consents.c.user_id == sa.bindparam("user")
         )
         self.delete_consent = consents.delete().where(
-            _mine(consents),
+            mine(consents),
             consents.c.user_id == sa.bindparam("user"),
             consents.c.mechanic == sa.bindparam("mechanic"),
         )
-        self.insert_consent = _insert(consents)
+        self.insert_consent = insert(consents)
 
     def _skills(self, d: Dialect) -> None:
         # (user, track) and (track, item) keys go in as arrays of the JSON array
-        self.skills = _join_keys(
-            d, sa.select(*_data(skills)), [(skills.c.user_id, "text"), (skills.c.track, "text")]
+        self.skills = join_keys(
+            d, sa.select(*data(skills)), [(skills.c.user_id, "text"), (skills.c.track, "text")]
         )
         self.user_skills = (
-            sa.select(*_data(skills))
-            .where(_mine(skills), skills.c.user_id == sa.bindparam("user"))
+            sa.select(*data(skills))
+            .where(mine(skills), skills.c.user_id == sa.bindparam("user"))
             .order_by(skills.c.track)
         )
         page = (
-            sa.select(*_data(skills))
-            .where(_mine(skills))
-            .order_by(skills.c.user_id, skills.c.track)
+            sa.select(*data(skills)).where(mine(skills)).order_by(skills.c.user_id, skills.c.track)
         )
         self.skills_first = page.limit(sa.bindparam("limit"))
         after_user: sa.BindParameter[Any] = sa.bindparam("user")
@@ -364,52 +310,52 @@ class Statements:
                 sa.and_(skills.c.user_id == after_user, skills.c.track > sa.bindparam("track")),
             )
         ).limit(sa.bindparam("limit"))
-        self.save_skills = _upsert(
+        self.save_skills = upsert(
             d,
             skills,
             [skills.c.user_id, skills.c.track],
             columns=SKILL_COLUMNS,
             replace=SKILL_COLUMNS[2:],
         )
-        self.skill_items = _join_keys(
+        self.skill_items = join_keys(
             d,
-            sa.select(*_data(skill_items)),
+            sa.select(*data(skill_items)),
             [(skill_items.c.track, "text"), (skill_items.c.item, "text")],
         )
-        self.save_skill_items = _upsert(
+        self.save_skill_items = upsert(
             d,
             skill_items,
             [skill_items.c.track, skill_items.c.item],
             columns=ITEM_COLUMNS,
             replace=("d", "n"),
         )
-        self.skill_bands = _join_keys(
+        self.skill_bands = join_keys(
             d,
-            sa.select(*_data(skill_bands)),
+            sa.select(*data(skill_bands)),
             [(skill_bands.c.user_id, "text"), (skill_bands.c.track, "text")],
         )
         self.delete_skill_band = skill_bands.delete().where(
-            _mine(skill_bands),
+            mine(skill_bands),
             skill_bands.c.user_id == sa.bindparam("user"),
             skill_bands.c.track == sa.bindparam("track"),
         )
-        self.insert_skill_band = _insert(skill_bands)
+        self.insert_skill_band = insert(skill_bands)
         self.user_bands = (
             sa.select(
                 skill_bands.c.track, skill_bands.c.low, skill_bands.c.high, skill_bands.c.target
             )
-            .where(_mine(skill_bands), skill_bands.c.user_id == sa.bindparam("user"))
+            .where(mine(skill_bands), skill_bands.c.user_id == sa.bindparam("user"))
             .order_by(skill_bands.c.track)
         )
         self.delete_user_bands = skill_bands.delete().where(
-            _mine(skill_bands), skill_bands.c.user_id == sa.bindparam("user")
+            mine(skill_bands), skill_bands.c.user_id == sa.bindparam("user")
         )
         self.delete_user_skills = skills.delete().where(
-            _mine(skills), skills.c.user_id == sa.bindparam("user")
+            mine(skills), skills.c.user_id == sa.bindparam("user")
         )
         self.clear_mastery = (
-            skills.delete().where(_mine(skills)),
-            skill_items.delete().where(_mine(skill_items)),
+            skills.delete().where(mine(skills)),
+            skill_items.delete().where(mine(skill_items)),
         )
 
     def _impact(self, d: Dialect) -> None:
@@ -417,39 +363,39 @@ class Statements:
         # are joined to the JSON array of keys
         user: sa.BindParameter[Any] = sa.bindparam("user")
         contributions = impact_contributions
-        self.contributions = sa.select(*_data(contributions)).where(
-            _mine(contributions), _in_keys(d, contributions.c.id)
+        self.contributions = sa.select(*data(contributions)).where(
+            mine(contributions), in_keys(d, contributions.c.id)
         )
-        self.add_contributions = _insert_ignore(
+        self.add_contributions = insert_ignore(
             d, contributions, [contributions.c.id], CONTRIBUTION_COLUMNS
         )
         self.owned_contributions = (
-            sa.select(*_data(contributions))
-            .where(_mine(contributions), contributions.c.owner == user)
+            sa.select(*data(contributions))
+            .where(mine(contributions), contributions.c.owner == user)
             .order_by(contributions.c.seq, contributions.c.id)
         )
         self.referrers = sa.select(impact_referrals.c.user_id, impact_referrals.c.referrer).where(
-            _mine(impact_referrals), _in_keys(d, impact_referrals.c.user_id)
+            mine(impact_referrals), in_keys(d, impact_referrals.c.user_id)
         )
-        self.add_referrals = _insert_ignore(
+        self.add_referrals = insert_ignore(
             d, impact_referrals, [impact_referrals.c.user_id], REFERRAL_COLUMNS
         )
         self.forgotten = sa.select(forgotten.c.digest).where(
-            _mine(forgotten), _in_keys(d, forgotten.c.digest, "binary")
+            mine(forgotten), in_keys(d, forgotten.c.digest, "binary")
         )
-        self.add_forgotten = _insert_ignore(d, forgotten, [forgotten.c.digest], ("digest",))
+        self.add_forgotten = insert_ignore(d, forgotten, [forgotten.c.digest], ("digest",))
         # Joined, not IN: SQLite would rather scan the covering group index otherwise.
-        self.identity_groups = _join_keys(
+        self.identity_groups = join_keys(
             d,
             sa.select(identity_groups.c.user_id, identity_groups.c.group_id),
             [(identity_groups.c.user_id, "text")],
         )
         self.identity_members = (
             sa.select(identity_groups.c.user_id)
-            .where(_mine(identity_groups), identity_groups.c.group_id == sa.bindparam("group"))
+            .where(mine(identity_groups), identity_groups.c.group_id == sa.bindparam("group"))
             .order_by(identity_groups.c.user_id)
         )
-        self.set_identity_groups = _upsert(
+        self.set_identity_groups = upsert(
             d,
             identity_groups,
             [identity_groups.c.user_id],
@@ -457,10 +403,10 @@ class Statements:
             replace=("group_id",),
         )
         feed = impact_feed
-        self.feed_groups = _join_keys(
-            d, sa.select(*_data(feed)), [(feed.c.recipient, "text"), (feed.c.group_key, "text")]
+        self.feed_groups = join_keys(
+            d, sa.select(*data(feed)), [(feed.c.recipient, "text"), (feed.c.group_key, "text")]
         )
-        self.save_feed_groups = _upsert(
+        self.save_feed_groups = upsert(
             d,
             feed,
             [feed.c.recipient, feed.c.position],
@@ -470,8 +416,8 @@ class Statements:
         # One range scan of the primary key, newest first: the cost of a page does not
         # depend on how long the feed is.
         feed_page = (
-            sa.select(*_data(feed))
-            .where(_mine(feed), feed.c.recipient == sa.bindparam("recipient"))
+            sa.select(*data(feed))
+            .where(mine(feed), feed.c.recipient == sa.bindparam("recipient"))
             .order_by(feed.c.position.desc())
             .limit(sa.bindparam("limit"))
         )
@@ -483,7 +429,7 @@ class Statements:
             .values({c: sa.bindparam(c) for c in IMPACT_ITEM_COLUMNS})
             .values(tenant=TID)
         )
-        self.seen_beneficiaries = _join_keys(
+        self.seen_beneficiaries = join_keys(
             d,
             sa.select(items.c.recipient, items.c.position, items.c.beneficiary),
             [
@@ -493,9 +439,9 @@ class Statements:
             ],
         )
         self.group_items = (
-            sa.select(*_data(items))
+            sa.select(*data(items))
             .where(
-                _mine(items),
+                mine(items),
                 items.c.recipient == sa.bindparam("recipient"),
                 items.c.position == sa.bindparam("position"),
             )
@@ -503,14 +449,14 @@ class Statements:
             .limit(sa.bindparam("limit"))
         )
         self.event_items = (
-            sa.select(*_data(items))
-            .where(_mine(items), items.c.seq == sa.bindparam("seq"))
+            sa.select(*data(items))
+            .where(mine(items), items.c.seq == sa.bindparam("seq"))
             .order_by(items.c.n)
         )
         self.recipient_items = (
-            sa.select(*_data(items))
+            sa.select(*data(items))
             .where(
-                _mine(items),
+                mine(items),
                 items.c.recipient == sa.bindparam("recipient"),
                 items.c.seq > sa.bindparam("after"),
             )
@@ -518,14 +464,14 @@ class Statements:
             .limit(sa.bindparam("limit"))
         )
         self.beneficiary_items = (
-            sa.select(*_data(items))
-            .where(_mine(items), items.c.beneficiary == user)
-            .order_by(_sorted_apart(d, items.c.seq), _sorted_apart(d, items.c.n))
+            sa.select(*data(items))
+            .where(mine(items), items.c.beneficiary == user)
+            .order_by(sorted_apart(d, items.c.seq), sorted_apart(d, items.c.n))
         )
-        self.impact_prefs = sa.select(*_data(impact_prefs)).where(
-            _mine(impact_prefs), _in_keys(d, impact_prefs.c.user_id)
+        self.impact_prefs = sa.select(*data(impact_prefs)).where(
+            mine(impact_prefs), in_keys(d, impact_prefs.c.user_id)
         )
-        self.save_impact_prefs = _upsert(
+        self.save_impact_prefs = upsert(
             d,
             impact_prefs,
             [impact_prefs.c.user_id],
@@ -533,29 +479,27 @@ class Statements:
             replace=("visibility", "digest", "digest_seq", "digest_at"),
         )
         digest_page = (
-            sa.select(*_data(impact_prefs))
-            .where(_mine(impact_prefs), impact_prefs.c.digest.is_not(None))
+            sa.select(*data(impact_prefs))
+            .where(mine(impact_prefs), impact_prefs.c.digest.is_not(None))
             .order_by(impact_prefs.c.user_id)
             .limit(sa.bindparam("limit"))
         )
         self.digest_first = digest_page
         self.digest_after = digest_page.where(impact_prefs.c.user_id > sa.bindparam("after"))
-        self.missions = sa.select(*_data(missions)).where(
-            _mine(missions), _in_keys(d, missions.c.id)
-        )
-        self.save_missions = _upsert(
+        self.missions = sa.select(*data(missions)).where(mine(missions), in_keys(d, missions.c.id))
+        self.save_missions = upsert(
             d, missions, [missions.c.id], columns=MISSION_COLUMNS, replace=("total", "announced")
         )
         parts = mission_parts
-        self.mission_parts = _join_keys(
-            d, sa.select(*_data(parts)), [(parts.c.mission, "text"), (parts.c.user_id, "text")]
+        self.mission_parts = join_keys(
+            d, sa.select(*data(parts)), [(parts.c.mission, "text"), (parts.c.user_id, "text")]
         )
-        self.add_mission_parts = _upsert(
+        self.add_mission_parts = upsert(
             d, parts, [parts.c.mission, parts.c.user_id], columns=PART_COLUMNS, add=("count",)
         )
         contributors = (
             sa.select(parts.c.user_id, parts.c.count)
-            .where(_mine(parts), parts.c.mission == sa.bindparam("mission"))
+            .where(mine(parts), parts.c.mission == sa.bindparam("mission"))
             .order_by(parts.c.user_id)
             .limit(sa.bindparam("limit"))
         )
@@ -563,55 +507,55 @@ class Statements:
         self.contributors_after = contributors.where(parts.c.user_id > sa.bindparam("after"))
         self.user_mission_parts = (
             sa.select(parts.c.mission, parts.c.count)
-            .where(_mine(parts), parts.c.user_id == user)
+            .where(mine(parts), parts.c.user_id == user)
             .order_by(parts.c.mission)
         )
         self.impact_counts = (
             sa.select(items.c.recipient, sa.func.count())
-            .where(_mine(items))
+            .where(mine(items))
             .group_by(items.c.recipient)
         )
         # forgetting a person
-        self.delete_user_items = items.delete().where(_mine(items), items.c.recipient == user)
-        self.delete_user_feed = feed.delete().where(_mine(feed), feed.c.recipient == user)
+        self.delete_user_items = items.delete().where(mine(items), items.c.recipient == user)
+        self.delete_user_feed = feed.delete().where(mine(feed), feed.c.recipient == user)
         self.named_in_feed = sa.select(feed.c.recipient, feed.c.position, feed.c.names).where(
-            _mine(feed),
+            mine(feed),
             sa.tuple_(feed.c.recipient, feed.c.position).in_(
                 sa.select(items.c.recipient, items.c.position)
-                .where(_mine(items), items.c.beneficiary == user)
+                .where(mine(items), items.c.beneficiary == user)
                 .distinct()
             ),
         )
         self.set_feed_names = (
             feed.update()
             .where(
-                _mine(feed),
+                mine(feed),
                 feed.c.recipient == sa.bindparam("b_recipient"),
                 feed.c.position == sa.bindparam("b_position"),
             )
             .values(names=sa.bindparam("names"))
         )
         self.forget_beneficiary = (
-            items.update().where(_mine(items), items.c.beneficiary == user).values(beneficiary=None)
+            items.update().where(mine(items), items.c.beneficiary == user).values(beneficiary=None)
         )
         self.forget_owner = (
             contributions.update()
-            .where(_mine(contributions), contributions.c.owner == user)
+            .where(mine(contributions), contributions.c.owner == user)
             .values(owner=None)
         )
         self.forget_person = (
             impact_referrals.delete().where(
-                _mine(impact_referrals),
+                mine(impact_referrals),
                 sa.or_(impact_referrals.c.user_id == user, impact_referrals.c.referrer == user),
             ),
             identity_groups.delete().where(
-                _mine(identity_groups), identity_groups.c.user_id == user
+                mine(identity_groups), identity_groups.c.user_id == user
             ),
-            impact_prefs.delete().where(_mine(impact_prefs), impact_prefs.c.user_id == user),
-            mission_parts.delete().where(_mine(mission_parts), mission_parts.c.user_id == user),
+            impact_prefs.delete().where(mine(impact_prefs), impact_prefs.c.user_id == user),
+            mission_parts.delete().where(mine(mission_parts), mission_parts.c.user_id == user),
         )
         # what a replay rebuilds
         self.clear_impact = tuple(
-            table.delete().where(_mine(table))
+            table.delete().where(mine(table))
             for table in (contributions, impact_referrals, feed, items, missions, mission_parts)
         )
