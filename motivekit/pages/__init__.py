@@ -31,10 +31,12 @@ from motivekit.pages._person import (
     Posted,
 )
 from motivekit.pages._refusals import field_errors, for_people
+from motivekit.pages._styles import STYLESHEET
 
 __all__ = [
     "GOAL_ACTIONS",
     "MECHANICS",
+    "STYLESHEET",
     "CandidateSource",
     "ChallengeLink",
     "Page",

@@ -14,6 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from motivekit.pages import STYLESHEET
 
 register = template.Library()
 
@@ -26,6 +29,12 @@ NAV = (
 )
 """The pages' navigation: URL name (in the ``motivekit_pages`` namespace) and link text."""
 PERIODS = (("", "In total"), ("day", "Each day"), ("week", "Each week"), ("month", "Each month"))
+
+
+@register.simple_tag
+def mk_stylesheet() -> SafeString:
+    """The pages' shared CSS (``motivekit.pages.STYLESHEET``), inside ``_styles.html``."""
+    return mark_safe(STYLESHEET)  # shipped with the package, not user input
 
 
 def _failed_here(context: template.Context, form: str) -> dict[str, Any] | None:

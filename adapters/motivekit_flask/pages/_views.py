@@ -10,16 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from motivekit.api import ApiProblem
-from motivekit.pages import CandidateSource, ChallengeLink, Page, PersonPages, Posted
+from motivekit.pages import STYLESHEET, CandidateSource, ChallengeLink, Page, PersonPages, Posted
 from motivekit_flask._extension import current_api, current_user_id
 
 __all__ = ["pages"]
 
 pages = Blueprint("motivekit_pages", __name__, template_folder="../templates")
 """The drop-in pages; mount with ``app.register_blueprint(pages, url_prefix="/me")``."""
+
+
+@pages.app_template_global("motivekit_stylesheet")
+def _stylesheet() -> Markup:
+    """The pages' shared CSS (``motivekit.pages.STYLESHEET``), for ``mk.styles()``."""
+    return Markup(STYLESHEET)  # shipped with the package, not user input
 
 
 def _person() -> PersonPages:
