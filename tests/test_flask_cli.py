@@ -102,6 +102,25 @@ def test_audit_checkpoint_signs_with_the_apps_key_and_origin(tmp_path: Path) -> 
     assert lines[-1].startswith("— example.com ")
 
 
+def test_another_tenants_log_has_its_own_default_origin(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    runner = Flask("keys").test_cli_runner()
+    made = runner.invoke(
+        main, ["audit", "keygen", "example.com", "--out", str(instance / "log.key")]
+    )
+    assert made.exit_code == 0, made.output
+    app = make_app(
+        instance, MOTIVEKIT_SIGNING_KEY_FILE="log.key", MOTIVEKIT_ORIGIN="example.com/motivekit"
+    )
+    with_goal(app)  # the app's own tenant: its log is example.com/motivekit
+    result = app.test_cli_runner().invoke(
+        args=["motivekit", "audit", "checkpoint", "--tenant", "acme"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == ["motivekit/acme", "0"]
+
+
 def test_db_upgrade_creates_the_apps_schema_before_anything_else_touches_it(
     tmp_path: Path,
 ) -> None:

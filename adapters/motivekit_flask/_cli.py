@@ -25,12 +25,20 @@ from motivekit_flask._config import Settings
 
 __all__ = ["attach_commands", "motivekit_group"]
 
+
+def _origin(settings: Settings) -> str | None:
+    """``MOTIVEKIT_ORIGIN``, for the app's tenant only: another tenant's log (``--tenant``)
+    has its own default origin (``motivekit/<tenant>``)."""
+    tenant = click.get_current_context().params.get("tenant")
+    return settings.origin if tenant in (None, settings.tenant) else None
+
+
 # option name -> (what it reads from the app's settings, the key it comes from)
 _FROM_CONFIG: dict[str, tuple[Callable[[Settings], Any], str]] = {
     "url": (lambda s: s.url, "MOTIVEKIT_DATABASE_URL"),
     "tenant": (lambda s: s.tenant, "MOTIVEKIT_TENANT"),
-    "origin": (lambda s: s.origin, "MOTIVEKIT_ORIGIN"),
-    "expected_origin": (lambda s: s.origin, "MOTIVEKIT_ORIGIN"),
+    "origin": (_origin, "MOTIVEKIT_ORIGIN"),
+    "expected_origin": (_origin, "MOTIVEKIT_ORIGIN"),
     "key_file": (lambda s: s.key_file, "MOTIVEKIT_SIGNING_KEY_FILE"),
     "rules_file": (lambda s: s.rules_file, "MOTIVEKIT_RULES"),
 }
