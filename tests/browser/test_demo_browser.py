@@ -10,6 +10,8 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.browser._steps import adopt_answer_questions, go, serious, tab_to
+
 Shot = Callable[[Page, str], Path]
 
 
@@ -30,12 +32,7 @@ def test_the_story_from_start_to_finish(page: Page, demo: str, screenshot: Shot)
     # Bruno signs in and adopts a goal from the menu, with a why and a plan
     sign_in(page, demo, "Bruno")
     page.get_by_role("link", name="My goals").click()
-    adopt = page.locator("form", has=page.get_by_role("button", name="Adopt “Answer questions”"))
-    adopt.get_by_label("Why this matters to me").fill("I want to give back")
-    adopt.get_by_label("When…").fill("I have my Friday coffee")
-    adopt.get_by_label("then I will…").fill("I answer one open question")
-    adopt.get_by_role("button", name="Adopt “Answer questions”").click()
-    expect(page.get_by_text("You chose the goal “Answer questions”.")).to_be_visible()
+    adopt_answer_questions(page, "I want to give back")
     expect(page.get_by_text("0 of 2 this week")).to_be_visible()
     before = evidence(page, demo)
 
@@ -80,21 +77,6 @@ def test_the_story_from_start_to_finish(page: Page, demo: str, screenshot: Shot)
     page.get_by_role("button", name="Verify the log").click()
     expect(page.get_by_text(re.compile(r"Verified: \d+ entries"))).to_be_visible()
     screenshot(page, "story-audit")
-
-
-def tab_to(page: Page, selector: str, limit: int = 120) -> None:
-    """Press Tab until the focused element matches ``selector`` (fails if it never does)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
-
-
-def go(page: Page, key: str) -> None:
-    """Press ``key`` on the focused link or button and wait for the page it opens."""
-    with page.expect_navigation():
-        page.keyboard.press(key)
 
 
 def key_sign_in(page: Page, person: str) -> None:
@@ -211,15 +193,6 @@ def test_axe_finds_no_serious_violation_on_any_page(
     found["signin"] = serious(axe, page)
     screenshot(page, "signin")
     assert {k: v for k, v in found.items() if v} == {}
-
-
-def serious(axe: Axe, page: Page) -> list[str]:
-    results = axe.run(page, options={"resultTypes": ["violations"]})
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_the_scan_does_catch_a_serious_violation(page: Page) -> None:

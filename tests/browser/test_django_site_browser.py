@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests._django_site import serve
-from tests.browser.test_demo_browser import serious, tab_to
+from tests.browser._steps import adopt_answer_questions, go, serious, tab_to
 
 Shot = Callable[[Page, str], Path]
 
@@ -31,6 +31,14 @@ def sign_up(page: Page, base: str, name: str) -> None:
     page.get_by_label("Password confirmation").fill(f"{name} answers questions gladly")
     page.get_by_role("button", name="Make my account").click()
     expect(page.get_by_text(f"Welcome, {name}.")).to_be_visible()
+
+
+def sign_in(page: Page, name: str) -> None:
+    """Sign in as ``name`` (signed up by :func:`sign_up`) through the "Sign in" link."""
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(f"{name} answers questions gladly")
+    page.get_by_role("button", name="Sign in").click()
 
 
 def sign_out(page: Page) -> None:
@@ -58,12 +66,7 @@ def test_the_story_from_start_to_finish(page: Page, site: str, screenshot: Shot)
     sign_out(page)
     sign_up(page, site, "ada")
     page.get_by_role("link", name="My goals").click()
-    adopt = page.locator("form", has=page.get_by_role("button", name="Adopt “Answer questions”"))
-    adopt.get_by_label("Why this matters to me").fill("I learned here myself")
-    adopt.get_by_label("When…").fill("I have my Friday coffee")
-    adopt.get_by_label("then I will…").fill("I answer one open question")
-    adopt.get_by_role("button", name="Adopt “Answer questions”").click()
-    expect(page.get_by_text("You chose the goal “Answer questions”.")).to_be_visible()
+    adopt_answer_questions(page, "I learned here myself")
     expect(page.get_by_text("0 of 2 this week")).to_be_visible()
 
     answer_question(page, site)
@@ -73,19 +76,13 @@ def test_the_story_from_start_to_finish(page: Page, site: str, screenshot: Shot)
     expect(page.get_by_role("heading", name="Why my goal reads as it does")).to_be_visible()
 
     sign_out(page)
-    page.get_by_role("link", name="Sign in").click()
-    page.get_by_label("User name").fill("bruno")
-    page.get_by_label("Password").fill("bruno answers questions gladly")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "bruno")
     thank(page, site, "ada")
     page.get_by_role("link", name="My impact").click()
     expect(page.get_by_text("No stories yet.")).to_be_visible()  # the story is ada's only
 
     sign_out(page)
-    page.get_by_role("link", name="Sign in").click()
-    page.get_by_label("User name").fill("ada")
-    page.get_by_label("Password").fill("ada answers questions gladly")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "ada")
     page.get_by_role("link", name="My impact").click()
     expect(page.get_by_text("bruno found your answer helpful", exact=True)).to_be_visible()
     screenshot(page, "django-story-impact")
@@ -102,11 +99,6 @@ def test_the_story_from_start_to_finish(page: Page, site: str, screenshot: Shot)
     page.get_by_role("button", name="Verify the log").click()
     expect(page.get_by_text(re.compile(r"Verified: \d+ entries"))).to_be_visible()
     screenshot(page, "django-story-audit")
-
-
-def go(page: Page, key: str) -> None:
-    with page.expect_navigation():
-        page.keyboard.press(key)
 
 
 def test_choosing_and_changing_a_goal_with_the_keyboard_alone(page: Page, site: str) -> None:
@@ -156,10 +148,7 @@ def test_axe_finds_no_serious_violation_on_any_page(
     answer_question(page, site)
     thank(page, site, "bruno")
     sign_out(page)
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("User name").fill("bruno")
-    page.get_by_label("Password").fill("bruno answers questions gladly")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "bruno")
     thank(page, site, "ada")
     page.goto(f"{site}/me/goals/")
     page.get_by_role("button", name="Adopt “Answer questions”").click()
