@@ -28,7 +28,7 @@ from django.db import router
 from motivekit import ConfigError, MotivekitError
 from motivekit.rules import lint, load_rules
 from motivekit_django import models
-from motivekit_django.conf import Settings, SettingsError, key_name, read_settings, rules_path
+from motivekit_django.conf import Settings, SettingsError, get_settings, key_name, rules_path
 from motivekit_django.store import SUPPORTED_VENDORS
 from motivekit_django.store._store import checked_connection
 
@@ -43,12 +43,10 @@ _HINTS = {
 
 
 def _read() -> tuple[Settings | None, list[CheckMessage]]:
+    """The checked settings, read once for every check and for the Kit's first use
+    (loading the design file and the key again per check would double start-up)."""
     try:
-        found = read_settings(
-            getattr(settings, "MOTIVEKIT", None),
-            base_dir=getattr(settings, "BASE_DIR", None),
-            databases=settings.DATABASES,
-        )
+        found = get_settings()
     except SettingsError as exc:
         return None, [
             Error(
