@@ -11,8 +11,6 @@ A ``memory://`` app has nothing on disk for a command to open: use a file or a s
 
 from __future__ import annotations
 
-import copy
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,17 +18,15 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from motivekit.cli import main
+from motivekit.cli._host import host_group, own_tenant_only
 from motivekit_flask._config import Settings
 
 __all__ = ["attach_commands", "motivekit_group"]
 
 
 def _origin(settings: Settings) -> str | None:
-    """``MOTIVEKIT_ORIGIN``, for the app's tenant only: another tenant's log (``--tenant``)
-    has its own default origin (``motivekit/<tenant>``)."""
-    tenant = click.get_current_context().params.get("tenant")
-    return settings.origin if tenant in (None, settings.tenant) else None
+    """``MOTIVEKIT_ORIGIN``, for the app's tenant only."""
+    return own_tenant_only(settings.origin, settings.tenant)
 
 
 # option name -> (what it reads from the app's settings, the key it comes from)
@@ -44,10 +40,6 @@ _FROM_CONFIG: dict[str, tuple[Callable[[Settings], Any], str]] = {
 }
 
 
-# "(or set MOTIVEKIT_URL)" and "[default: ...]" in the core's help: not true here
-_ENV_HINT = re.compile(r"\s*(\(or set [A-Z_]+\)|\[default: [^\]]*\])")
-
-
 def _settings() -> Settings:
     from motivekit_flask._extension import _state
 
@@ -58,27 +50,17 @@ def _from_config(read: Callable[[Settings], Any]) -> Callable[[], Any]:
     return lambda: read(_settings())
 
 
-def _rewire(command: click.Command) -> None:
-    """Point ``command``'s (and its subcommands') config options at the app's settings."""
-    for param in command.params:
-        if isinstance(param, click.Option) and param.name in _FROM_CONFIG:
-            read, key = _FROM_CONFIG[param.name]
-            param.envvar = None
-            param.default = _from_config(read)
-            param.show_default = f"app.config['{key}']"
-            param.help = _ENV_HINT.sub("", param.help or "")
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            _rewire(sub)
-
-
 def _build() -> click.Group:
-    group = copy.deepcopy(main)
-    _rewire(group)
+    group = host_group(
+        {
+            name: (_from_config(read), f"app.config['{key}']")
+            for name, (read, key) in _FROM_CONFIG.items()
+        },
+        help="motivekit on this app's MOTIVEKIT_* configuration (see `motivekit --help`).",
+    )
     assert group.callback is not None
     # the app context (and so the app's settings) lives as long as the command runs
     group.callback = with_appcontext(group.callback)
-    group.help = "motivekit on this app's MOTIVEKIT_* configuration (see `motivekit --help`)."
     return group
 
 

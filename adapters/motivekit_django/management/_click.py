@@ -13,10 +13,8 @@ that does not verify); ``call_command`` runs it too and raises :class:`CommandEr
 
 from __future__ import annotations
 
-import copy
 import io
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import redirect_stderr, redirect_stdout
@@ -29,7 +27,7 @@ from django.db import connections
 
 from motivekit import GuardedSigner, Kit
 from motivekit.audit import Signer
-from motivekit.cli import main
+from motivekit.cli._host import host_group, own_tenant_only
 from motivekit.cli._options import KitOpener
 from motivekit_django.conf import Settings, get_settings, key_name
 from motivekit_django.kit import open_kit
@@ -69,28 +67,23 @@ class DjangoKitOpener(KitOpener):
 
 
 def _origin(settings: Settings) -> str | None:
-    """``MOTIVEKIT["ORIGIN"]``, for the settings' tenant only: another tenant's log
-    (``--tenant``) has its own default origin."""
-    tenant = click.get_current_context().params.get("tenant")
-    return settings.origin if tenant in (None, settings.tenant) else None
+    """``MOTIVEKIT["ORIGIN"]``, for the settings' tenant only."""
+    return own_tenant_only(settings.origin, settings.tenant)
 
 
 # option name -> (what it reads from the settings, the key it comes from)
 _FROM_SETTINGS: dict[str, tuple[Callable[[Settings], Any], str]] = {
     "url": (lambda s: s.database or "", "DATABASE"),
     "tenant": (lambda s: s.tenant, "TENANT"),
-    "origin": (lambda s: _origin(s), "ORIGIN"),
-    "expected_origin": (lambda s: _origin(s), "ORIGIN"),
+    "origin": (_origin, "ORIGIN"),
+    "expected_origin": (_origin, "ORIGIN"),
     "key_file": (lambda s: s.key_file, "SIGNING_KEY_FILE"),
     "rules_file": (lambda s: s.rules_file, "RULES"),
-    "file": (lambda s: s.rules_file, "RULES"),  # `rules check FILE`, `rules lint FILE`
 }
 _DESIGN_FILE_ARGUMENT = {("rules", "check"), ("rules", "lint")}
+"""The commands whose ``FILE`` may be left out: the project's design file."""
 _NOT_HERE = {"db"}
 """Core groups with no ``manage.py`` twin: the schema is Django's (``manage.py migrate``)."""
-
-# "(or set MOTIVEKIT_URL)" and "[default: ...]" in the core's help: not true here
-_ENV_HINT = re.compile(r"\s*(\(or set [A-Z_]+\)|\[default: [^\]]*\])")
 
 
 def _default(read: Callable[[Settings], Any]) -> Callable[[], Any]:
@@ -106,37 +99,24 @@ def _design_file() -> Any:
     return found
 
 
-def _rewire(command: click.Command, path: tuple[str, ...] = ()) -> None:
-    """Point ``command``'s settings options at ``MOTIVEKIT``; ``--url`` becomes
-    ``--database``."""
-    for param in command.params:
-        if param.name not in _FROM_SETTINGS:
-            continue
-        read, key = _FROM_SETTINGS[param.name]
-        if isinstance(param, click.Argument):
-            if path in _DESIGN_FILE_ARGUMENT:  # FILE may be left out: the project's file
-                param.default = _design_file
-            continue
-        assert isinstance(param, click.Option)
-        param.envvar = None
-        param.default = _default(read)
-        param.show_default = key_name(key)
-        param.help = _ENV_HINT.sub("", param.help or "")
-        if param.name == "url":
-            param.opts = ["--database"]
-            param.help = "The database alias of motivekit's tables (none: the routers')."
-    if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
-            _rewire(sub, (*path, name))
+def _adjust(param: click.Parameter, path: tuple[str, ...]) -> None:
+    """``--url`` becomes ``--database``; ``rules check``/``lint`` default to the project's
+    design file."""
+    if isinstance(param, click.Argument) and param.name == "file":
+        if path in _DESIGN_FILE_ARGUMENT:
+            param.default = _design_file
+    elif isinstance(param, click.Option) and param.name == "url":
+        param.opts = ["--database"]
+        param.help = "The database alias of motivekit's tables (none: the routers')."
 
 
 def _build() -> click.Group:
-    group = copy.deepcopy(main)
-    for name in _NOT_HERE:
-        group.commands.pop(name, None)
-    _rewire(group)
-    group.help = "motivekit on this project's settings.MOTIVEKIT (see `motivekit --help`)."
-    return group
+    return host_group(
+        {name: (_default(read), key_name(key)) for name, (read, key) in _FROM_SETTINGS.items()},
+        help="motivekit on this project's settings.MOTIVEKIT (see `motivekit --help`).",
+        leave_out=_NOT_HERE,
+        adjust=_adjust,
+    )
 
 
 django_group = _build()
