@@ -9,6 +9,7 @@ All of them derive from :class:`MotivekitError`, so a host app can catch one typ
     │   ├── InvalidConsent      an unknown mechanic or a malformed consent change
     │   ├── InvalidTrack        a skill track's model parameters, levels or challenge band
     │   ├── InvalidEvidence     mastery evidence with a bad outcome or difficulty
+    │   ├── InvalidCheckin      a check-in instrument or answer that is not valid
     │   └── InvalidKey          a malformed signing or verifier key, or a bad key file
     ├── NotFound                (also LookupError)
     │   ├── UnknownGoal         no goal with that id
@@ -51,6 +52,7 @@ __all__ = [
     "BadSignature",
     "ConfigError",
     "ConsentRequired",
+    "InvalidCheckin",
     "InvalidConsent",
     "InvalidEvidence",
     "InvalidEvent",
@@ -179,6 +181,10 @@ class RulesVersionError(ConfigError):
 
 class InvalidTrack(InvalidInput):
     """A skill track's model parameters, levels or challenge band are not valid."""
+
+
+class InvalidCheckin(InvalidInput):
+    """A check-in instrument or a person's answers to it are not valid."""
 
 
 class InvalidEvidence(InvalidInput):
