@@ -58,6 +58,7 @@ from motivekit._model import (
     Outcome,
     SkillChange,
 )
+from motivekit._nudges import Nudges
 from motivekit._replay import PersonDiff, ReplayReport
 from motivekit.audit import (
     Audit,
@@ -159,6 +160,7 @@ __all__ = [
     "NotFound",
     "NotPermitted",
     "NoteVerifier",
+    "Nudges",
     "Outcome",
     "Per",
     "PersonDiff",

@@ -16,6 +16,7 @@ from motivekit._consent import consent_defaults as checked_defaults
 from motivekit._errors import ConfigError, InvalidInput, RulesVersionError, UnknownGoal
 from motivekit._journal import Journal
 from motivekit._model import Event, Outcome, check_name
+from motivekit._nudges import Nudges
 from motivekit._record import Recorder
 from motivekit._replay import Progress as ReplayProgress
 from motivekit._replay import Replayer, ReplayReport
@@ -83,6 +84,8 @@ class Kit:
     (:class:`motivekit.Impact`)."""
     consent: ConsentBook
     """Per-person consent per mechanic."""
+    nudges: Nudges
+    """The nudges the host sends, journaled within consent and the weekly limit."""
     journal: Journal
     """The append-only journal."""
     audit: Audit
@@ -130,6 +133,7 @@ class Kit:
         self.mastery = Mastery(self._core)
         self.impact = Impact(self._core)
         self.consent = ConsentBook(self._core)
+        self.nudges = Nudges(self._core)
         self.journal = Journal(store)
         self.audit = Audit(
             store,

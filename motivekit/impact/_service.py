@@ -292,15 +292,26 @@ class Impact:
         return Digest(prefs.user, prefs.digest, tuple(lines), len(items), items[-1].seq)
 
     def digest_sent(self, digest: Digest, *, at: datetime | None = None) -> None:
-        """Mark ``digest`` as sent: its items are not in the next one."""
+        """Mark ``digest`` as sent: its items are not in the next one. The first time a
+        digest is marked, a ``digest.sent`` command about its recipient is journaled (a
+        prompt, as the behavioural indices count them)."""
         if not isinstance(digest, Digest):
             raise InvalidInput(f"pass a Digest from kit.impact.digests(), got {digest!r}")
-        when = self._core.runtime.clock() if at is None else check_instant(at, "at", InvalidInput)
+        runtime = self._core.runtime
+        when = runtime.clock() if at is None else check_instant(at, "at", InvalidInput)
 
         def work(session: Session) -> None:
             prefs = session.impact_prefs([digest.user]).get(digest.user)
             if prefs is None:
                 return  # the person was forgotten meanwhile
+            if digest.up_to_seq > prefs.digest_seq:
+                args: dict[str, JSONValue] = {
+                    "user": digest.user,
+                    "items": digest.items,
+                    "up_to": digest.up_to_seq,
+                }
+                draft = command_draft("digest.sent", digest.user, args, when, runtime.version)
+                self._core.writer.append(session, [draft])
             seq = max(prefs.digest_seq, digest.up_to_seq)
             session.save_impact_prefs(attrs.evolve(prefs, digest_seq=seq, digest_at=when))
 
