@@ -11,6 +11,8 @@
   public names only, and nothing in the core imports it;
 * the pages' logic (``motivekit.pages``) is the outermost layer, over the JSON API: it uses
   public names only, and nothing in motivekit imports it (the adapters do);
+* the analysis layer (``motivekit.indices``) reads journal entries and the design file
+  through public names only, and nothing in motivekit but the command line imports it;
 * no module is longer than about 600 lines.
 """
 
@@ -27,6 +29,7 @@ import motivekit
 PACKAGE = Path(motivekit.__file__).parent
 FEATURES = ("goals", "mastery", "impact")
 PIPELINES = ("motivekit._record", "motivekit._replay", "motivekit._kit")
+ANALYSIS = "motivekit.indices"
 MAX_LINES = 600
 
 
@@ -124,10 +127,17 @@ def _breaks(rule: str, module: str, imported: str) -> bool:
             outside = not _in(imported, "motivekit.pages")
             return outside and any(p.startswith("_") for p in imported.split(".")[1:])
         return _in(imported, "motivekit.pages")
+    if rule == "analysis":
+        if _in(module, ANALYSIS):
+            outside = not _in(imported, ANALYSIS)
+            return outside and any(p.startswith("_") for p in imported.split(".")[1:])
+        return _in(imported, ANALYSIS) and not _in(module, "motivekit.cli")
     raise AssertionError(rule)
 
 
-@pytest.mark.parametrize("rule", ["features", "rules", "shared", "store", "api", "pages"])
+@pytest.mark.parametrize(
+    "rule", ["features", "rules", "shared", "store", "api", "pages", "analysis"]
+)
 def test_imports_go_one_way(rule: str) -> None:
     assert _violations(rule) == []
 
@@ -150,6 +160,12 @@ def test_the_rules_catch_a_feature_reaching_into_another(tmp_path: Path) -> None
     assert _breaks("pages", "motivekit.pages._person", "motivekit.api._problems")
     assert _breaks("pages", "motivekit.api._views", "motivekit.pages")
     assert not _breaks("pages", "motivekit.pages._person", "motivekit.pages._forms.plan")
+    assert _breaks("analysis", "motivekit.indices._fold", "motivekit.goals._engine")
+    assert _breaks("analysis", "motivekit.indices._fold", "motivekit._evidence")
+    assert _breaks("analysis", "motivekit._kit", "motivekit.indices")
+    assert not _breaks("analysis", "motivekit.indices._fold", "motivekit.Measure")
+    assert not _breaks("analysis", "motivekit.indices._divergence", "motivekit.experiments")
+    assert not _breaks("analysis", "motivekit.cli._report", "motivekit.indices.compute")
     source = tmp_path / "m.py"
     source.write_text(
         "from typing import TYPE_CHECKING\n"
