@@ -270,7 +270,7 @@ def test_windows_are_parameters(skit: Kit, clock: FakeClock) -> None:
     )
     assert short.people["r1"].persistence == Persistence(1, 0, 1)
     assert short.people["r2"].persistence == Persistence(1, 0, 1)
-    with pytest.raises(InvalidInput, match="Windows.prompt"):
+    with pytest.raises(InvalidInput, match=r"Windows\.prompt"):
         Windows(prompt=timedelta(0))
 
 
@@ -330,7 +330,8 @@ def test_the_divergence_flag(skit: Kit, clock: FakeClock) -> None:
         interest_after=interest["after"],
     )
     assert flat.flagged
-    assert flat.activity.rose and flat.activity.after == 5.5
+    assert flat.activity.rose
+    assert flat.activity.after == 5.5
     assert flat.free_choice.rose is False
     assert flat.free_choice.before == flat.free_choice.after == 2.5
     assert flat.interest is not None
