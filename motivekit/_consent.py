@@ -100,7 +100,6 @@ def consent_defaults(overrides: Mapping[str, bool] | None) -> dict[Mechanic, boo
     return merged
 
 
-
 @attrs.frozen
 class Consent:
     """One person's consent: their own choices over the Kit's defaults."""
