@@ -43,13 +43,17 @@ def test_the_controlling_fixture_yields_exactly_these_findings() -> None:
     result = lint(load_rules(CONTROLLING, runnable=False))
     assert [(f.rule, f.line, f.column, f.path) for f in result] == [
         ("menu-only", 5, 17, "goals.allow_custom"),
+        ("missing-rationale", 7, 7, "goals.menu[0]"),
+        ("controlling-language", 8, 18, "goals.menu[0].title"),
         ("fixed-target", 9, 47, "goals.menu[0].measure.count"),
         ("fixed-cadence", 9, 55, "goals.menu[0].measure.per"),
         ("assigned-goal", 11, 17, "goals.menu[0].assigned"),
         ("public-by-default", 12, 19, "goals.menu[0].visibility"),
         ("streak-loss", 13, 15, "goals.menu[0].streak"),
+        ("missing-rationale", 14, 7, "goals.menu[1]"),
         ("fixed-deadline", 17, 17, "goals.menu[1].deadline"),
         ("streak-repair", 19, 9, "goals.menu[1].streak"),
+        ("controlling-language", 22, 36, "missions[0].title"),
         ("public-ranking", 24, 11, "missions[0].show"),
         ("nudges-on-by-default", 26, 12, "nudges.default"),
         ("nudge-rate", 27, 17, "nudges.max_per_week"),
@@ -84,7 +88,7 @@ def test_clean_designs_have_no_findings(path: Path) -> None:
 def test_findings_carry_their_rule_and_read_as_file_line_col() -> None:
     (finding,) = findings(
         "version: 1\ngoals:\n  menu:\n"
-        "    - {id: standup, title: S, measure: {event: k, count: 1}, assigned: true}\n"
+        "    - {id: standup, title: S, measure: {event: k, count: 1}, assigned: true, description: D}\n"
     )
     rule = LINT_RULES["assigned-goal"]
     assert (finding.severity, finding.reason, finding.source) == (
@@ -101,14 +105,15 @@ def test_findings_carry_their_rule_and_read_as_file_line_col() -> None:
 
 # -- each rule --------------------------------------------------------------------------------
 
-GOAL = "version: 1\ngoals:\n  menu:\n    - id: g\n      title: G\n"
-"""A menu goal whose remaining lines (from line 6, indented 6) each test adds."""
+GOAL = "version: 1\ngoals:\n  menu:\n    - id: g\n      title: G\n      description: D.\n"
+"""A menu goal whose remaining lines (from line 7, indented 6) each test adds."""
 MENU_ONLY = "version: 1\ngoals:\n  allow_custom: false\n  menu:\n"
 
 
 def menu(n: int) -> str:
     return "".join(
-        f"    - {{id: g{i}, title: G, measure: {{event: k, count: 1}}}}\n" for i in range(n)
+        f"    - {{id: g{i}, title: G, measure: {{event: k, count: 1}}, description: D}}\n"
+        for i in range(n)
     )
 
 
@@ -117,7 +122,7 @@ def menu(n: int) -> str:
     [
         pytest.param(
             GOAL + "      measure: {event: k, count: 1}\n      assigned: true\n",
-            [("assigned-goal", 7, 17)],
+            [("assigned-goal", 8, 17)],
             id="assigned-goal",
         ),
         pytest.param(
@@ -127,12 +132,12 @@ def menu(n: int) -> str:
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 1}\n      deadline: '2026-12-31'\n",
-            [("fixed-deadline", 7, 17)],
+            [("fixed-deadline", 8, 17)],
             id="fixed-deadline",
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 1, per: week}\n      adjustable: [count]\n",
-            [("fixed-cadence", 6, 42)],
+            [("fixed-cadence", 7, 42)],
             id="fixed-cadence",
         ),
         pytest.param(
@@ -142,17 +147,17 @@ def menu(n: int) -> str:
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 4, per: week}\n      adjustable: [per]\n",
-            [("fixed-target", 6, 34)],
+            [("fixed-target", 7, 34)],
             id="fixed-target",
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 4, per: day}\n      adjustable: []\n",
-            [("fixed-target", 6, 34), ("fixed-cadence", 6, 42)],
+            [("fixed-target", 7, 34), ("fixed-cadence", 7, 42)],
             id="fixed-both",
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 1}\n      visibility: public\n",
-            [("public-by-default", 7, 19)],
+            [("public-by-default", 8, 19)],
             id="public-by-default",
         ),
         pytest.param(
@@ -162,18 +167,18 @@ def menu(n: int) -> str:
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 1, per: day}\n      streak: {}\n",
-            [("streak-loss", 7, 15)],
+            [("streak-loss", 8, 15)],
             id="streak-loss-by-default",
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 1}\n"
             "      streak: {reset_on_miss: true, repairs_per_month: 1}\n",
-            [("streak-repair", 7, 15)],
+            [("streak-repair", 8, 15)],
             id="streak-repair",
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 1}\n      streak: {reset_on_miss: false}\n",
-            [("streak-repair", 7, 15)],
+            [("streak-repair", 8, 15)],
             id="streak-without-reset",
         ),
         pytest.param(
@@ -289,8 +294,8 @@ def test_every_rule_cites_a_dated_source_and_gives_one_sentence() -> None:
 
 TWO_DEADLINES = (
     "version: 1\ngoals:\n  menu:\n"
-    "    - {id: a, title: A, measure: {event: k, count: 1}, deadline: '2026-12-31'}\n"
-    "    - {id: b, title: B, measure: {event: k, count: 1}, deadline: '2026-12-31'}\n"
+    "    - {id: a, title: A, measure: {event: k, count: 1}, deadline: '2026-12-31', description: D}\n"
+    "    - {id: b, title: B, measure: {event: k, count: 1}, deadline: '2026-12-31', description: D}\n"
     "lint:\n  silence:\n"
 )
 
@@ -427,11 +432,11 @@ def test_a_blank_reason_or_a_malformed_at_is_a_problem_in_the_file(
 
 def test_failing_and_counts() -> None:
     result = lint(load_rules(CONTROLLING, runnable=False))
-    assert counts(result) == {"error": 9, "warning": 3, "info": 5, "silenced": 1}
+    assert counts(result) == {"error": 8, "warning": 6, "info": 7, "silenced": 1}
     assert {f.severity for f in failing(result, "error")} == {"error"}
-    assert len(failing(result, "error")) == 9
-    assert len(failing(result, "warning")) == 12
-    assert len(failing(result, "info")) == 17
+    assert len(failing(result, "error")) == 8
+    assert len(failing(result, "warning")) == 14
+    assert len(failing(result, "info")) == 21
     assert failing(result, "never") == []
     with pytest.raises(ValueError, match="fail_on must be one of"):
         failing(result, "fatal")
@@ -479,11 +484,13 @@ def test_text_output(tmp_path: Path) -> None:
         f"{design}:2:19: error[nudges-on-by-default]: people who never chose get nudges; set "
         "default: off and let each person switch nudges on (silenced: Opted in at sign-up.)",
         f"    why: {silenced.reason}",
+        "    evidence: value-choice",
         f"    source: {silenced.source}",
         f"{design}:5:11: error[contingent-reward]: '1 point' is given for every k; drop the "
         "reward and give informational feedback instead (what the person can now do, whom "
         "their work helped)",
         f"    why: {rewarded.reason}",
+        "    evidence: value-choice",
         f"    source: {rewarded.source}",
         f"{design}: 1 error, 0 warnings, 0 info, 1 silenced",
     ]
@@ -498,11 +505,12 @@ def test_json_output_matches_the_findings() -> None:
     assert document == {
         "file": str(CONTROLLING),
         "findings": [attrs.asdict(f) for f in expected],
-        "counts": {"error": 9, "warning": 3, "info": 5, "silenced": 1},
+        "counts": {"error": 8, "warning": 6, "info": 7, "silenced": 1},
     }
     assert set(document["findings"][0]) == {
         "rule",
         "severity",
+        "evidence",
         "file",
         "line",
         "column",
@@ -541,7 +549,7 @@ def test_the_command_is_named_lint_and_fits_in_a_group() -> None:
     group = click.Group("rules", commands=[lint_command])
     result = CliRunner().invoke(group, ["lint", "--fail-on", "never", str(CONTROLLING)])
     assert result.exit_code == 0
-    assert result.stdout.endswith(f"{CONTROLLING}: 9 errors, 3 warnings, 5 info, 1 silenced\n")
+    assert result.stdout.endswith(f"{CONTROLLING}: 8 errors, 6 warnings, 7 info, 1 silenced\n")
     result = CliRunner().invoke(group, ["lint", "--fail-on", "sometimes", str(CLEAN)])
     assert result.exit_code == 2  # click's usage error
 
