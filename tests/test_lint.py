@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from motivekit.cli._lint import lint as lint_command
 from motivekit.rules import LINT_RULES, Finding, RulesError, lint, load_rules
-from motivekit.rules._lint import SILENCE_RULES, _covers, counts, failing
+from motivekit.rules._lint import EVIDENCE, SILENCE_RULES, _covers, counts, failing
+from motivekit.rules._wording import CONTROLLING_PHRASES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -615,3 +616,193 @@ def test_the_documented_output_is_the_real_output(
     json_console = re.findall(r"```console\n(.*?)```", tail, re.S)[-1]
     outputs = re.split(r"^\$ .*\n", json_console, flags=re.M)[1:]
     assert [json.loads(o) for o in outputs] == [document["findings"][1], document["counts"]]
+
+
+# -- evidence labels --------------------------------------------------------------------------
+
+
+def test_every_finding_carries_its_rules_evidence_label_in_the_json() -> None:
+    code, out, _ = run("--format", "json", "--fail-on", "never", str(CONTROLLING))
+    assert code == 0
+    every = {**LINT_RULES, **SILENCE_RULES}
+    document = json.loads(out)["findings"]
+    assert {f["rule"] for f in document} == set(every)  # the fixture has every rule
+    for f in document:
+        assert f["evidence"] == every[f["rule"]].evidence, f["rule"]
+        assert f["evidence"] in EVIDENCE
+
+
+def test_the_text_output_names_the_evidence_of_every_finding() -> None:
+    _, out, _ = run("--fail-on", "never", str(CONTROLLING))
+    lines = out.splitlines()
+    heads = [i for i, line in enumerate(lines) if not line.startswith("    ")][:-1]
+    assert len(heads) == len(lint(load_rules(CONTROLLING, runnable=False)))
+    for i in heads:
+        rule = re.search(r"\[([a-z-]+)\]", lines[i])
+        assert rule is not None
+        evidence = {**LINT_RULES, **SILENCE_RULES}[rule.group(1)].evidence
+        assert lines[i + 2] == f"    evidence: {evidence}", lines[i]
+
+
+def test_severity_follows_the_evidence() -> None:
+    for rule in LINT_RULES.values():
+        assert rule.evidence in EVIDENCE, rule.id
+        if rule.severity == "error":
+            assert rule.evidence in ("strong", "value-choice"), rule.id
+        if rule.evidence == "value-choice" and rule.severity == "error":
+            assert "(a stance" in rule.reason, rule.id  # a value choice says so
+
+
+def test_the_claims_the_sources_do_not_make_are_gone() -> None:
+    reasons = " ".join(r.reason for r in LINT_RULES.values())
+    docs = DESIGNING.read_text(encoding="utf-8")
+    for text in (reasons, docs):
+        assert "less effort, less attainment" not in text
+        assert "controlled goals do none of this" not in text
+        assert "harm shrinks when the streak can be repaired" not in text
+        assert "Letting people repair a broken streak weakened" not in text
+    rewarded = LINT_RULES["contingent-reward"]
+    assert "tangible" in rewarded.reason
+    assert "-0.15" in rewarded.reason
+    assert "Mekler" in rewarded.source
+    assert "a convention, not a finding" in LINT_RULES["nudge-rate"].reason
+
+
+# -- the words a team writes ------------------------------------------------------------------
+
+STORY = (
+    "version: 1\nimpact:\n  contributions:\n    - {on: answer.posted, id: event.data.id}\n"
+    "  beneficiary_events:\n    - on: answer.marked_helpful\n      credits: event.data.id\n"
+)
+
+
+def test_a_you_must_help_story_is_flagged_at_the_word() -> None:
+    (finding,) = findings(STORY + '      story: "You must help {beneficiary}"\n')
+    assert (finding.rule, finding.severity, finding.evidence) == (
+        "controlling-language",
+        "warning",
+        "strong",
+    )
+    assert (finding.line, finding.column, finding.path) == (
+        8,
+        19,
+        "impact.beneficiary_events[0].story",
+    )
+    assert finding.message.startswith(
+        "the story told on answer.marked_helpful says 'must', which tells people what they "
+        "must do or rushes them"
+    )
+    assert "Vansteenkiste" in finding.source
+
+
+@pytest.mark.parametrize(
+    ("story", "phrases", "columns"),
+    [
+        ("{beneficiary} used it", [], []),
+        ("Hurry: {beneficiary} is waiting", ["Hurry"], [15]),
+        ("{beneficiary} says you SHOULD keep going", ["SHOULD"], [38]),
+        ("Don\u2019t miss {beneficiary}'s thanks", ["Don\u2019t miss"], [15]),
+        ("Last   chance to help {beneficiary}", ["Last   chance"], [15]),
+        ("{beneficiary} has to thank you, no excuses", ["has to", "no excuses"], [29, 47]),
+        # whole words only
+        ("{beneficiary} liked your mustard and shoulders", [], []),
+        ("{beneficiary} was hurrying to ship; mustn't-miss fix", ["mustn't"], [51]),
+    ],
+)
+def test_controlling_phrases_are_matched_as_whole_words_in_any_case(
+    story: str, phrases: list[str], columns: list[int]
+) -> None:
+    got = findings(STORY + f'      story: "{story}"\n')
+    assert [f.message.split(" says ", 1)[1].split(", which", 1)[0] for f in got] == [
+        repr(p) for p in phrases
+    ]
+    assert [f.column for f in got] == columns
+    assert all(f.line == 8 for f in got)
+
+
+def test_every_text_people_read_is_checked() -> None:
+    result = findings(
+        "version: 1\n"
+        "goals:\n  menu:\n"
+        "    - id: g\n"
+        "      title: You must review\n"
+        "      description: 'Reviews should happen daily.'\n"
+        "      measure: {event: k, count: 1}\n"
+        "tracks:\n"
+        "  - id: t\n    title: T\n    model: {elo: {}}\n"
+        "    evidence: [{on: k, outcome: 'true'}]\n"
+        "    levels: [{name: Getting started, at: 0}, {name: Must try harder, at: 0.5}]\n"
+        "missions:\n  - {id: m, title: Last chance to translate, target: {event: k, count: 9}}\n"
+        + STORY[len("version: 1\n") :]
+        + "      story: '{beneficiary} thanks you; act now'\n"
+    )
+    assert [(f.path, f.line, f.column) for f in result] == [
+        ("goals.menu[0].title", 5, 18),
+        ("goals.menu[0].description", 6, 29),
+        ("tracks[0].levels[1].name", 13, 53),
+        ("missions[0].title", 15, 20),
+        ("impact.beneficiary_events[0].story", 22, 41),
+    ]
+    assert {f.rule for f in result} == {"controlling-language"}
+    assert result[2].message.startswith("level 'Must try harder' of track 't' says 'Must'")
+    assert result[3].message.startswith("the title of mission 'm' says 'Last chance'")
+
+
+def test_a_phrase_the_file_writes_differently_points_at_its_value() -> None:
+    (escaped,) = findings(STORY + '      story: "\\u0059ou must help {beneficiary}"\n')
+    assert (escaped.line, escaped.column) == (8, 14)  # the escape hides the column: the value
+    (folded,) = findings(STORY + "      story: >\n        {beneficiary} says you\n        must\n")
+    assert (folded.line, folded.column) == (8, 14)
+
+
+def test_controlling_language_is_silenced_with_a_reason() -> None:
+    text = (
+        STORY
+        + '      story: "You must help {beneficiary}"\n'
+        + "lint:\n  silence:\n"
+        + "    - {rule: controlling-language, at: 'impact.beneficiary_events[0]',"
+        + " reason: Quoted from the user's own note.}\n"
+    )
+    (finding,) = findings(text)
+    assert finding.silenced == "Quoted from the user's own note."
+    assert failing([finding], "info") == []
+
+
+def test_the_documented_phrase_list_is_the_list() -> None:
+    section = sections()["controlling-language"]
+    listed = re.findall(r"\*([^*]+)\*", section.split("The phrases,", 1)[1].split("**What", 1)[0])
+    assert sorted(" ".join(p.split()) for p in listed) == sorted(CONTROLLING_PHRASES)
+
+
+def test_a_menu_goal_without_a_rationale_is_info_and_silenceable() -> None:
+    text = MENU_ONLY.replace("allow_custom: false", "allow_custom: true") + (
+        "    - {id: a, title: A, measure: {event: k, count: 1}}\n"
+        "    - {id: b, title: B, measure: {event: k, count: 1}, description: Helps newcomers.}\n"
+    )
+    (finding,) = findings(text)
+    assert (finding.rule, finding.severity, finding.evidence) == (
+        "missing-rationale",
+        "info",
+        "mixed",
+    )
+    assert (finding.line, finding.column, finding.path) == (5, 7, "goals.menu[0]")
+    assert finding.message == (
+        "goal 'a' is offered without saying why it matters; give it a description with the "
+        "reason (what doing it achieves, and for whom)"
+    )
+    assert "Deci, Eghrari, Patrick & Leone 1994" in finding.source
+    silenced = findings(
+        text + "lint:\n  silence:\n    - {rule: missing-rationale, reason: Self-explaining.}\n"
+    )
+    assert [f.silenced for f in silenced] == ["Self-explaining."]
+
+
+def test_every_rule_section_gives_the_finding_and_the_evidence_label() -> None:
+    docs = sections()
+    table = docs["Reading the output"]
+    for rule in (*LINT_RULES.values(), *SILENCE_RULES.values()):
+        assert f"**Evidence:** {rule.evidence}." in docs[rule.id], rule.id
+    for rule in LINT_RULES.values():
+        assert "**What the research found.**" in docs[rule.id], rule.id
+        assert "**Why this severity.**" in docs[rule.id], rule.id
+        assert f"| {rule.severity} | {rule.evidence} |" in table.split(f"(#{rule.id})", 1)[1]
