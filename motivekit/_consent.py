@@ -24,6 +24,7 @@ from motivekit.store._protocol import ConsentSession, Session
 
 __all__ = [
     "DEFAULT_CONSENT",
+    "NUDGES_OPT_IN",
     "Consent",
     "ConsentBook",
     "ConsentState",
@@ -67,8 +68,21 @@ def check_mechanic(value: object) -> Mechanic:
     raise InvalidConsent(f"unknown mechanic {value!r}; choose one of {names}")
 
 
+NUDGES_OPT_IN = (
+    "consent_defaults cannot switch nudges on for people who never chose them: nudges are "
+    "opt-in (drop 'nudges' from consent_defaults, or set it to False, and let each person "
+    "switch them on with kit.consent.set(user, 'nudges', True, by=user))"
+)
+"""Why a default of nudges on is refused, and the fix (docs/designing.md, nudges-on-by-default)."""
+
+
 def consent_defaults(overrides: Mapping[str, bool] | None) -> dict[Mechanic, bool]:
-    """The Kit's defaults for people who have not chosen, with ``overrides`` applied."""
+    """The Kit's defaults for people who have not chosen, with ``overrides`` applied.
+
+    Nudges stay off for them: a default of nudges on is a :class:`ConfigError`, as
+    ``nudges: {default: on}`` is in a design file, because reminders nobody asked for are
+    pressure from outside (docs/designing.md, nudges-on-by-default).
+    """
     merged = dict(DEFAULT_CONSENT)
     for key, value in (overrides or {}).items():
         try:
@@ -80,6 +94,8 @@ def consent_defaults(overrides: Mapping[str, bool] | None) -> dict[Mechanic, boo
             ) from None
         if not isinstance(value, bool):
             raise ConfigError(f"consent_defaults[{key!r}] must be True or False, got {value!r}")
+        if mechanic is Mechanic.NUDGES and value:
+            raise ConfigError(NUDGES_OPT_IN)
         merged[mechanic] = value
     return merged
 

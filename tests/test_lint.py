@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from motivekit.cli._lint import lint as lint_command
 from motivekit.rules import LINT_RULES, Finding, RulesError, lint, load_rules
-from motivekit.rules._lint import SILENCE_RULES, _covers, counts, failing
+from motivekit.rules._lint import EVIDENCE, SILENCE_RULES, _covers, counts, failing
+from motivekit.rules._wording import CONTROLLING_PHRASES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -43,13 +44,17 @@ def test_the_controlling_fixture_yields_exactly_these_findings() -> None:
     result = lint(load_rules(CONTROLLING, runnable=False))
     assert [(f.rule, f.line, f.column, f.path) for f in result] == [
         ("menu-only", 5, 17, "goals.allow_custom"),
+        ("missing-rationale", 7, 7, "goals.menu[0]"),
+        ("controlling-language", 8, 18, "goals.menu[0].title"),
         ("fixed-target", 9, 47, "goals.menu[0].measure.count"),
         ("fixed-cadence", 9, 55, "goals.menu[0].measure.per"),
         ("assigned-goal", 11, 17, "goals.menu[0].assigned"),
         ("public-by-default", 12, 19, "goals.menu[0].visibility"),
         ("streak-loss", 13, 15, "goals.menu[0].streak"),
+        ("missing-rationale", 14, 7, "goals.menu[1]"),
         ("fixed-deadline", 17, 17, "goals.menu[1].deadline"),
         ("streak-repair", 19, 9, "goals.menu[1].streak"),
+        ("controlling-language", 22, 36, "missions[0].title"),
         ("public-ranking", 24, 11, "missions[0].show"),
         ("nudges-on-by-default", 26, 12, "nudges.default"),
         ("nudge-rate", 27, 17, "nudges.max_per_week"),
@@ -84,7 +89,7 @@ def test_clean_designs_have_no_findings(path: Path) -> None:
 def test_findings_carry_their_rule_and_read_as_file_line_col() -> None:
     (finding,) = findings(
         "version: 1\ngoals:\n  menu:\n"
-        "    - {id: standup, title: S, measure: {event: k, count: 1}, assigned: true}\n"
+        "    - {id: standup, title: S, measure: {event: k, count: 1}, assigned: true, description: D}\n"
     )
     rule = LINT_RULES["assigned-goal"]
     assert (finding.severity, finding.reason, finding.source) == (
@@ -101,14 +106,15 @@ def test_findings_carry_their_rule_and_read_as_file_line_col() -> None:
 
 # -- each rule --------------------------------------------------------------------------------
 
-GOAL = "version: 1\ngoals:\n  menu:\n    - id: g\n      title: G\n"
-"""A menu goal whose remaining lines (from line 6, indented 6) each test adds."""
+GOAL = "version: 1\ngoals:\n  menu:\n    - id: g\n      title: G\n      description: D.\n"
+"""A menu goal whose remaining lines (from line 7, indented 6) each test adds."""
 MENU_ONLY = "version: 1\ngoals:\n  allow_custom: false\n  menu:\n"
 
 
 def menu(n: int) -> str:
     return "".join(
-        f"    - {{id: g{i}, title: G, measure: {{event: k, count: 1}}}}\n" for i in range(n)
+        f"    - {{id: g{i}, title: G, measure: {{event: k, count: 1}}, description: D}}\n"
+        for i in range(n)
     )
 
 
@@ -117,7 +123,7 @@ def menu(n: int) -> str:
     [
         pytest.param(
             GOAL + "      measure: {event: k, count: 1}\n      assigned: true\n",
-            [("assigned-goal", 7, 17)],
+            [("assigned-goal", 8, 17)],
             id="assigned-goal",
         ),
         pytest.param(
@@ -127,12 +133,12 @@ def menu(n: int) -> str:
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 1}\n      deadline: '2026-12-31'\n",
-            [("fixed-deadline", 7, 17)],
+            [("fixed-deadline", 8, 17)],
             id="fixed-deadline",
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 1, per: week}\n      adjustable: [count]\n",
-            [("fixed-cadence", 6, 42)],
+            [("fixed-cadence", 7, 42)],
             id="fixed-cadence",
         ),
         pytest.param(
@@ -142,17 +148,17 @@ def menu(n: int) -> str:
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 4, per: week}\n      adjustable: [per]\n",
-            [("fixed-target", 6, 34)],
+            [("fixed-target", 7, 34)],
             id="fixed-target",
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 4, per: day}\n      adjustable: []\n",
-            [("fixed-target", 6, 34), ("fixed-cadence", 6, 42)],
+            [("fixed-target", 7, 34), ("fixed-cadence", 7, 42)],
             id="fixed-both",
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 1}\n      visibility: public\n",
-            [("public-by-default", 7, 19)],
+            [("public-by-default", 8, 19)],
             id="public-by-default",
         ),
         pytest.param(
@@ -162,18 +168,18 @@ def menu(n: int) -> str:
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 1, per: day}\n      streak: {}\n",
-            [("streak-loss", 7, 15)],
+            [("streak-loss", 8, 15)],
             id="streak-loss-by-default",
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 1}\n"
             "      streak: {reset_on_miss: true, repairs_per_month: 1}\n",
-            [("streak-repair", 7, 15)],
+            [("streak-repair", 8, 15)],
             id="streak-repair",
         ),
         pytest.param(
             GOAL + "      measure: {event: k, count: 1}\n      streak: {reset_on_miss: false}\n",
-            [("streak-repair", 7, 15)],
+            [("streak-repair", 8, 15)],
             id="streak-without-reset",
         ),
         pytest.param(
@@ -289,8 +295,8 @@ def test_every_rule_cites_a_dated_source_and_gives_one_sentence() -> None:
 
 TWO_DEADLINES = (
     "version: 1\ngoals:\n  menu:\n"
-    "    - {id: a, title: A, measure: {event: k, count: 1}, deadline: '2026-12-31'}\n"
-    "    - {id: b, title: B, measure: {event: k, count: 1}, deadline: '2026-12-31'}\n"
+    "    - {id: a, title: A, measure: {event: k, count: 1}, deadline: '2026-12-31', description: D}\n"
+    "    - {id: b, title: B, measure: {event: k, count: 1}, deadline: '2026-12-31', description: D}\n"
     "lint:\n  silence:\n"
 )
 
@@ -427,11 +433,11 @@ def test_a_blank_reason_or_a_malformed_at_is_a_problem_in_the_file(
 
 def test_failing_and_counts() -> None:
     result = lint(load_rules(CONTROLLING, runnable=False))
-    assert counts(result) == {"error": 9, "warning": 3, "info": 5, "silenced": 1}
+    assert counts(result) == {"error": 8, "warning": 6, "info": 7, "silenced": 1}
     assert {f.severity for f in failing(result, "error")} == {"error"}
-    assert len(failing(result, "error")) == 9
-    assert len(failing(result, "warning")) == 12
-    assert len(failing(result, "info")) == 17
+    assert len(failing(result, "error")) == 8
+    assert len(failing(result, "warning")) == 14
+    assert len(failing(result, "info")) == 21
     assert failing(result, "never") == []
     with pytest.raises(ValueError, match="fail_on must be one of"):
         failing(result, "fatal")
@@ -479,11 +485,13 @@ def test_text_output(tmp_path: Path) -> None:
         f"{design}:2:19: error[nudges-on-by-default]: people who never chose get nudges; set "
         "default: off and let each person switch nudges on (silenced: Opted in at sign-up.)",
         f"    why: {silenced.reason}",
+        "    evidence: value-choice",
         f"    source: {silenced.source}",
         f"{design}:5:11: error[contingent-reward]: '1 point' is given for every k; drop the "
         "reward and give informational feedback instead (what the person can now do, whom "
         "their work helped)",
         f"    why: {rewarded.reason}",
+        "    evidence: value-choice",
         f"    source: {rewarded.source}",
         f"{design}: 1 error, 0 warnings, 0 info, 1 silenced",
     ]
@@ -498,11 +506,12 @@ def test_json_output_matches_the_findings() -> None:
     assert document == {
         "file": str(CONTROLLING),
         "findings": [attrs.asdict(f) for f in expected],
-        "counts": {"error": 9, "warning": 3, "info": 5, "silenced": 1},
+        "counts": {"error": 8, "warning": 6, "info": 7, "silenced": 1},
     }
     assert set(document["findings"][0]) == {
         "rule",
         "severity",
+        "evidence",
         "file",
         "line",
         "column",
@@ -541,7 +550,7 @@ def test_the_command_is_named_lint_and_fits_in_a_group() -> None:
     group = click.Group("rules", commands=[lint_command])
     result = CliRunner().invoke(group, ["lint", "--fail-on", "never", str(CONTROLLING)])
     assert result.exit_code == 0
-    assert result.stdout.endswith(f"{CONTROLLING}: 9 errors, 3 warnings, 5 info, 1 silenced\n")
+    assert result.stdout.endswith(f"{CONTROLLING}: 8 errors, 6 warnings, 7 info, 1 silenced\n")
     result = CliRunner().invoke(group, ["lint", "--fail-on", "sometimes", str(CLEAN)])
     assert result.exit_code == 2  # click's usage error
 
@@ -607,3 +616,193 @@ def test_the_documented_output_is_the_real_output(
     json_console = re.findall(r"```console\n(.*?)```", tail, re.S)[-1]
     outputs = re.split(r"^\$ .*\n", json_console, flags=re.M)[1:]
     assert [json.loads(o) for o in outputs] == [document["findings"][1], document["counts"]]
+
+
+# -- evidence labels --------------------------------------------------------------------------
+
+
+def test_every_finding_carries_its_rules_evidence_label_in_the_json() -> None:
+    code, out, _ = run("--format", "json", "--fail-on", "never", str(CONTROLLING))
+    assert code == 0
+    every = {**LINT_RULES, **SILENCE_RULES}
+    document = json.loads(out)["findings"]
+    assert {f["rule"] for f in document} == set(every)  # the fixture has every rule
+    for f in document:
+        assert f["evidence"] == every[f["rule"]].evidence, f["rule"]
+        assert f["evidence"] in EVIDENCE
+
+
+def test_the_text_output_names_the_evidence_of_every_finding() -> None:
+    _, out, _ = run("--fail-on", "never", str(CONTROLLING))
+    lines = out.splitlines()
+    heads = [i for i, line in enumerate(lines) if not line.startswith("    ")][:-1]
+    assert len(heads) == len(lint(load_rules(CONTROLLING, runnable=False)))
+    for i in heads:
+        rule = re.search(r"\[([a-z-]+)\]", lines[i])
+        assert rule is not None
+        evidence = {**LINT_RULES, **SILENCE_RULES}[rule.group(1)].evidence
+        assert lines[i + 2] == f"    evidence: {evidence}", lines[i]
+
+
+def test_severity_follows_the_evidence() -> None:
+    for rule in LINT_RULES.values():
+        assert rule.evidence in EVIDENCE, rule.id
+        if rule.severity == "error":
+            assert rule.evidence in ("strong", "value-choice"), rule.id
+        if rule.evidence == "value-choice" and rule.severity == "error":
+            assert "(a stance" in rule.reason, rule.id  # a value choice says so
+
+
+def test_the_claims_the_sources_do_not_make_are_gone() -> None:
+    reasons = " ".join(r.reason for r in LINT_RULES.values())
+    docs = DESIGNING.read_text(encoding="utf-8")
+    for text in (reasons, docs):
+        assert "less effort, less attainment" not in text
+        assert "controlled goals do none of this" not in text
+        assert "harm shrinks when the streak can be repaired" not in text
+        assert "Letting people repair a broken streak weakened" not in text
+    rewarded = LINT_RULES["contingent-reward"]
+    assert "tangible" in rewarded.reason
+    assert "-0.15" in rewarded.reason
+    assert "Mekler" in rewarded.source
+    assert "a convention, not a finding" in LINT_RULES["nudge-rate"].reason
+
+
+# -- the words a team writes ------------------------------------------------------------------
+
+STORY = (
+    "version: 1\nimpact:\n  contributions:\n    - {on: answer.posted, id: event.data.id}\n"
+    "  beneficiary_events:\n    - on: answer.marked_helpful\n      credits: event.data.id\n"
+)
+
+
+def test_a_you_must_help_story_is_flagged_at_the_word() -> None:
+    (finding,) = findings(STORY + '      story: "You must help {beneficiary}"\n')
+    assert (finding.rule, finding.severity, finding.evidence) == (
+        "controlling-language",
+        "warning",
+        "strong",
+    )
+    assert (finding.line, finding.column, finding.path) == (
+        8,
+        19,
+        "impact.beneficiary_events[0].story",
+    )
+    assert finding.message.startswith(
+        "the story told on answer.marked_helpful says 'must', which tells people what they "
+        "must do or rushes them"
+    )
+    assert "Vansteenkiste" in finding.source
+
+
+@pytest.mark.parametrize(
+    ("story", "phrases", "columns"),
+    [
+        ("{beneficiary} used it", [], []),
+        ("Hurry: {beneficiary} is waiting", ["Hurry"], [15]),
+        ("{beneficiary} says you SHOULD keep going", ["SHOULD"], [38]),
+        ("Don\u2019t miss {beneficiary}'s thanks", ["Don\u2019t miss"], [15]),
+        ("Last   chance to help {beneficiary}", ["Last   chance"], [15]),
+        ("{beneficiary} has to thank you, no excuses", ["has to", "no excuses"], [29, 47]),
+        # whole words only
+        ("{beneficiary} liked your mustard and shoulders", [], []),
+        ("{beneficiary} was hurrying to ship; mustn't-miss fix", ["mustn't"], [51]),
+    ],
+)
+def test_controlling_phrases_are_matched_as_whole_words_in_any_case(
+    story: str, phrases: list[str], columns: list[int]
+) -> None:
+    got = findings(STORY + f'      story: "{story}"\n')
+    assert [f.message.split(" says ", 1)[1].split(", which", 1)[0] for f in got] == [
+        repr(p) for p in phrases
+    ]
+    assert [f.column for f in got] == columns
+    assert all(f.line == 8 for f in got)
+
+
+def test_every_text_people_read_is_checked() -> None:
+    result = findings(
+        "version: 1\n"
+        "goals:\n  menu:\n"
+        "    - id: g\n"
+        "      title: You must review\n"
+        "      description: 'Reviews should happen daily.'\n"
+        "      measure: {event: k, count: 1}\n"
+        "tracks:\n"
+        "  - id: t\n    title: T\n    model: {elo: {}}\n"
+        "    evidence: [{on: k, outcome: 'true'}]\n"
+        "    levels: [{name: Getting started, at: 0}, {name: Must try harder, at: 0.5}]\n"
+        "missions:\n  - {id: m, title: Last chance to translate, target: {event: k, count: 9}}\n"
+        + STORY[len("version: 1\n") :]
+        + "      story: '{beneficiary} thanks you; act now'\n"
+    )
+    assert [(f.path, f.line, f.column) for f in result] == [
+        ("goals.menu[0].title", 5, 18),
+        ("goals.menu[0].description", 6, 29),
+        ("tracks[0].levels[1].name", 13, 53),
+        ("missions[0].title", 15, 20),
+        ("impact.beneficiary_events[0].story", 22, 41),
+    ]
+    assert {f.rule for f in result} == {"controlling-language"}
+    assert result[2].message.startswith("level 'Must try harder' of track 't' says 'Must'")
+    assert result[3].message.startswith("the title of mission 'm' says 'Last chance'")
+
+
+def test_a_phrase_the_file_writes_differently_points_at_its_value() -> None:
+    (escaped,) = findings(STORY + '      story: "\\u0059ou must help {beneficiary}"\n')
+    assert (escaped.line, escaped.column) == (8, 14)  # the escape hides the column: the value
+    (folded,) = findings(STORY + "      story: >\n        {beneficiary} says you\n        must\n")
+    assert (folded.line, folded.column) == (8, 14)
+
+
+def test_controlling_language_is_silenced_with_a_reason() -> None:
+    text = (
+        STORY
+        + '      story: "You must help {beneficiary}"\n'
+        + "lint:\n  silence:\n"
+        + "    - {rule: controlling-language, at: 'impact.beneficiary_events[0]',"
+        + " reason: Quoted from the user's own note.}\n"
+    )
+    (finding,) = findings(text)
+    assert finding.silenced == "Quoted from the user's own note."
+    assert failing([finding], "info") == []
+
+
+def test_the_documented_phrase_list_is_the_list() -> None:
+    section = sections()["controlling-language"]
+    listed = re.findall(r"\*([^*]+)\*", section.split("The phrases,", 1)[1].split("**What", 1)[0])
+    assert sorted(" ".join(p.split()) for p in listed) == sorted(CONTROLLING_PHRASES)
+
+
+def test_a_menu_goal_without_a_rationale_is_info_and_silenceable() -> None:
+    text = MENU_ONLY.replace("allow_custom: false", "allow_custom: true") + (
+        "    - {id: a, title: A, measure: {event: k, count: 1}}\n"
+        "    - {id: b, title: B, measure: {event: k, count: 1}, description: Helps newcomers.}\n"
+    )
+    (finding,) = findings(text)
+    assert (finding.rule, finding.severity, finding.evidence) == (
+        "missing-rationale",
+        "info",
+        "mixed",
+    )
+    assert (finding.line, finding.column, finding.path) == (5, 7, "goals.menu[0]")
+    assert finding.message == (
+        "goal 'a' is offered without saying why it matters; give it a description with the "
+        "reason (what doing it achieves, and for whom)"
+    )
+    assert "Deci, Eghrari, Patrick & Leone 1994" in finding.source
+    silenced = findings(
+        text + "lint:\n  silence:\n    - {rule: missing-rationale, reason: Self-explaining.}\n"
+    )
+    assert [f.silenced for f in silenced] == ["Self-explaining."]
+
+
+def test_every_rule_section_gives_the_finding_and_the_evidence_label() -> None:
+    docs = sections()
+    table = docs["Reading the output"]
+    for rule in (*LINT_RULES.values(), *SILENCE_RULES.values()):
+        assert f"**Evidence:** {rule.evidence}." in docs[rule.id], rule.id
+    for rule in LINT_RULES.values():
+        assert "**What the research found.**" in docs[rule.id], rule.id
+        assert "**Why this severity.**" in docs[rule.id], rule.id
+        assert f"| {rule.severity} | {rule.evidence} |" in table.split(f"(#{rule.id})", 1)[1]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from motivekit import Event, InvalidTrack, Kit, NotPermitted, RulesError, load_rules
+from motivekit import ConfigError, Event, InvalidTrack, Kit, NotPermitted, RulesError, load_rules
 from motivekit.cli import main
 from motivekit.rules import (
     EloModel,
@@ -18,6 +18,7 @@ from motivekit.rules import (
     Track,
     TrackModel,
     check_track,
+    lint,
 )
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "motivation.yaml"
@@ -640,6 +641,46 @@ def test_rules_check_cli(tmp_path: Path) -> None:
 
 
 CONTROLLING = Path(__file__).parent / "fixtures" / "controlling.yaml"
+NUDGES_ON = "version: 1\nnudges: {default: on, max_per_week: 14}\n"
+
+
+def test_a_design_with_nudges_on_by_default_is_refused_by_check_and_kit_open(
+    tmp_path: Path,
+) -> None:
+    design = tmp_path / "motivation.yaml"
+    design.write_text(NUDGES_ON, encoding="utf-8")
+    result = CliRunner().invoke(main, ["rules", "check", str(design)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{design}:2:19: nudges.default: motivekit does not nudge people who never chose "
+        "nudges: they are opt-in (set default: off and let each person switch them on; see "
+        "'motivekit rules lint' and docs/designing.md)",
+        f"1 problem in {design}",
+    ]
+    with pytest.raises(RulesError, match=r"2:19: nudges.default: motivekit does not nudge"):
+        Kit.open("memory://", rules=design)
+    off = tmp_path / "off.yaml"
+    off.write_text(NUDGES_ON.replace("on,", "off,"), encoding="utf-8")
+    assert CliRunner().invoke(main, ["rules", "check", str(off)]).exit_code == 0
+    Kit.open("memory://", rules=off).close()
+    # The linter still reads it, and says why.
+    (finding, _rate) = lint(load_rules(design, runnable=False))
+    assert finding.rule == "nudges-on-by-default"
+
+
+@pytest.mark.parametrize("url", ["memory://", "sqlite"])
+def test_consent_defaults_cannot_switch_nudges_on(url: str, tmp_path: Path) -> None:
+    where = f"sqlite:///{tmp_path / 'kit.db'}" if url == "sqlite" else url
+    with pytest.raises(ConfigError) as caught:
+        Kit.open(where, consent_defaults={"nudges": True})
+    assert str(caught.value) == (
+        "consent_defaults cannot switch nudges on for people who never chose them: nudges "
+        "are opt-in (drop 'nudges' from consent_defaults, or set it to False, and let each "
+        "person switch them on with kit.consent.set(user, 'nudges', True, by=user))"
+    )
+    with Kit.open(where, consent_defaults={"nudges": False, "mastery": False}) as kit:
+        assert not kit.consent.get("ada").allows("nudges")
+        assert kit.consent.set("ada", "nudges", True, by="ada").allows("nudges")  # her choice
 
 
 def test_check_and_kit_open_refuse_mechanics_motivekit_will_not_run() -> None:
@@ -652,6 +693,7 @@ def test_check_and_kit_open_refuse_mechanics_motivekit_will_not_run() -> None:
         (17, 17, "goals.menu[1].deadline"),
         (19, 9, "goals.menu[1].streak"),
         (24, 11, "missions[0].show"),
+        (26, 12, "nudges.default"),
         (29, 5, "rewards[0]"),
         (30, 5, "rewards[1]"),
         (34, 5, "leaderboards[0]"),

@@ -87,7 +87,9 @@ def check_design_lint(app_configs: Sequence[AppConfig] | None = None, **kwargs: 
         out.append(
             kind(
                 f"{finding} (why: {finding.reason})",
-                hint=f"see docs/designing.md; source: {finding.source}",
+                hint=(
+                    f"see docs/designing.md; evidence: {finding.evidence}; source: {finding.source}"
+                ),
                 obj=key_name("RULES"),
                 id=f"motivekit.{code}",
             )

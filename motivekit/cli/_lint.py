@@ -64,7 +64,10 @@ def lint(file: Path, output: str, fail_on: str) -> None:
 
 def _text(finding: Finding) -> str:
     silenced = f" (silenced: {finding.silenced})" if finding.silenced is not None else ""
-    return f"{finding}{silenced}\n    why: {finding.reason}\n    source: {finding.source}"
+    return (
+        f"{finding}{silenced}\n    why: {finding.reason}\n    evidence: {finding.evidence}"
+        f"\n    source: {finding.source}"
+    )
 
 
 def _summary(file: str, tally: dict[str, int]) -> str:

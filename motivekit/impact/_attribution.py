@@ -10,6 +10,8 @@ Here the steps run along two kinds of edge: a contribution *builds on* earlier
 contributions, and a person was *referred by* someone. A node that receives an amount
 keeps ``(1 - rho)`` of it for its owner and passes ``rho`` of it on, split equally among
 its parents; so the total handed out never exceeds V, whatever the graph looks like.
+The MIT team's incentive was money; no study shows that splitting unpaid credit motivates, so the
+split here explains who helped rather than promising an effect.
 
 The walk goes level by level (``k = 0, 1, ...``) up to a depth cap and is safe against
 cycles and self-dealing:

@@ -157,6 +157,12 @@ def unsupported(design: Design) -> Iterator[tuple[Path_, str]]:
         )
     for i, _ in enumerate(design.leaderboards):
         yield (("leaderboards", i), f"motivekit does not rank people ({UNSUPPORTED_HINT})")
+    if design.nudges.default == "on":
+        yield (
+            ("nudges", "default"),
+            "motivekit does not nudge people who never chose nudges: they are opt-in (set "
+            f"default: off and let each person switch them on; {UNSUPPORTED_HINT})",
+        )
     for i, mission in enumerate(design.missions):
         if mission.show == "ranking":
             yield (

@@ -1,10 +1,15 @@
-"""The autonomy-support linter: finds controlling mechanics in a design file.
+"""The autonomy-support linter: finds controlling mechanics and words in a design file.
 
-Each rule names one mechanic that research on self-determination theory (and on
-notifications, streaks and social comparison) shows to undermine intrinsic motivation,
-says concretely what to do instead and cites the work it rests on. A file may silence a
-rule (``lint.silence``) by stating why; silenced findings are still reported, marked, and
-do not count toward failure. docs/designing.md explains every rule.
+Each rule names one mechanic (or one way of wording things) that research on
+self-determination theory, on notifications, streaks and social comparison, finds to
+work against intrinsic motivation; says concretely what to do instead; cites the work it
+rests on; and says how strong that evidence is (:data:`EVIDENCE`): ``strong`` (several
+experiments or a meta-analysis agree), ``mixed`` (one study, or studies that disagree, or
+a finding stretched to a new setting) or ``value-choice`` (a stance motivekit takes on
+purpose; the rule says so). Severity follows the evidence: an error is either strong or a
+value choice. A file may silence a rule (``lint.silence``) by stating why; silenced
+findings are still reported, marked, and do not count toward failure. docs/designing.md
+explains every rule, with the population, design and effect size of its source.
 """
 
 from __future__ import annotations
@@ -17,9 +22,11 @@ import attrs
 
 from motivekit.rules._load import Rules
 from motivekit.rules._model import MenuGoal, Silence
+from motivekit.rules._wording import controlling_phrases
 from motivekit.rules._yaml import Path_, dotted_path
 
 __all__ = [
+    "EVIDENCE",
     "FAIL_ON",
     "LINT_RULES",
     "SEVERITIES",
@@ -36,6 +43,9 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 """From most to least severe."""
 FAIL_ON = (*SEVERITIES, "never")
 """The choices of ``--fail-on``: fail at this severity or above, or never."""
+Evidence = Literal["strong", "mixed", "value-choice"]
+EVIDENCE: tuple[Evidence, ...] = ("strong", "mixed", "value-choice")
+"""How strong the evidence behind a rule is (see the module docstring)."""
 
 
 @attrs.frozen
@@ -44,9 +54,11 @@ class LintRule:
 
     id: str
     severity: Severity
+    evidence: Evidence
+    """How strong the evidence is: ``strong``, ``mixed`` or ``value-choice``."""
     title: str
     reason: str
-    """Why the mechanic undermines motivation, in one sentence."""
+    """What the source found (or the stance taken), in one sentence."""
     source: str
     """The research it rests on (full references in docs/designing.md)."""
 
@@ -57,6 +69,7 @@ class Finding:
 
     rule: str
     severity: Severity
+    evidence: Evidence
     file: str
     line: int
     column: int
@@ -75,63 +88,103 @@ class Finding:
         )
 
 
+_DKR_1999 = (
+    "Deci, Koestner & Ryan 1999, A meta-analytic review of experiments examining the "
+    "effects of extrinsic rewards on intrinsic motivation, Psychological Bulletin 125(6), "
+    "627-668"
+)
+_LOCKE_LATHAM = (
+    "Locke & Latham 2002, Building a practically useful theory of goal setting and task "
+    "motivation, American Psychologist 57(9), 705-717"
+)
+_AMABILE = (
+    "Amabile, DeJong & Lepper 1976, Effects of externally imposed deadlines on subsequent "
+    "intrinsic motivation, JPSP 34(1), 92-98"
+)
+_PATALL = (
+    "Patall, Cooper & Robinson 2008, The effects of choice on intrinsic motivation and "
+    "related outcomes: a meta-analysis of research findings, Psychological Bulletin "
+    "134(2), 270-300"
+)
+_HANUS_FOX = (
+    "Hanus & Fox 2015, Assessing the effects of gamification in the classroom, "
+    "Computers & Education 80, 152-161"
+)
+_MEKLER = (
+    "Mekler, Brühlmann, Tuch & Opwis 2017, Towards understanding the effects of "
+    "individual gamification elements on intrinsic motivation and performance, "
+    "Computers in Human Behavior 71, 525-534"
+)
+_STREAKS = (
+    "Silverman & Barasch 2023, On or Off Track: How (Broken) Streaks Affect Consumer "
+    "Decisions, Journal of Consumer Research 49(6), 1095-1117"
+)
+_DEP_1994 = (
+    "Deci, Eghrari, Patrick & Leone 1994, Facilitating internalization: the "
+    "self-determination theory perspective, Journal of Personality 62(1), 119-142"
+)
+
 _RULES = [
     LintRule(
         "assigned-goal",
         "error",
+        "value-choice",
         "A goal is created for people without asking",
-        "Goals people did not choose are pursued for controlled rather than autonomous "
-        "reasons, which predicts less effort, less attainment and less well-being.",
-        "Deci & Ryan 2000, The 'what' and 'why' of goal pursuits, Psychological Inquiry "
-        "11(4), 227-268; Sheldon & Elliot 1999, Goal striving, need satisfaction, and longitudinal "
-        "well-being: the self-concordance model, JPSP 76(3), 482-497",
+        "motivekit never sets a goal for someone (a stance, not a finding): students' "
+        "self-concordant goals got more sustained effort and better attainment, but "
+        "assigned goals were not studied there, and assigned goals with a rationale work "
+        "about as well as self-set ones.",
+        "Sheldon & Elliot 1999, Goal striving, need satisfaction, and longitudinal "
+        "well-being: the self-concordance model, JPSP 76(3), 482-497; " + _LOCKE_LATHAM,
     ),
     LintRule(
         "fixed-deadline",
         "warning",
+        "mixed",
         "A goal has a fixed deadline for everyone",
-        "An externally imposed deadline is experienced as control and lowers later "
-        "intrinsic motivation for the activity.",
-        "Amabile, DeJong & Lepper 1976, Effects of externally imposed deadlines on "
-        "subsequent intrinsic motivation, JPSP 34(1), 92-98",
+        "In one laboratory experiment, students who worked under an imposed deadline "
+        "later showed less free-time interest in the task than students without one.",
+        _AMABILE,
     ),
     LintRule(
         "fixed-cadence",
         "info",
+        "value-choice",
         "Adopters cannot change when a goal is due",
-        "A rhythm imposed from outside works like a recurring deadline, and a goal whose "
-        "timing people cannot fit to their own lives is less their own.",
-        "Amabile, DeJong & Lepper 1976, Effects of externally imposed deadlines on "
-        "subsequent intrinsic motivation, JPSP 34(1), 92-98; Locke & Latham 2002, "
-        "Building a practically useful theory of goal setting and task motivation, "
-        "American Psychologist 57(9), 705-717",
+        "A rhythm set from outside resembles a recurring deadline, an extension of one "
+        "laboratory finding rather than a tested effect, so motivekit lets adopters fit a "
+        "goal's timing to their lives.",
+        _AMABILE + "; " + _LOCKE_LATHAM,
     ),
     LintRule(
         "fixed-target",
         "info",
+        "mixed",
         "Adopters cannot change how much a goal asks",
-        "A target people cannot set for themselves may be too hard or too easy for them, "
-        "and goals only motivate while people are committed to them.",
-        "Locke & Latham 2002, Building a practically useful theory of goal setting and "
-        "task motivation, American Psychologist 57(9), 705-717; Patall, Cooper & Robinson "
-        "2008, The effects of choice on intrinsic motivation and related outcomes, "
-        "Psychological Bulletin 134(2), 270-300",
+        "Goals raise effort while people are committed to them and the goal is within "
+        "reach, and choice raised intrinsic motivation across 41 studies, but a fixed "
+        "target assigned with a reason can work as well as a self-set one.",
+        _LOCKE_LATHAM + "; " + _PATALL,
     ),
     LintRule(
         "nudges-on-by-default",
         "error",
+        "value-choice",
         "Nudges reach people who never asked for them",
-        "Prompts people did not choose are experienced as pressure from outside, and a "
-        "controlling context undermines autonomous motivation.",
+        "motivekit sends no prompts people did not choose (a stance): SDT finds controlling "
+        "contexts undermine autonomous motivation, but no study cited here tested "
+        "reminders switched on by default.",
         "Deci & Ryan 1987, The support of autonomy and the control of behavior, "
         "JPSP 53(6), 1024-1037",
     ),
     LintRule(
         "nudge-rate",
         "warning",
+        "mixed",
         "Nudges come more often than the file's limit",
-        "Every notification interrupts, even a useful one, and frequent alerts raise "
-        "inattention and perceived disruption.",
+        "In field studies notifications were felt as disruptive and alerts left on "
+        "raised self-reported inattention, while the limit itself (2 a week unless the "
+        "file says otherwise) is a convention, not a finding.",
         "Mehrotra, Pejovic, Vermeulen, Hendley & Musolesi 2016, My Phone and Me: "
         "Understanding People's Receptivity to Mobile Notifications, CHI 2016; Kushlev, "
         "Proulx & Dunn 2016, 'Silence Your Phones': Smartphone Notifications Increase "
@@ -140,69 +193,98 @@ _RULES = [
     LintRule(
         "public-ranking",
         "error",
+        "value-choice",
         "People are ranked in front of others",
-        "Ranking people where others see it makes their worth depend on beating others "
-        "(ego-involvement), which lowers intrinsic motivation.",
-        "Hanus & Fox 2015, Assessing the effects of gamification in the classroom, "
-        "Computers & Education 80, 152-161; Ryan 1982, Control and information in the "
-        "intrapersonal sphere, JPSP 43(3), 450-461",
+        "motivekit does not rank people where others see it (a stance): ego-involvement "
+        "lowered intrinsic motivation in the laboratory and a course with a leaderboard and "
+        "badges lowered it over a semester, but points, levels and a leaderboard online "
+        "raised output without changing it.",
+        "Ryan 1982, Control and information in the intrapersonal sphere, JPSP 43(3), "
+        "450-461; " + _HANUS_FOX + "; " + _MEKLER,
     ),
     LintRule(
         "private-ranking",
         "warning",
+        "mixed",
         "People are ranked against each other, privately",
-        "A ranking only its subject sees is still a comparison with others, and a course "
-        "gamified with a leaderboard lowered intrinsic motivation over a semester.",
-        "Hanus & Fox 2015, Assessing the effects of gamification in the classroom, "
-        "Computers & Education 80, 152-161",
+        "A ranking only its subject sees is still a comparison with others, and the one "
+        "study of a leaderboard over a semester did not separate private from public "
+        "rankings.",
+        _HANUS_FOX + "; " + _MEKLER,
     ),
     LintRule(
         "public-by-default",
         "warning",
+        "value-choice",
         "Adopted goals are public unless people change them",
-        "Most people keep defaults, so a public default puts most people's progress in "
-        "front of an evaluating audience they never chose.",
+        "Most people keep defaults (in an online experiment 82% stayed donors when they had "
+        "to opt out and 42% became donors when they had to opt in), so a public default "
+        "puts most people's progress in front of an audience they never chose.",
+        "Johnson & Goldstein 2003, Do defaults save lives?, Science 302(5649), 1338-1339; "
         "Ryan & Deci 2017, Self-Determination Theory: Basic Psychological Needs in "
-        "Motivation, Development, and Wellness, Guilford Press; Johnson & Goldstein 2003, "
-        "Do defaults save lives?, Science 302(5649), 1338-1339",
+        "Motivation, Development, and Wellness, Guilford Press",
     ),
     LintRule(
         "streak-loss",
-        "error",
+        "warning",
+        "mixed",
         "One missed period wipes out a streak",
-        "A broken streak lowers people's later engagement, more so when they blame "
-        "themselves, and the harm shrinks when the streak can be repaired.",
-        "Silverman & Barasch 2023, On or Off Track: How (Broken) Streaks Affect Consumer "
-        "Decisions, Journal of Consumer Research 49(6), 1095-1117",
+        "Intact streaks raised engagement and a broken streak lowered later engagement, "
+        "and a streak one miss resets is one most people will eventually see broken.",
+        _STREAKS,
     ),
     LintRule(
         "streak-repair",
         "info",
+        "value-choice",
         "A goal counts a streak (with a way back)",
-        "Keeping a streak alive becomes a goal in itself, so attention shifts from the "
-        "activity to the run, even when repairs soften a break.",
-        "Silverman & Barasch 2023, On or Off Track: How (Broken) Streaks Affect Consumer "
-        "Decisions, Journal of Consumer Research 49(6), 1095-1117",
+        "motivekit shows progress a miss never takes away (a stance): intact streaks raised "
+        "engagement, and no study cited here tested whether repairs soften a break.",
+        _STREAKS,
     ),
     LintRule(
         "contingent-reward",
         "error",
+        "value-choice",
         "Points or badges are given for doing a task",
-        "Expected rewards for doing, completing or performing well at a task undermine "
-        "free-choice intrinsic motivation (d = -0.40, -0.36 and -0.28 respectively).",
-        "Deci, Koestner & Ryan 1999, A meta-analytic review of experiments examining the "
-        "effects of extrinsic rewards on intrinsic motivation, Psychological Bulletin "
-        "125(6), 627-668",
+        "motivekit gives nothing for doing a task (a stance): expected tangible rewards "
+        "for doing, completing or doing well lowered free-choice intrinsic motivation "
+        "(d = -0.40, -0.36, -0.28) and less so self-reported interest (d = -0.15, -0.17), "
+        "while points, levels and leaderboards raised output without changing intrinsic "
+        "motivation.",
+        _DKR_1999 + "; " + _MEKLER,
     ),
     LintRule(
         "menu-only",
         "info",
+        "mixed",
         "People may only pick from a short menu",
-        "Choice enhances intrinsic motivation, and a menu of one or two goals with no way "
-        "to write one's own offers little real choice.",
-        "Patall, Cooper & Robinson 2008, The effects of choice on intrinsic motivation and "
-        "related outcomes: a meta-analysis of research findings, Psychological Bulletin "
-        "134(2), 270-300",
+        "Choice raised intrinsic motivation across 41 studies, and a menu of one or two "
+        "goals with no way to write one's own offers little of it, though the threshold "
+        "of three is a rule of thumb.",
+        _PATALL,
+    ),
+    LintRule(
+        "missing-rationale",
+        "info",
+        "mixed",
+        "A menu goal says nothing about why it matters",
+        "In a laboratory experiment, a meaningful rationale for an uninteresting task "
+        "(with acknowledgement of how it feels, and choice) helped students take its value "
+        "on as their own.",
+        _DEP_1994,
+    ),
+    LintRule(
+        "controlling-language",
+        "warning",
+        "strong",
+        "Words that tell people what they must do, or rush them",
+        "In three experiments with students, the same learning task framed with "
+        "controlling words (you should, you have to) rather than autonomy-supportive ones "
+        "lowered deep learning, test performance and persistence.",
+        "Vansteenkiste, Simons, Lens, Sheldon & Deci 2004, Motivating learning, "
+        "performance, and persistence: the synergistic effects of intrinsic goal contents "
+        "and autonomy-supportive contexts, JPSP 87(2), 246-260",
     ),
 ]
 LINT_RULES: dict[str, LintRule] = {rule.id: rule for rule in _RULES}
@@ -215,6 +297,7 @@ SILENCE_RULES: dict[str, LintRule] = {
         LintRule(
             "unknown-silence",
             "error",
+            "value-choice",
             "A silence names no lint rule",
             "A silence that names no rule silences nothing, so the finding it was meant "
             "for still stands and its reason misleads reviewers.",
@@ -223,6 +306,7 @@ SILENCE_RULES: dict[str, LintRule] = {
         LintRule(
             "unused-silence",
             "info",
+            "value-choice",
             "A silence matches no finding",
             "A stale silence hides the next finding of its rule without anyone re-reading "
             "its reason.",
@@ -233,6 +317,7 @@ SILENCE_RULES: dict[str, LintRule] = {
 """Findings about ``lint.silence`` itself; they cannot be silenced."""
 
 _Make: TypeAlias = Callable[[LintRule, Path_, str], Finding]
+"""How :func:`lint` makes a finding at a path (silencing makes its own findings with it)."""
 
 MIN_MENU = 3
 """With custom goals off, a menu shorter than this is flagged as ``menu-only``."""
@@ -245,11 +330,14 @@ def lint(rules: Rules) -> list[Finding]:
     """
     design = rules.design
 
-    def finding(rule: LintRule, path: Path_, message: str) -> Finding:
-        line, column = rules.where(path)
+    def finding(
+        rule: LintRule, path: Path_, message: str, where: tuple[int, int] | None = None
+    ) -> Finding:
+        line, column = rules.where(path) if where is None else where
         return Finding(
             rule.id,
             rule.severity,
+            rule.evidence,
             rules.source,
             line,
             column,
@@ -260,6 +348,12 @@ def lint(rules: Rules) -> list[Finding]:
         )
 
     found = [finding(LINT_RULES[rule], path, message) for rule, path, message in _check(rules)]
+    for path, what, text in _texts(rules):
+        for offset, phrase in controlling_phrases(text):
+            where = _inside(rules, path, text, offset, len(phrase))
+            found.append(
+                finding(LINT_RULES["controlling-language"], path, _says(what, phrase), where)
+            )
     found = list(_silence(found, design.lint.silence, finding))
     return sorted(found, key=lambda f: (f.line, f.column, f.rule))
 
@@ -359,6 +453,13 @@ def _check(rules: Rules) -> Iterator[tuple[str, Path_, str]]:
 
 def _goal(goal: MenuGoal, here: Path_) -> Iterator[tuple[str, Path_, str]]:
     name = repr(goal.id)
+    if goal.description is None or not goal.description.strip():
+        yield (
+            "missing-rationale",
+            here,
+            f"goal {name} is offered without saying why it matters; give it a description "
+            "with the reason (what doing it achieves, and for whom)",
+        )
     if goal.assigned:
         yield (
             "assigned-goal",
@@ -421,6 +522,54 @@ def _goal(goal: MenuGoal, here: Path_) -> Iterator[tuple[str, Path_, str]]:
             f"goal {name} counts a streak ({softened}); consider dropping it and showing "
             "progress a miss never takes away",
         )
+
+
+# -- the words a team writes ----------------------------------------------------------------
+
+
+def _texts(rules: Rules) -> Iterator[tuple[Path_, str, str]]:
+    """(path, what it is, text) of every text people read: menu titles and descriptions,
+    level names, story templates and mission titles."""
+    design = rules.design
+    for i, goal in enumerate(design.goals.menu):
+        yield ("goals", "menu", i, "title"), f"the title of goal {goal.id!r}", goal.title
+        if goal.description is not None:
+            here: Path_ = ("goals", "menu", i, "description")
+            yield here, f"the description of goal {goal.id!r}", goal.description
+    for i, track in enumerate(design.tracks):
+        for j, level in enumerate(track.levels):
+            what = f"level {level.name!r} of track {track.id!r}"
+            yield ("tracks", i, "levels", j, "name"), what, level.name
+    for i, event in enumerate(design.impact.beneficiary_events):
+        what = f"the story told on {event.on}"
+        yield ("impact", "beneficiary_events", i, "story"), what, event.story
+    for i, mission in enumerate(design.missions):
+        yield ("missions", i, "title"), f"the title of mission {mission.id!r}", mission.title
+
+
+def _says(what: str, phrase: str) -> str:
+    return (
+        f"{what} says {phrase!r}, which tells people what they must do or rushes them; say "
+        "what the work does and for whom, and leave the choice to them (you could, if you "
+        "like, when it suits you)"
+    )
+
+
+def _inside(rules: Rules, path: Path_, text: str, offset: int, length: int) -> tuple[int, int]:
+    """(line, column) of ``text[offset:]`` where the file writes it on the value's first
+    line (after an opening quote); the value's own position when the text is written
+    differently there (escapes, a block scalar, a later line)."""
+    line, column = rules.where(path)
+    if not 0 < line <= len(rules.lines):
+        return line, column
+    written = rules.lines[line - 1]
+    start = column - 1
+    if written[start : start + 1] in ("'", '"'):
+        start += 1
+    end = offset + length
+    if written[start : start + end] == text[:end]:
+        return line, start + offset + 1
+    return line, column
 
 
 # -- silencing --------------------------------------------------------------------------------

@@ -72,6 +72,8 @@ class Rules:
     """Every compiled expression, by its path in the file."""
     positions: dict[Path_, tuple[int, int]] = attrs.field(repr=False, factory=dict, eq=False)
     """1-based (line, column) of every node of the file, by its path."""
+    lines: tuple[str, ...] = attrs.field(repr=False, default=(), eq=False)
+    """The file's text, line by line (the linter points inside a text value with it)."""
 
     def where(self, path: Path_) -> tuple[int, int]:
         """(line, column) of ``path`` in the file, or of its nearest parent that exists."""
@@ -175,7 +177,7 @@ def load_rules(
             problems += [problem(p, m) for p, m in unsupported(design)]
     if problems or design is None:
         raise RulesError(sorted(problems, key=lambda p: (p.line, p.column)))
-    rules = Rules(design, name, expressions, positions(root))
+    rules = Rules(design, name, expressions, positions(root), tuple(lines))
     for i, goal in enumerate(design.goals.menu):
         try:
             rules.goal_template(goal)

@@ -117,7 +117,11 @@ class MenuGoal:
         ),
     )
     description: str | None = attrs.field(
-        default=None, metadata=doc("A longer description shown with the goal on the menu.")
+        default=None,
+        metadata=doc(
+            "Shown with the goal on the menu: why it matters, what doing it achieves and for "
+            "whom (the linter's missing-rationale rule asks for one)."
+        ),
     )
     visibility: Visibility = attrs.field(
         default="private",
@@ -473,7 +477,11 @@ class NudgesSection:
     """Nudges are opt-in: ``default`` is what people who never chose get."""
 
     default: Literal["on", "off"] = attrs.field(
-        default="off", metadata=doc("Nudges for people who never chose (they always may).")
+        default="off",
+        metadata=doc(
+            "Nudges for people who never chose; ``on`` is refused (nudges are opt-in: each "
+            "person may switch them on)."
+        ),
     )
     max_per_week: int = attrs.field(
         default=2, metadata=doc("The most nudges anyone gets in a week.", minimum=0)
@@ -525,7 +533,11 @@ class LintSettings:
     """Settings for ``motivekit rules lint``."""
 
     max_nudges_per_week: int = attrs.field(
-        default=2, metadata=doc("Above this many nudges a week, the linter warns.", minimum=0)
+        default=2,
+        metadata=doc(
+            "Above this many nudges a week, the linter warns (2 is a convention, not a finding).",
+            minimum=0,
+        ),
     )
     silence: list[Silence] = attrs.field(
         factory=list, metadata=doc("Lint rules silenced, each with its reason.")

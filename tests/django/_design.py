@@ -8,7 +8,7 @@ from motivekit.audit import Ed25519Signer
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 RULES = FIXTURES / "flask.yaml"
-"""A design with a menu, a track, impact rules and a mission (lints clean)."""
+"""A design with a menu, a track, impact rules and a mission (no lint errors or warnings)."""
 CONTROLLING = FIXTURES / "controlling.yaml"
 """Every mechanic the linter flags; it does not run either."""
 
@@ -21,7 +21,8 @@ nudges:
   default: on
   max_per_week: 14
 """
-"""Runs, but lints with an error (nudges on by default) and a warning (nudge rate)."""
+"""Does not run (nudges on by default), and lints with an error for it and a warning
+(nudge rate)."""
 
 
 def key_file(folder: Path, name: str = "test-log") -> Path:

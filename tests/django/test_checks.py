@@ -55,15 +55,18 @@ def test_a_design_file_that_does_not_run_is_e002_and_its_controlling_parts_lint(
     assert not any("[private-ranking]" in m.msg for m in lint)  # silenced by the file
 
 
-def test_a_running_design_with_lint_errors_is_e005_and_warnings_are_w005(tmp_path: Path) -> None:
+def test_a_design_with_lint_errors_is_e005_and_warnings_are_w005(tmp_path: Path) -> None:
     (tmp_path / "motivation.yaml").write_text(NUDGING, "utf-8")
     found = messages(RULES=tmp_path / "motivation.yaml")
     assert [(m.id, m.level >= 40) for m in found] == [
+        ("motivekit.E002", True),  # nudges on by default do not run
         ("motivekit.E005", True),
         ("motivekit.W005", False),
     ]
-    assert "error[nudges-on-by-default]" in found[0].msg
-    assert "warning[nudge-rate]" in found[1].msg
+    assert "nudges.default: motivekit does not nudge people who never chose" in found[0].msg
+    assert "error[nudges-on-by-default]" in found[1].msg
+    assert "warning[nudge-rate]" in found[2].msg
+    assert "evidence: value-choice" in (found[1].hint or "")
 
 
 def test_a_wrong_key_is_e001_one_message_per_mistake() -> None:

@@ -77,6 +77,11 @@ def problems(raw: Any, base_dir: Any = None) -> list[str]:
             r'^MOTIVEKIT\["CONSENT_DEFAULTS"\]: consent_defaults\[\'nudges\'\] must be True or False',
         ),
         (
+            {"CONSENT_DEFAULTS": {"nudges": True}},
+            r'^MOTIVEKIT\["CONSENT_DEFAULTS"\]: consent_defaults cannot switch nudges on for '
+            r"people who never chose them: nudges are opt-in \(drop 'nudges' from",
+        ),
+        (
             {"CONSENT_DEFAULTS": ["nudges"]},
             r'^MOTIVEKIT\["CONSENT_DEFAULTS"\] must be a dict of mechanic -> True/False',
         ),
@@ -135,7 +140,7 @@ def test_paths_are_read_relative_to_base_dir_and_hooks_from_dotted_paths(tmp_pat
             "TENANT": "acme",
             "NAMES": "tests.django.hooks.shouted",
             "DATABASE": "replica",
-            "CONSENT_DEFAULTS": {"nudges": True},
+            "CONSENT_DEFAULTS": {"mastery": False},
         },
         base_dir=tmp_path,
         databases=DATABASES,
@@ -148,7 +153,7 @@ def test_paths_are_read_relative_to_base_dir_and_hooks_from_dotted_paths(tmp_pat
     assert (found.tenant, found.origin, found.database) == ("acme", None, "replica")
     assert found.names is not None
     assert found.names("ada") == "ADA"
-    assert found.consent_defaults == {"nudges": True}
+    assert found.consent_defaults == {"mastery": False}
 
 
 def test_left_out_keys_take_their_defaults() -> None:
