@@ -25,6 +25,7 @@ from motivekit import (
     UnknownMission,
     load_rules,
 )
+from motivekit.impact._views import part_story_of
 from motivekit.rules import Rules
 
 from .conftest import FakeClock
@@ -385,6 +386,26 @@ def test_digests_are_opt_in_and_batch_new_impact(ikit: Kit, clock: FakeClock) ->
 # -- missions -----------------------------------------------------------------------------
 
 
+@given(
+    part=st.integers(1, 10**6), more=st.integers(0, 10**7), unit=st.sampled_from(["pages", "terms"])
+)
+def test_no_part_story_carries_a_percentage_or_a_share(part: int, more: int, unit: str) -> None:
+    story = part_story_of(part, part + more, unit)
+    assert "%" not in story
+    assert not any(w in story for w in ("share", "percent", "less than", "only", "of it"))
+    assert unit in story
+
+
+def test_no_part_story_in_a_kit_contains_a_percentage(ikit: Kit) -> None:
+    told = []
+    for who in ["ada"] * 3 + ["bob"] + ["ada"] * 9:  # past the 10-page target too
+        ikit.record(page(who))
+        told += [ikit.impact.mission("handbook", p).part_story for p in ("ada", "bob")]
+    assert all("%" not in story for story in told if story is not None)
+    assert told[:2] == ["The first of the pages is yours", None]
+    assert told[-2:] == ["Your 12 pages are among the 13 so far", "One of the 13 pages was yours"]
+
+
 def test_missions_show_the_groups_progress_and_each_persons_part(ikit: Kit) -> None:
     changes = [ikit.record(page("ada")).mission_changes[0] for _ in range(4)]
     assert [c.total for c in changes] == [1, 2, 3, 4]
@@ -392,11 +413,9 @@ def test_missions_show_the_groups_progress_and_each_persons_part(ikit: Kit) -> N
     ikit.record(page("bob"))
     progress = ikit.impact.mission("handbook", "ada")
     assert progress.story == "Translate the handbook: 5 of 10 pages (50%)"
-    assert progress.part_story == "Your 4 pages were 40% of it"  # of the 10-page mission
+    assert progress.part_story == "Your 4 pages are among the 5 so far"  # what it did, no share
     assert (progress.reached, progress.next_milestone, progress.done) == ((3, 5), 10, False)
-    assert ikit.impact.mission("handbook", "bob").part_story == (
-        "One of the 5 pages was yours (10% of it)"
-    )
+    assert ikit.impact.mission("handbook", "bob").part_story == "One of the 5 pages was yours"
     assert ikit.impact.mission("handbook").part is None
     milestones = [e for e in ikit.journal.read(limit=100) if e.type == "milestone"]
     assert [(e.payload["mission"], e.payload["milestone"]) for e in milestones] == [

@@ -130,11 +130,36 @@ def test_levels_and_feedback_wait_for_min_evidence(mkit: Kit) -> None:
     assert state.level is None
     assert state.summary == "1 more piece of evidence before a level is shown"
     third = mkit.record(review("bo", False)).skill_changes[0]
+    assert third.level == "Exploring"  # shown on their skill page, where they start ...
+    assert third.feedback == ()  # ... but three failures announce no level and no praise
+
+
+def test_three_failures_announce_no_level(mkit: Kit) -> None:
+    said = [mkit.record(review("eve", False)).feedback for _ in range(3)]
+    assert said == [(), (), ()]
+    state = mkit.mastery.state("eve", "code-review")
+    assert (state.evidence, state.level) == (3, "Exploring")
+    # the explanation's steps say nothing either
+    steps = mkit.mastery.explain("eve", "code-review").counted()
+    assert [s.detail for s in steps] == ["", "", ""]
+
+
+def test_the_lowest_level_is_a_starting_point_never_reached(mkit: Kit) -> None:
+    # two hard failures, then an easy success: at min_evidence, and still at Exploring
+    mkit.record(review("fay", False, complexity=5))
+    mkit.record(review("fay", False, complexity=5))
+    third = mkit.record(review("fay", True, complexity=1)).skill_changes[0]
     assert third.level == "Exploring"
-    assert third.feedback == (
-        "You reached Exploring",
-        f"You solve {_about(third.estimate)} medium reviews",
-    )
+    assert third.feedback == (f"You solve {_about(third.estimate)} medium reviews",)
+    assert not any("Exploring" in s for s in third.feedback)
+
+
+def test_a_success_that_reaches_a_higher_level_announces_it(mkit: Kit) -> None:
+    for _ in range(2):
+        mkit.record(review("gil", False))
+    said = [s for _ in range(4) for s in mkit.record(review("gil", True)).feedback]
+    assert "You reached Practising" in said
+    assert "You reached Exploring" not in said
 
 
 def _about(p: float) -> str:
@@ -143,11 +168,19 @@ def _about(p: float) -> str:
     return about(p)
 
 
-def test_only_gains_are_announced(mkit: Kit) -> None:
-    for _ in range(4):
-        mkit.record(review("cy", True))
-    dip = mkit.record(review("cy", False)).skill_changes[0]
-    assert dip.feedback == ()
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(attempts=st.lists(st.tuples(st.booleans(), st.integers(1, 5)), min_size=1, max_size=12))
+def test_a_failed_attempt_never_announces_anything(
+    clock: FakeClock, attempts: list[tuple[bool, int]]
+) -> None:
+    with Kit.open("memory://", clock=clock, rules=rules()) as kit:
+        for approved, complexity in attempts:
+            (change,) = kit.record(review("hal", approved, complexity=complexity)).skill_changes
+            if not approved:
+                assert change.feedback == (), attempts
+            assert "You reached Exploring" not in change.feedback
 
 
 def test_events_that_are_not_evidence_change_nothing(mkit: Kit) -> None:

@@ -383,6 +383,27 @@ def test_feedback_is_informational() -> None:
         assert not any(word in sentence.lower() for word in ("point", "score", "rank"))
 
 
+@given(
+    model=st.sampled_from([EloSkill(), BktSkill(learn=0.3), CriteriaSkill(evidence=3)]),
+    outcomes=st.lists(st.sampled_from([0.0, 0.2, 0.49, 0.5, 0.8, 1.0]), min_size=1, max_size=15),
+    difficulty=st.sampled_from([-1.0, 0.0, 1.0]),
+)
+def test_feedback_is_contingent_on_success(
+    model: EloSkill | BktSkill | CriteriaSkill, outcomes: list[float], difficulty: float
+) -> None:
+    # a failed (below one half) attempt says nothing, and the lowest level is never reached
+    ladder = Ladder.from_pairs([("Exploring", 0.0), ("Practising", 0.3), ("Fluent", 0.7)])
+    state = model.initial()
+    for outcome in outcomes:
+        after, _ = model.update(state, difficulty, outcome)
+        said = feedback(model, state, after, ladder)
+        assert said == feedback(model, state, after, ladder, outcome=outcome)
+        if outcome < 0.5:
+            assert said == []
+        assert "You reached Exploring" not in said
+        state = after
+
+
 # ---------------------------------------------------------------- next challenge
 
 

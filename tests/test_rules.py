@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
 from motivekit import ConfigError, Event, InvalidTrack, Kit, NotPermitted, RulesError, load_rules
 from motivekit.cli import main
@@ -84,15 +89,25 @@ def test_defaults_and_no_surprise_booleans() -> None:
         ("goals: {}\n", ["motivation.yaml:1:1: version: is required but missing"]),
         (
             "version: 1\ngoals:\n  menu: {}\n",
-            ["motivation.yaml:3:9: goals.menu: must be a list, got a mapping"],
+            [
+                "motivation.yaml:3:9: goals.menu: must be a list of mappings, e.g. [{id: weekly-reviews, "
+                "title: Review pull requests, measure: {event: review.submitted, count: 3, "
+                "per: week}}], got a mapping"
+            ],
         ),
         (
             "version: 1\ntracks:\n  - {id: t, title: T, model: {elo: {}}, evidence: [], challenge_band: 'ab'}\n",
-            ["motivation.yaml:3:71: tracks[0].challenge_band: must be a list, got str 'ab'"],
+            [
+                "motivation.yaml:3:71: tracks[0].challenge_band: must be a list of numbers, "
+                "e.g. [0.70, 0.85], got str 'ab'"
+            ],
         ),
         (
             "version: 1\ngoals:\n  menu:\n    - {id: a, title: A, measure: {event: x, count: 1, where: [1, 2]}}\n",
-            ["motivation.yaml:4:62: goals.menu[0].measure.where: must be a mapping, got a list"],
+            [
+                "motivation.yaml:4:62: goals.menu[0].measure.where: must be a mapping of names to "
+                "values, e.g. {team: core, language: en}, got a list"
+            ],
         ),
         (
             "version: 1\ngoals:\n  menu:\n    - {id: ' a ', title: A, measure: {event: x, count: 1}}\n",
@@ -590,7 +605,8 @@ def test_check_track_checks_types_as_strictly_as_a_file() -> None:
     # An int where a float goes is fine; a list must be a list, as in a file.
     assert check_track(good_track(levels=[Level("A", 0)], min_evidence=1))
     with pytest.raises(
-        InvalidTrack, match=r"^tracks\[0\].challenge_band: must be a list, got tuple"
+        InvalidTrack,
+        match=r"^tracks\[0\].challenge_band: must be a list of numbers, e.g. \[0.70, 0.85\], got tuple",
     ):
         check_track(good_track(challenge_band=(0.6, 0.8)))
 
@@ -726,3 +742,91 @@ def test_a_deadline_is_a_calendar_date() -> None:
 
     assert str(YAML(typ="rt").load("d: 2026-12-31")["d"]) == "2026-12-31"
     assert not isinstance(YAML(typ="rt").load("d: 2026-12-31")["d"], str)
+
+
+# -- errors never leak internals ---------------------------------------------------------------
+
+_DESIGNS = [
+    EXAMPLE,
+    *sorted((Path(__file__).resolve().parent / "fixtures").glob("*.yaml")),
+    EXAMPLE.parent / "flask_demo" / "motivation.yaml",
+    EXAMPLE.parent / "django_site" / "motivation.yaml",
+]
+_INTERNALS = re.compile(
+    r"object has no attribute|NoneType|Traceback|<class|cattrs|\battrs\b|"
+    r"\b[a-z_]+\.[a-z_]+\.[A-Z]\w*|\bmotivekit\.[a-z_]+\.|Error\(|is not iterable|"
+    r"unhashable|object is not|takes \d+ positional",
+)
+_OTHER_VALUES = st.sampled_from(["text", 3, 2.5, [1, "a"], {"k": "v"}, None, True, [], {}])
+
+
+def _nodes(node: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [path] if path else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _nodes(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _nodes(value, (*path, i))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), design=st.sampled_from(_DESIGNS), runnable=st.booleans())
+def test_type_swapped_designs_get_messages_without_python_internals(
+    data: st.DataObject, design: Path, runnable: bool
+) -> None:
+    tree = YAML(typ="safe").load(design.read_text(encoding="utf-8"))
+    swaps = data.draw(st.lists(st.sampled_from(_nodes(tree)), min_size=1, max_size=3))
+    for path in swaps:
+        node = tree
+        try:
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = data.draw(_OTHER_VALUES)
+        except (KeyError, IndexError, TypeError):  # an earlier swap replaced a parent
+            continue
+    out = io.StringIO()
+    YAML().dump(tree, out)
+    try:
+        load_rules("motivation.yaml", text=out.getvalue(), runnable=runnable)
+    except RulesError as exc:
+        for problem in exc.problems:
+            assert not _INTERNALS.search(problem.message), str(problem)
+            assert problem.message.strip()
+
+
+def test_a_bare_model_name_is_that_model_with_its_defaults() -> None:
+    text = (
+        "version: 1\ntracks:\n  - id: t\n    title: T\n    model: {model}\n"
+        "    evidence: [{{on: x.done, outcome: 'event.data.ok'}}]\n"
+    )
+    for name in ("elo", "bkt", "criteria"):
+        (track,) = load_rules("m.yaml", text=text.format(model=name)).design.tracks
+        assert getattr(track.model, name) == getattr(
+            load_rules("m.yaml", text=text.format(model=f"{{{name}: {{}}}}"))
+            .design.tracks[0]
+            .model,
+            name,
+        )
+    with pytest.raises(RulesError) as caught:
+        load_rules("m.yaml", text=text.format(model="elx"))
+    assert str(caught.value) == (
+        "m.yaml:5:12: tracks[0].model: must be a model's name (elo, bkt or criteria), e.g. elo "
+        "for Elo with its defaults, or a mapping like {elo: {guess: 0.0}}, got str 'elx'"
+    )
+    with pytest.raises(
+        RulesError, match=r"tracks\[0\]\.model: must be a model's name .* got a list"
+    ):
+        load_rules("m.yaml", text=text.format(model="[elo]"))
+
+
+def test_a_section_of_the_wrong_shape_names_the_shape_and_an_example() -> None:
+    with pytest.raises(RulesError) as caught:
+        load_rules("m.yaml", text="version: 1\nimpact: yes please\nmissions: [handbook]\n")
+    assert [p.message for p in caught.value.problems] == [
+        "must be a mapping like {contributions: [...], beneficiary_events: [...]}, "
+        "got str 'yes please'",
+        "must be a mapping like {id: handbook, title: Translate the handbook, "
+        "target: {event: page.translated, count: 500}}, got str 'handbook'",
+    ]

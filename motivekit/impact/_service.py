@@ -27,6 +27,7 @@ from motivekit.impact._views import (
     ImpactExplanation,
     ImpactPreferences,
     MissionProgress,
+    part_story_of,
     percent,
 )
 from motivekit.rules._model import Mission
@@ -383,13 +384,7 @@ class Impact:
         stones = milestones_of(mission)
         target, unit = mission.target.count, mission.target.unit
         story = f"{mission.title}: {total} of {target} {unit} ({percent(total, target)})"
-        part_story = None
-        if part:
-            share = percent(part, max(target, total))  # of the whole mission
-            if part == 1:
-                part_story = f"One of the {total} {unit} was yours ({share} of it)"
-            else:
-                part_story = f"Your {part} {unit} were {share} of it"
+        part_story = part_story_of(part, total, unit) if part else None
         return MissionProgress(
             mission.id,
             mission.title,

@@ -15,6 +15,7 @@ __all__ = [
     "ImpactExplanation",
     "ImpactPreferences",
     "MissionProgress",
+    "part_story_of",
     "percent",
 ]
 
@@ -171,12 +172,33 @@ class MissionProgress:
     part: int | None = None
     """The person's own count (None when not asked, or their impact consent is off)."""
     part_story: str | None = None
-    """E.g. ``Your 14 pages were 3% of it`` (of the target, or of the total once it is
-    passed)."""
+    """What the person's part did, e.g. ``Your 14 pages are among the 120 so far``: never
+    a percentage or a share (see :func:`part_story_of`)."""
+
+
+def part_story_of(part: int, total: int, unit: str) -> str:
+    """What a person's ``part`` of a mission's ``total`` did, in words, e.g. ``Your 14
+    pages are among the 120 so far``.
+
+    It says what the part is in, never how small it is: no percentage and no share,
+    which would tell someone their effort barely matters (Karau & Williams 1993 on social
+    loafing) and invite comparison, against the rule that stories carry no number to
+    compare.
+    """
+    if part >= total:
+        return (
+            f"The first of the {unit} is yours"
+            if total <= 1
+            else f"All {total} {unit} so far are yours"
+        )
+    if part == 1:
+        return f"One of the {total} {unit} was yours"
+    return f"Your {part} {unit} are among the {total} so far"
 
 
 def percent(part: int, whole: int) -> str:
-    """``part`` of ``whole`` as a whole percentage ("less than 1%" rather than 0%)."""
+    """``part`` of ``whole`` as a whole percentage ("less than 1%" rather than 0%): a
+    mission's own progress towards its target, never a person's part."""
     if whole <= 0:
         return "0%"
     share = 100 * part / whole

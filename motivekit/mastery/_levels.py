@@ -4,6 +4,10 @@ Feedback says what a person can now do ("You now solve about 4 in 5 medium revie
 names a level when one is reached ("You reached Practising"). There are no points and no
 scores to chase: informational feedback supports motivation, contingent rewards undermine
 it (Deci, Koestner & Ryan 1999).
+
+Feedback is contingent on success: an attempt that failed (outcome below one half) says
+nothing, so no level and no phrase follows a failure; and the lowest level of a ladder is
+where people start, never announced as "reached".
 """
 
 from __future__ import annotations
@@ -17,12 +21,16 @@ from typing import TYPE_CHECKING
 import attrs
 
 from motivekit._errors import InvalidTrack
-from motivekit.mastery._protocol import LearnerState, SkillModel
+from motivekit.mastery._protocol import LearnerState, LearnerView, SkillModel
 
 if TYPE_CHECKING:
     from motivekit.rules._model import Level
 
-__all__ = ["Ladder", "about", "feedback"]
+__all__ = ["SUCCESS", "Ladder", "about", "feedback", "succeeded"]
+
+SUCCESS = 0.5
+"""The outcome from which an attempt counts as a success for feedback (a graded outcome
+of one half or more); below it the attempt failed and feedback says nothing."""
 
 # Small fractions people read at a glance, ascending.
 _FRACTIONS: tuple[tuple[int, int], ...] = (
@@ -110,6 +118,15 @@ class Ladder:
         return None if i is None else self.levels[i][0]
 
 
+def succeeded(before: LearnerView, after: LearnerView) -> bool | None:
+    """Whether the one attempt from ``before`` to ``after`` succeeded (its outcome, the
+    growth of ``successes``, is at least :data:`SUCCESS`); None when the two states are not
+    one piece of evidence apart, so the attempt's outcome is not known."""
+    if after.evidence != before.evidence + 1:
+        return None
+    return after.successes - before.successes >= SUCCESS - 1e-9  # sums of floats
+
+
 def feedback(
     model: SkillModel,
     before: LearnerState,
@@ -118,22 +135,29 @@ def feedback(
     *,
     difficulty: float = 0.0,
     items: str = "tasks",
+    outcome: float | None = None,
 ) -> list[str]:
     """Informational sentences about what changed from ``before`` to ``after``.
 
-    * ``You reached <level>`` when the estimate climbed into a higher level;
+    * ``You reached <level>`` when the estimate climbed into a higher level (never the
+      ladder's lowest: that is where people start);
     * ``You now solve about X in Y <items>`` when the predicted success on a
       representative ``difficulty`` rose into a new phrase (see :func:`about`), e.g.
       ``items="medium reviews"``.
 
-    A dip says nothing: the numbers stay visible through explain, but a decline is not
-    announced.
+    Nothing after a failed attempt: ``outcome`` below :data:`SUCCESS`, or, when
+    ``outcome`` is not given and the states are one piece of evidence apart, fewer than
+    half a success gained (:func:`succeeded`). A dip says nothing either: the numbers stay
+    visible through explain, but a decline is not announced.
     """
+    won = succeeded(before, after) if outcome is None else outcome >= SUCCESS
+    if won is False:
+        return []
     out: list[str] = []
     if ladder is not None:
         was = ladder.index_for(model.estimate(before))
         now = ladder.index_for(model.estimate(after))
-        if now is not None and (was is None or now > was):
+        if now is not None and now > 0 and (was is None or now > was):
             out.append(f"You reached {ladder.levels[now][0]}")
     p_before = model.predict(before, difficulty)
     p_after = model.predict(after, difficulty)

@@ -25,7 +25,7 @@ from motivekit.mastery._bkt import BktSkill
 from motivekit.mastery._challenge import check_band
 from motivekit.mastery._criteria import CriteriaSkill
 from motivekit.mastery._elo import EloSkill
-from motivekit.mastery._levels import Ladder, about
+from motivekit.mastery._levels import Ladder, about, succeeded
 from motivekit.mastery._protocol import Item, ItemState, LearnedItem, Learner, LearnerView
 from motivekit.mastery._retention import half_life, recall
 from motivekit.rules._expr import Expression
@@ -288,20 +288,23 @@ class SkillTrack:
         """What one piece of evidence, moving the learner from ``before`` to ``after``,
         says in words (a fold builds this only when someone reads it).
 
-        Feedback is informational, gains only, never a score, and nothing before
-        ``min_evidence`` pieces of evidence. Then: ``You reached <level>`` when a higher
-        level is reached, ``You have mastered <track>`` when it is mastered, and ``You now
-        solve about 4 in 5 <typical tasks>`` when the predicted success on a typical task
-        rises into a new phrase (the first time: ``You solve about …``).
+        Feedback is informational, contingent on success, gains only, never a score, and
+        nothing before ``min_evidence`` pieces of evidence. An attempt that failed (outcome
+        below one half, see :func:`succeeded`) says nothing at all: no level, no phrase.
+        After a success: ``You reached <level>`` when a level above the ladder's lowest is
+        reached (the lowest is where people start, never "reached"), ``You have mastered
+        <track>`` when it is mastered, and ``You now solve about 4 in 5 <typical tasks>``
+        when the predicted success on a typical task rises into a new phrase (the first
+        time: ``You solve about …``).
         """
         model, ladder = self.model, self.ladder
-        if after.evidence < self.min_evidence:
+        if after.evidence < self.min_evidence or not succeeded(before, after):
             return ()
         now = None if ladder is None else ladder.index_for(model.estimate(after))
         level = None if now is None or ladder is None else ladder.levels[now][0]
         first = before.evidence < self.min_evidence
         out = []
-        if now is not None and ladder is not None:
+        if now is not None and now > 0 and ladder is not None:
             was = None if first else ladder.index_for(model.estimate(before))
             if was is None or now > was:
                 out.append(f"You reached {level}")

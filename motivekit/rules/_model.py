@@ -255,9 +255,14 @@ class CriteriaModel:
     )
 
 
+MODEL_NAMES = ("elo", "bkt", "criteria")
+"""The models a track can name; ``model: elo`` is that model with its defaults."""
+
+
 @attrs.frozen
 class TrackModel:
-    """Exactly one of the models."""
+    """Exactly one of the models, with its settings, or just its name (``model: elo``:
+    that model with its defaults)."""
 
     elo: EloModel | None = attrs.field(default=None, metadata=doc("Elo for learner and item."))
     bkt: BktModel | None = attrs.field(default=None, metadata=doc("Bayesian Knowledge Tracing."))

@@ -28,7 +28,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 import attrs
 
 from motivekit.rules._expr import MAX_LENGTH
-from motivekit.rules._model import KIND, Design
+from motivekit.rules._model import KIND, MODEL_NAMES, Design, TrackModel
 
 __all__ = [
     "SCHEMA_ID",
@@ -127,6 +127,8 @@ class _Builder:
             if name not in self.defs:
                 self.defs[name] = {}  # taken before recursing: $defs in order of first use
                 self.defs[name] = self.object(hint)
+            if hint is TrackModel:  # or just a model's name (``model: elo``)
+                return {"anyOf": [{"enum": list(MODEL_NAMES)}, {"$ref": f"#/$defs/{name}"}]}
             return {"$ref": f"#/$defs/{name}"}
         origin, args = get_origin(hint), get_args(hint)
         if origin is Literal:

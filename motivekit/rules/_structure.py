@@ -4,6 +4,11 @@ cattrs does the walking; the hooks here make it refuse what it would otherwise a
 unknown keys, and silent conversions (``3`` is not a string, ``"3"`` not a number, ``yes``
 not true/false, a mapping not a list). An error tree from cattrs becomes one problem per
 leaf, each with the path it is at, so every type problem of a file is reported at once.
+
+Every section is checked to be a mapping before cattrs reads it, so a wrong shape is told
+as the shape expected with an example (``must be a mapping like {name: Fluent, at: 0.8},
+got a list``), never as the Python error cattrs would meet. A track's ``model`` may be a
+bare model name (``model: elo``): that model with its defaults.
 """
 
 from __future__ import annotations
@@ -19,14 +24,82 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationNote,
 )
+from cattrs.gen import make_dict_structure_fn
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from motivekit.rules._model import Scalar
+from motivekit.rules._model import MODEL_NAMES, Scalar, TrackModel
 from motivekit.rules._yaml import Path_
 
-__all__ = ["CONVERTER", "structure_problems"]
+__all__ = ["CONVERTER", "EXAMPLES", "structure_problems"]
 
 _LITERAL: Any = Literal
+
+EXAMPLES: dict[str, str] = {
+    "Design": "{version: 1, goals: {menu: []}}",
+    "GoalsSection": "{allow_custom: true, menu: [...]}",
+    "MenuGoal": "{id: weekly-reviews, title: Review pull requests, "
+    "measure: {event: review.submitted, count: 3, per: week}}",
+    "MeasureSpec": "{event: review.submitted, count: 3, per: week}",
+    "Streak": "{reset_on_miss: false}",
+    "Track": "{id: code-review, title: Code review, model: elo, "
+    "evidence: [{on: review.submitted, outcome: event.data.approved}]}",
+    "TrackModel": "{elo: {guess: 0.0}}",
+    "EloModel": "{guess: 0.0, k: {a: 1.0, b: 0.05}}",
+    "EloK": "{a: 1.0, b: 0.05}",
+    "BktModel": "{prior: 0.1, learn: 0.1, guess: 0.2, slip: 0.1}",
+    "CriteriaModel": "{evidence: 20, min_difficulty: 3, at_difficulty: 5, success: 0.8}",
+    "Evidence": "{on: review.submitted, outcome: event.data.approved}",
+    "Level": "{name: Fluent, at: 0.8}",
+    "Scale": "{typical: 3, step: 1, typical_tasks: medium reviews}",
+    "Retention": "{half_life_days: 1, cap_days: 365, refresh_below: 0.5}",
+    "ImpactSection": "{contributions: [...], beneficiary_events: [...]}",
+    "Contribution": "{on: answer.posted, id: event.data.answer_id}",
+    "BeneficiaryEvent": "{on: answer.marked_helpful, credits: event.data.answer_id, "
+    "story: '{beneficiary} found your answer helpful'}",
+    "Attribution": "{decay: 0.5, max_depth: 4, mode: recursive}",
+    "Mission": "{id: handbook, title: Translate the handbook, "
+    "target: {event: page.translated, count: 500}}",
+    "MissionTarget": "{event: page.translated, count: 500, unit: pages}",
+    "NudgesSection": "{default: off, max_per_week: 2}",
+    "Reward": "{on: review.submitted, give: 10 points}",
+    "Leaderboard": "{id: top, title: Top reviewers, ranks: review.submitted}",
+    "LintSettings": "{silence: [{rule: contingent-reward, reason: ...}]}",
+    "Silence": "{rule: contingent-reward, reason: why it is fine here}",
+}
+"""An example of each section, shown when a value of the wrong shape stands for it."""
+
+
+_ITEMS: dict[Any, tuple[str, str]] = {
+    str: ("strings", "[count, per]"),
+    int: ("whole numbers", "[100, 250, 500]"),
+    float: ("numbers", "[0.70, 0.85]"),
+}
+
+
+def _container_shape(kind: Any) -> str:
+    """What a ``list[...]`` or ``dict[str, ...]`` value must be, with an example."""
+    args = get_args(kind)
+    if get_origin(kind) is dict:
+        return "a mapping of names to values, e.g. {team: core, language: en}"
+    item = args[0] if args else Any
+    if attrs.has(item):
+        example = EXAMPLES.get(item.__name__, "{...}")
+        return f"a list of mappings, e.g. [{example}]"
+    if get_origin(item) is _LITERAL:
+        choices = get_args(item)
+        names = ", ".join(map(str, choices))
+        return f"a list of any of {names}, e.g. [{names}]"
+    words, example = _ITEMS.get(item, ("values", "[...]"))
+    return f"a list of {words}, e.g. {example}"
+
+
+def _shape(cls: type[Any]) -> str:
+    """What a value of ``cls`` must be, in words with an example."""
+    example = EXAMPLES.get(cls.__name__)
+    if example is not None:
+        return f"a mapping like {example}"
+    keys = ", ".join(f.name for f in attrs.fields(cls))
+    return f"a mapping with the keys {keys}"
 
 
 def _converter() -> Converter:
@@ -71,10 +144,11 @@ def _converter() -> Converter:
 
         def make(kind: Any, conv: Converter) -> Callable[[Any, Any], Any]:
             items = factory(kind, conv)
+            shape = _container_shape(kind)
 
             def hook(value: Any, _: Any) -> Any:
                 if not isinstance(value, container):
-                    raise TypeError(f"must be {name}, got {_shown(value)}")
+                    raise TypeError(f"must be {shape}, got {_shown(value)}")
                 return items(value, kind)
 
             return hook
@@ -83,6 +157,29 @@ def _converter() -> Converter:
 
     checked(list, "a list", list_structure_factory)
     checked(dict, "a mapping", mapping_structure_factory)
+
+    def section(cls: type[Any], conv: Converter) -> Callable[[Any, Any], Any]:
+        """An attrs class, read only from a mapping (cattrs alone would meet a string's
+        or a list's missing ``keys``)."""
+        fields = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
+        shape = _shape(cls)
+
+        def hook(value: Any, _: Any) -> Any:
+            if cls is TrackModel and isinstance(value, str) and value in MODEL_NAMES:
+                value = {value: {}}  # a bare model name: that model with its defaults
+            if not isinstance(value, dict):
+                if cls is TrackModel:
+                    names = ", ".join(MODEL_NAMES[:-1]) + " or " + MODEL_NAMES[-1]
+                    raise TypeError(
+                        f"must be a model's name ({names}), e.g. elo for Elo with its "
+                        f"defaults, or {shape}, got {_shown(value)}"
+                    )
+                raise TypeError(f"must be {shape}, got {_shown(value)}")
+            return fields(value)
+
+        return hook
+
+    converter.register_structure_hook_factory(attrs.has, section)
     return converter
 
 
