@@ -332,3 +332,37 @@ def test_a_lookup_takes_any_number_of_keys_with_one_sql_text(kit: Kit) -> None:
         many = session.known_events([f"post-{i}" for i in range(0, 40, 2)] * 300)
     assert set(few) == {"post-0", "help-0"}
     assert len(many) == 20
+
+
+def test_a_walk_reads_each_level_once_with_its_owners_referrers(
+    kit: Kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kit.record_many(batch(0, 20))  # a chain of answers a0 <- a2 <- ... <- a18
+    calls = DriverCalls(_engine(kit), monkeypatch)
+    (outcome,) = [
+        kit.record(Event("help-late", "answer.marked_helpful", "user19", data={"answer_id": "a18"}))
+    ]
+    assert [c.depth for c in outcome.impact_changes] == [0, 1, 2, 3, 4]
+    reads = [" ".join(sql.split()) for sql in calls.on_driver if sql.lstrip().startswith("SELECT")]
+    walked = [sql for sql in reads if "FROM motivekit_impact_contributions" in sql]
+    # the credited answer and one read per level above it (max_depth 4), each with the
+    # owners' referrers joined: no separate read of the referrals
+    assert len(walked) == 5
+    assert all("LEFT OUTER JOIN motivekit_impact_referrals" in sql for sql in walked)
+    assert not [sql for sql in reads if sql.startswith("SELECT motivekit_impact_referrals")]
+
+
+def test_referrers_read_with_contributions_follow_the_sessions_own_writes(kit: Kit) -> None:
+    store = kit.store
+    assert isinstance(store, SqlStore)
+    kit.record_many(batch(0, 4))  # a0 by user0, a2 by user2
+    with store.writing() as session:
+        assert set(session.contributions(["a0", "a2"])) == {"a0", "a2"}
+        assert session.referrers(["user0", "user2", "user5"]) == {}  # none yet
+        session.add_referrals({"user0": "user9"})
+        assert session.referrers(["user0", "user2"]) == {"user0": "user9"}
+        session.contributions(["a0"])
+        assert session.referrers(["user0"]) == {"user0": "user9"}
+    with store.reading() as session:
+        session.contributions(["a0", "a2"])
+        assert session.referrers(["user0", "user2"]) == {"user0": "user9"}

@@ -10,7 +10,9 @@ every contribution the batch creates as if it existed already. That is a superse
 each event's own walk reaches at the moment it is folded, so a walk then reads nothing.
 
 Cost: at most ``2 * depth + 3`` reads per batch, whatever its size (contributions and
-referrers per level, identity links once, forgotten people once). A key the superset
+referrers per level, identity links once, forgotten people once). On the SQL store a
+contribution read brings its owner's referrer along, so a level's referrers cost a read
+only for people reached as referrers or invited in the batch. A key the superset
 missed would still be read on demand (correct, one more read): the fold stays exact.
 """
 

@@ -67,7 +67,7 @@ class Prepared:
     column comes back as a ``date``), as plain tuples in ``names`` order.
     """
 
-    __slots__ = ("_binds", "_defaults", "_results", "names", "order", "sql")
+    __slots__ = ("_binds", "_convert_rows", "_defaults", "_results", "names", "order", "sql")
 
     def __init__(
         self, statement: sa.Executable, dialect: sa.Dialect, *, positional: bool = False
@@ -80,27 +80,35 @@ class Prepared:
         self.order: tuple[str, ...] | None = None if order is None else tuple(order)
         """The parameters in the order a positional driver takes them (None: named)."""
         self._defaults: dict[str, Any] = dict(compiled.construct_params(_check=False) or {})
-        self._binds: dict[str, _Processor] = {
+        binds = {
             name: bind.type.dialect_impl(dialect).bind_processor(dialect)
             for name, bind in compiled.binds.items()
         }
+        self._binds: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
+            (name, processor) for name, processor in binds.items() if processor is not None
+        )
+        """Only the parameters that need converting (most need none: one loop less per
+        call)."""
         selected = getattr(statement, "selected_columns", None)
         self.names: tuple[str, ...] = ()
         self._results: tuple[_Processor, ...] = ()
         if selected is not None:
             self.names = tuple(c.key for c in selected)
             self._results = tuple(_result_processor(c.type, dialect) for c in selected)
+        self._convert_rows = any(self._results)
 
     def params(self, values: Mapping[str, Any]) -> Any:
-        full = {**self._defaults, **values}
-        for name, processor in self._binds.items():
-            if processor is not None and full.get(name) is not None:
-                full[name] = processor(full[name])
+        full = {**self._defaults, **values} if self._defaults else values
+        if self._binds:
+            full = dict(full)
+            for name, processor in self._binds:
+                if full.get(name) is not None:
+                    full[name] = processor(full[name])
         return full if self.order is None else [full[k] for k in self.order]
 
     def rows(self, fetched: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """Driver rows with each column converted to its Python value."""
-        if not any(self._results):
+        if not self._convert_rows or not fetched:
             return fetched
         procs = self._results
         return [
@@ -122,7 +130,13 @@ def _result_processor(type_: sa.types.TypeEngine[Any], dialect: sa.Dialect) -> _
     its converter without the type code."""
     if isinstance(type_, sa.Float) and not type_.asdecimal:
         return None
-    return type_.dialect_impl(dialect).result_processor(dialect, None)
+    processor = type_.dialect_impl(dialect).result_processor(dialect, None)
+    if processor is not None and dialect.name == "sqlite" and type(type_) is sa.Date:
+        # SQLite keeps a date as its ISO text (``YYYY-MM-DD``, how SQLAlchemy's SQLite
+        # dialect writes it): read in C, not by SQLAlchemy's regular expression (every
+        # goal day a record reads passes here).
+        return date.fromisoformat
+    return processor
 
 
 @lru_cache(maxsize=256)
@@ -202,25 +216,35 @@ class SessionBase:
     def _cursor(self) -> Any:
         return self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
 
-    def _driver(self, statement: sa.Executable, params: Mapping[str, Any]) -> Any:
+    def _driver(self, statement: sa.Executable, params: dict[str, Any]) -> Any:
         """Run ``statement`` on the driver's own cursor and return the cursor (the caller
-        closes it)."""
+        closes it; ``params`` is the caller's own dict: the tenant is added to it)."""
         p = self._prepared(statement)
+        params[TENANT] = self._tenant
         cursor = self._cursor()
-        with self._driver_errors(cursor):
-            cursor.execute(p.sql, p.params({**params, TENANT: self._tenant}))
+        try:
+            cursor.execute(p.sql, p.params(params))
+        except Exception as exc:
+            self._driver_error(cursor, exc)
+            raise
         return cursor
 
     def _query(
-        self, statement: sa.Executable, params: Mapping[str, Any]
+        self, statement: sa.Executable, params: dict[str, Any]
     ) -> tuple[Prepared, list[tuple[Any, ...]]]:
-        """The prepared form of a query and its rows as the driver gives them."""
+        """The prepared form of a query and its rows as the driver gives them (``params``
+        is the caller's own dict: the tenant is added to it)."""
+        # Every lookup of the record path passes here: errors are turned into the store's
+        # in an ``except`` (no context manager per call).
         p = self._prepared(statement)
+        params[TENANT] = self._tenant
         cursor = self._cursor()
         try:
-            with self._driver_errors(cursor):
-                cursor.execute(p.sql, p.params({**params, TENANT: self._tenant}))
-                return p, cursor.fetchall()
+            cursor.execute(p.sql, p.params(params))
+            return p, cursor.fetchall()
+        except Exception as exc:
+            self._driver_error(cursor, exc)
+            raise
         finally:
             cursor.close()
 
@@ -301,15 +325,23 @@ class SessionBase:
 
     @contextmanager
     def _driver_errors(self, cursor: Any) -> Iterator[None]:
-        conn = self._conn
         try:
             yield
-        except conn.dialect.loaded_dbapi.Error as exc:
-            cursor.close()
-            if conn.dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor):
-                conn.invalidate(exc)  # the pool will not hand it out again
-                raise Unreachable(exc) from exc
-            duplicate = isinstance(exc, conn.dialect.loaded_dbapi.IntegrityError)
-            if self._q.dialect.retryable(exc) or (duplicate and _event_recorded_meanwhile(exc)):
-                raise WriteConflict(f"{type(exc).__name__}: {exc}") from exc
-            raise StoreError(f"{type(exc).__name__}: {exc}") from exc
+        except Exception as exc:
+            self._driver_error(cursor, exc)
+            raise
+
+    def _driver_error(self, cursor: Any, exc: Exception) -> None:
+        """Raise the store's error for a driver error (``Unreachable``, ``WriteConflict``
+        or ``StoreError``); return (the caller re-raises) for any other exception."""
+        conn = self._conn
+        if not isinstance(exc, conn.dialect.loaded_dbapi.Error):
+            return
+        cursor.close()
+        if conn.dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor):
+            conn.invalidate(exc)  # the pool will not hand it out again
+            raise Unreachable(exc) from exc
+        duplicate = isinstance(exc, conn.dialect.loaded_dbapi.IntegrityError)
+        if self._q.dialect.retryable(exc) or (duplicate and _event_recorded_meanwhile(exc)):
+            raise WriteConflict(f"{type(exc).__name__}: {exc}") from exc
+        raise StoreError(f"{type(exc).__name__}: {exc}") from exc

@@ -15,6 +15,8 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 
+import sqlalchemy as sa
+
 from motivekit._time import from_micros, to_micros
 from motivekit.goals._model import GoalState, GoalStatus, Watched, WatchedGoal
 from motivekit.store._records import (
@@ -59,6 +61,7 @@ from motivekit.store.sql._rows import (
     skill_row,
 )
 from motivekit.store.sql._schema import journal
+from motivekit.store.sql._statements import Statements
 from motivekit.store.sql.dialects import KEYS
 
 __all__ = ["SqlSession"]
@@ -357,9 +360,23 @@ class _SkillsSession(SessionBase):
 class _ImpactSession(SessionBase):
     """:class:`~motivekit.store.ImpactSession` on SQL."""
 
+    def __init__(self, conn: sa.Connection, statements: Statements, tenant: str) -> None:
+        super().__init__(conn, statements, tenant)
+        self._referred: dict[str, str | None] = {}
+        """Referrers read with contributions in this unit of work (None: no referrer), by
+        owner: :meth:`referrers` answers them without a read. Forgotten whenever this
+        session writes referrals (:meth:`add_referrals`, :meth:`forget_impact`,
+        :meth:`clear_impact`)."""
+
     def contributions(self, ids: Collection[str]) -> dict[str, StoredContribution]:
-        found = map(contribution_from_row, self._keyed_mappings(self._q.contributions, set(ids)))
-        return {c.id: c for c in found}
+        found = {}
+        referred = self._referred
+        for row in self._keyed_mappings(self._q.contributions, set(ids)):
+            c = contribution_from_row(row)
+            found[c.id] = c
+            if c.owner is not None:
+                referred[c.owner] = row["referrer"]
+        return found
 
     def add_contributions(self, contributions: Sequence[StoredContribution]) -> None:
         if contributions:
@@ -371,9 +388,16 @@ class _ImpactSession(SessionBase):
         return [contribution_from_row(r._mapping) for r in rows]
 
     def referrers(self, people: Collection[str]) -> dict[str, str]:
-        return dict(self._keyed(self._q.referrers, set(people)))
+        referred = self._referred
+        missing = {p for p in people if p not in referred}
+        found = dict(self._keyed(self._q.referrers, missing))
+        for p in people:
+            if p not in missing and (r := referred[p]) is not None:
+                found[p] = r
+        return found
 
     def add_referrals(self, referrals: Mapping[str, str]) -> None:
+        self._referred.clear()
         if referrals:
             self._driver_many(self._q.add_referrals, REFERRAL_COLUMNS, list(referrals.items()))
 
@@ -492,6 +516,7 @@ class _ImpactSession(SessionBase):
         return {r[0]: int(r[1]) for r in self._execute(self._q.impact_counts)}
 
     def forget_impact(self, user: str) -> int:
+        self._referred.clear()
         by_user = {"user": user}
         deleted = int(self._execute(self._q.delete_user_items, by_user).rowcount)
         self._execute(self._q.delete_user_feed, by_user)
@@ -518,6 +543,7 @@ class _ImpactSession(SessionBase):
         return {digests[bytes(digest)] for (digest,) in rows}
 
     def clear_impact(self) -> None:
+        self._referred.clear()
         for statement in self._q.clear_impact:
             self._execute(statement)
 
