@@ -21,6 +21,7 @@ from motivekit.checkins import (
     Instrument,
     Item,
     alpha_of,
+    group_results,
     omega_of,
     reliability,
     score,
@@ -191,3 +192,32 @@ def test_reliability_per_construct_is_listwise() -> None:
     pt = found[Construct.PRESSURE_TENSION]
     assert (pt.respondents, pt.alpha, pt.omega) == (0, None, None)  # nobody answered pt2
     assert found[Construct.AUTONOMY_SATISFACTION].omega is None  # one item
+
+
+def test_group_results_are_hidden_below_the_minimum() -> None:
+    people = [{"ie1": 3 + i % 3, "ie2": 4, "ie3": 4, "pt1": 2} for i in range(10)]
+    shown = group_results(weekly(), people)
+    ie = shown[Construct.INTEREST_ENJOYMENT]
+    assert (ie.respondents, ie.hidden) == (10, False)
+    # ie1 cycles 3, 4, 5: means (3+4+4)/3, (4+4+4)/3, (5+4+4)/3, four, three and three times.
+    expected = [(3 + i % 3 + 8) / 3 for i in range(10)]
+    assert ie.mean == pytest.approx(sum(expected) / 10)
+    assert ie.alpha is not None  # reliability shown with the means
+    few = group_results(weekly(), people[:9])[Construct.INTEREST_ENJOYMENT]
+    assert (few.respondents, few.hidden, few.mean, few.sd, few.alpha, few.omega) == (
+        9,
+        True,
+        None,
+        None,
+        None,
+        None,
+    )
+    assert group_results(weekly(), people[:9], min_respondents=5)[
+        Construct.INTEREST_ENJOYMENT
+    ].mean == pytest.approx(sum(expected[:9]) / 9)
+    # Nobody answered as1: no score, so nothing to show, whatever the minimum.
+    assert group_results(weekly(), people, min_respondents=1)[
+        Construct.AUTONOMY_SATISFACTION
+    ].hidden
+    with pytest.raises(InvalidCheckin, match="min_respondents must be at least 1"):
+        group_results(weekly(), people, min_respondents=0)
