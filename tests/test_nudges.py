@@ -93,7 +93,8 @@ def test_the_limit_comes_from_the_design_file(kit_url: str, clock: FakeClock) ->
         assert kit.nudges.sent("ada", "reminder") == 0
         with pytest.raises(NotPermitted, match="max_per_week is 1"):
             kit.nudges.sent("ada", "reminder")
-    with Kit.open("memory://", clock=clock, consent_defaults={"nudges": True}) as kit:
+    with Kit.open("memory://", clock=clock) as kit:
+        kit.consent.set("ada", "nudges", True, by="ada")
         assert kit.nudges.per_week == 2  # no design file: its default
         assert kit.nudges.remaining("ada") == 2
 

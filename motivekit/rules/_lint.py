@@ -20,6 +20,7 @@ from typing import Literal, TypeAlias
 
 import attrs
 
+from motivekit.rules._lint_texts import inside, says, texts
 from motivekit.rules._load import Rules
 from motivekit.rules._model import MenuGoal, Silence
 from motivekit.rules._wording import controlling_phrases
@@ -348,11 +349,11 @@ def lint(rules: Rules) -> list[Finding]:
         )
 
     found = [finding(LINT_RULES[rule], path, message) for rule, path, message in _check(rules)]
-    for path, what, text in _texts(rules):
+    for path, what, text in texts(rules):
         for offset, phrase in controlling_phrases(text):
-            where = _inside(rules, path, text, offset, len(phrase))
+            where = inside(rules, path, text, offset, len(phrase))
             found.append(
-                finding(LINT_RULES["controlling-language"], path, _says(what, phrase), where)
+                finding(LINT_RULES["controlling-language"], path, says(what, phrase), where)
             )
     found = list(_silence(found, design.lint.silence, finding))
     return sorted(found, key=lambda f: (f.line, f.column, f.rule))
@@ -522,54 +523,6 @@ def _goal(goal: MenuGoal, here: Path_) -> Iterator[tuple[str, Path_, str]]:
             f"goal {name} counts a streak ({softened}); consider dropping it and showing "
             "progress a miss never takes away",
         )
-
-
-# -- the words a team writes ----------------------------------------------------------------
-
-
-def _texts(rules: Rules) -> Iterator[tuple[Path_, str, str]]:
-    """(path, what it is, text) of every text people read: menu titles and descriptions,
-    level names, story templates and mission titles."""
-    design = rules.design
-    for i, goal in enumerate(design.goals.menu):
-        yield ("goals", "menu", i, "title"), f"the title of goal {goal.id!r}", goal.title
-        if goal.description is not None:
-            here: Path_ = ("goals", "menu", i, "description")
-            yield here, f"the description of goal {goal.id!r}", goal.description
-    for i, track in enumerate(design.tracks):
-        for j, level in enumerate(track.levels):
-            what = f"level {level.name!r} of track {track.id!r}"
-            yield ("tracks", i, "levels", j, "name"), what, level.name
-    for i, event in enumerate(design.impact.beneficiary_events):
-        what = f"the story told on {event.on}"
-        yield ("impact", "beneficiary_events", i, "story"), what, event.story
-    for i, mission in enumerate(design.missions):
-        yield ("missions", i, "title"), f"the title of mission {mission.id!r}", mission.title
-
-
-def _says(what: str, phrase: str) -> str:
-    return (
-        f"{what} says {phrase!r}, which tells people what they must do or rushes them; say "
-        "what the work does and for whom, and leave the choice to them (you could, if you "
-        "like, when it suits you)"
-    )
-
-
-def _inside(rules: Rules, path: Path_, text: str, offset: int, length: int) -> tuple[int, int]:
-    """(line, column) of ``text[offset:]`` where the file writes it on the value's first
-    line (after an opening quote); the value's own position when the text is written
-    differently there (escapes, a block scalar, a later line)."""
-    line, column = rules.where(path)
-    if not 0 < line <= len(rules.lines):
-        return line, column
-    written = rules.lines[line - 1]
-    start = column - 1
-    if written[start : start + 1] in ("'", '"'):
-        start += 1
-    end = offset + length
-    if written[start : start + end] == text[:end]:
-        return line, start + offset + 1
-    return line, column
 
 
 # -- silencing --------------------------------------------------------------------------------
